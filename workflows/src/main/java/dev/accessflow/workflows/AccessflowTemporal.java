@@ -1,0 +1,97 @@
+package dev.accessflow.workflows;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.common.SearchAttributeKey;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * The one place for accessflow's Temporal names and options: workflow ids, task queue, search
+ * attributes, failure types and activity options. Everything here is wire API.
+ */
+public final class AccessflowTemporal {
+  private AccessflowTemporal() {}
+
+  public static final String DEFAULT_TASK_QUEUE = "accessflow";
+  public static final String WORKFLOW_TYPE = "AccessRequest";
+  public static final String WORKFLOW_ID_PREFIX = "access-request-";
+
+  /** Update and query names. */
+  public static final String UPDATE_DECIDE = "decide";
+  public static final String UPDATE_EXTEND = "extend";
+  public static final String UPDATE_REVOKE = "revoke";
+  public static final String QUERY_STATE = "state";
+
+  public static final SearchAttributeKey<String> REQUESTER = SearchAttributeKey.forKeyword("AccessRequester");
+  public static final SearchAttributeKey<String> APP = SearchAttributeKey.forKeyword("AccessApp");
+  public static final SearchAttributeKey<String> ROLE = SearchAttributeKey.forKeyword("AccessRole");
+  public static final SearchAttributeKey<String> STATUS = SearchAttributeKey.forKeyword("AccessStatus");
+  public static final SearchAttributeKey<OffsetDateTime> EXPIRES_AT =
+      SearchAttributeKey.forOffsetDateTime("AccessExpiresAt");
+
+  /** Every custom search attribute, for registration on a namespace. */
+  public static final List<SearchAttributeKey<?>> SEARCH_ATTRIBUTES =
+      List.of(REQUESTER, APP, ROLE, STATUS, EXPIRES_AT);
+
+  /** Failure types: an activity throws these as non-retryable ApplicationFailures. */
+  public static final String UNKNOWN_USER = "UnknownUser";
+  public static final String IDP_REJECTED = "IdpRejected";
+  public static final String UNKNOWN_GROUP = "UnknownGroup";
+
+  private static final String[] NON_RETRYABLE = {UNKNOWN_USER, IDP_REJECTED, UNKNOWN_GROUP};
+
+  public static String workflowId(String requestId) {
+    return WORKFLOW_ID_PREFIX + requestId;
+  }
+
+  /** The request id of a workflow id, or null when the id is not an access request's. */
+  public static String requestId(String workflowId) {
+    return workflowId.startsWith(WORKFLOW_ID_PREFIX) ? workflowId.substring(WORKFLOW_ID_PREFIX.length()) : null;
+  }
+
+  /** IdP lookups and grants: a few quick retries, then the workflow decides (fail the request). */
+  public static ActivityOptions idpGrantOptions() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2.0)
+            .setMaximumInterval(Duration.ofSeconds(30))
+            .setDoNotRetry(NON_RETRYABLE)
+            .build())
+        .build();
+  }
+
+  /**
+   * IdP removals. One attempt batch spans about half a minute with a capped backoff; the workflow
+   * then records the error and starts another batch, forever, so revocation never gives up and
+   * its progress is visible in the state between batches.
+   */
+  public static ActivityOptions idpRevokeOptions() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofMillis(500))
+            .setBackoffCoefficient(2.0)
+            .setMaximumInterval(Duration.ofSeconds(10))
+            .setMaximumAttempts(6)
+            .build())
+        .build();
+  }
+
+  /** Ticket and chat writes: retried until the vendor is back; they never block access decisions. */
+  public static ActivityOptions notificationOptions() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2.0)
+            .setMaximumInterval(Duration.ofMinutes(1))
+            .build())
+        .build();
+  }
+
+}

@@ -1,0 +1,20 @@
+package dev.accessflow.workflows.ports;
+
+import dev.accessflow.workflows.AccessRequest;
+import dev.accessflow.workflows.AuditEntry;
+import io.temporal.activity.ActivityInterface;
+
+/** The ticket port: the system of record (Jira) where every step lands as evidence. */
+@ActivityInterface(namePrefix = "Ticket")
+public interface AccessTickets {
+
+  /**
+   * Open the request's ticket, or adopt {@code request.ticketKey()} when it started there.
+   * Idempotent: a retry finds the ticket it already opened. Returns the key, or null when no
+   * ticket system is configured.
+   */
+  String openTicket(AccessRequest request);
+
+  /** Write one audit step (comment, and status transition) to the ticket; skips a sequence already written. */
+  void record(String ticketKey, String requestId, AuditEntry entry);
+}

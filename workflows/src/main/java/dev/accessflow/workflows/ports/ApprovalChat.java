@@ -1,0 +1,21 @@
+package dev.accessflow.workflows.ports;
+
+import dev.accessflow.workflows.ApprovalPrompt;
+import dev.accessflow.workflows.ChatMessageRef;
+import dev.accessflow.workflows.RequesterNotice;
+import io.temporal.activity.ActivityInterface;
+import java.util.List;
+
+/** The chat port (Slack): asks approvers, keeps their messages current, tells the requester. */
+@ActivityInterface(namePrefix = "Chat")
+public interface ApprovalChat {
+
+  /** Message each approver of the stage; returns where each message went (empty when no chat is configured). */
+  List<ChatMessageRef> askApprovers(ApprovalPrompt prompt);
+
+  /** Edit the approvers' messages in place to show the outcome; never re-posts. */
+  void showOutcome(List<ChatMessageRef> messages, RequesterNotice outcome);
+
+  /** Tell the requester what happened to their request. */
+  void notifyRequester(RequesterNotice notice);
+}
