@@ -86,7 +86,8 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     try {
       user = idp.resolveUser(request.requester());
     } catch (ActivityFailure failure) {
-      return fail("the requester " + request.requester() + " could not be resolved in the IdP: " + Failures.describe(failure));
+      fail("the requester " + request.requester() + " could not be resolved in the IdP: " + Failures.describe(failure));
+      return finish();
     }
 
     if (request.route().isEmpty()) {
@@ -144,7 +145,8 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     if (!failures.isEmpty()) {
       // Nothing half-done: take back the groups that did succeed before failing the request.
       removeFromAllGroups();
-      return fail("could not grant access (" + String.join("; ", failures) + "); any membership added was removed again") == null;
+      fail("could not grant access (" + String.join("; ", failures) + "); any membership added was removed again");
+      return false;
     }
     grantedAt = now();
     expiresAt = grantedAt.plus(request.duration());
@@ -428,12 +430,11 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
         + (next == PENDING_APPROVAL ? " - waiting for " + describeStage(request.route().get(stageIndex)) : ""));
   }
 
-  private AccessRequestState fail(String reason) {
+  private void fail(String reason) {
     lastError = reason;
     transition(FAILED);
     audit(AuditKind.FAILED, "Failed: " + reason + ".");
     tellEveryone(AuditKind.FAILED, "Request failed: " + reason + ".");
-    return null;
   }
 
   private AccessRequestState finish() {

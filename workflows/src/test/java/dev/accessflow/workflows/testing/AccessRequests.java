@@ -1,0 +1,29 @@
+package dev.accessflow.workflows.testing;
+
+import dev.accessflow.workflows.AccessRequest;
+import dev.accessflow.workflows.ApprovalStage;
+import dev.accessflow.workflows.Channel;
+import java.time.Duration;
+import java.util.List;
+
+/** Ready-made requests for tests. */
+public final class AccessRequests {
+  private AccessRequests() {}
+
+  public static final String REQUESTER = "dana@example.com";
+  public static final String MANAGER = "maria@example.com";
+  public static final String OWNER = "omar@example.com";
+
+  /** Dana asks for 24 h of grafana admin, approved by any one of maria or omar. */
+  public static AccessRequest grafanaAdmin(String requestId) {
+    return new AccessRequest(requestId, REQUESTER, "grafana", "admin", List.of("00g-grafana-admins", "00g-prod-readers"),
+        "high", Duration.ofHours(24), Duration.ofDays(7), "incident INC-42 needs dashboard edits", Channel.REST,
+        List.of(ApprovalStage.anyOf("owner", List.of(MANAGER, OWNER))), Duration.ofHours(72), null);
+  }
+
+  public static AccessRequest withRoute(String requestId, List<ApprovalStage> route) {
+    AccessRequest r = grafanaAdmin(requestId);
+    return new AccessRequest(r.requestId(), r.requester(), r.app(), r.role(), r.groups(), r.riskTier(), r.duration(),
+        r.maxDuration(), r.reason(), r.source(), route, r.approvalTimeout(), r.ticketKey());
+  }
+}

@@ -1,0 +1,73 @@
+package dev.accessflow.workflows.testing;
+
+import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.IdpUser;
+import dev.accessflow.workflows.Membership;
+import dev.accessflow.workflows.ports.IdentityProvider;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An in-memory IdP for workflow tests, with switches to make it fail. */
+public final class FakeDirectory implements IdentityProvider {
+  private final Map<String, IdpUser> users = new ConcurrentHashMap<>();
+  private final Set<String> memberships = ConcurrentHashMap.newKeySet();
+  private final List<String> calls = new ArrayList<>();
+  private final Set<String> refusedGroups = new HashSet<>();
+  private final AtomicInteger removalFailuresLeft = new AtomicInteger();
+
+  public FakeDirectory withUser(String login, String manager) {
+    users.put(login, new IdpUser(login, "id-" + login.substring(0, login.indexOf('@')), login, manager, "engineering", null));
+    return this;
+  }
+
+  /** The next n removal attempts fail with a retryable error, as in an IdP outage. */
+  public void failNextRemovals(int n) {
+    removalFailuresLeft.set(n);
+  }
+
+  /** Adding to this group is refused for good, as a 403 would be. */
+  public void refuseGroup(String group) {
+    refusedGroups.add(group);
+  }
+
+  @Override
+  public IdpUser resolveUser(String login) {
+    IdpUser user = users.get(login);
+    if (user == null) {
+      throw ApplicationFailure.newNonRetryableFailure("no IdP user with login " + login, AccessflowTemporal.UNKNOWN_USER);
+    }
+    return user;
+  }
+
+  @Override
+  public synchronized void addMember(Membership m) {
+    calls.add("add " + m.groupId() + " " + m.login());
+    if (refusedGroups.contains(m.groupId())) {
+      throw ApplicationFailure.newNonRetryableFailure("E0000006 You do not have permission", AccessflowTemporal.IDP_REJECTED);
+    }
+    memberships.add(m.groupId() + "/" + m.userId());
+  }
+
+  @Override
+  public synchronized void removeMember(Membership m) {
+    calls.add("remove " + m.groupId() + " " + m.login());
+    if (removalFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new IllegalStateException("503 Service Unavailable");
+    }
+    memberships.remove(m.groupId() + "/" + m.userId());
+  }
+
+  public boolean isMember(String groupId, String userId) {
+    return memberships.contains(groupId + "/" + userId);
+  }
+
+  public synchronized List<String> calls() {
+    return List.copyOf(calls);
+  }
+}

@@ -1,0 +1,45 @@
+package dev.accessflow.workflows.testing;
+
+import dev.accessflow.workflows.ApprovalPrompt;
+import dev.accessflow.workflows.ChatMessageRef;
+import dev.accessflow.workflows.RequesterNotice;
+import dev.accessflow.workflows.ports.ApprovalChat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A chat port that keeps every message it would have sent or edited. */
+public final class RecordingChat implements ApprovalChat {
+  private final List<ApprovalPrompt> prompts = new CopyOnWriteArrayList<>();
+  private final List<String> edits = new CopyOnWriteArrayList<>();
+  private final List<RequesterNotice> notices = new CopyOnWriteArrayList<>();
+
+  @Override
+  public List<ChatMessageRef> askApprovers(ApprovalPrompt prompt) {
+    prompts.add(prompt);
+    return prompt.approvers().stream()
+        .map(a -> new ChatMessageRef(a, "D-" + a, prompt.request().requestId() + "." + prompts.size()))
+        .toList();
+  }
+
+  @Override
+  public void showOutcome(List<ChatMessageRef> messages, RequesterNotice outcome) {
+    messages.forEach(m -> edits.add(m.channelId() + "/" + m.ts() + ": " + outcome.kind()));
+  }
+
+  @Override
+  public void notifyRequester(RequesterNotice notice) {
+    notices.add(notice);
+  }
+
+  public List<ApprovalPrompt> prompts() {
+    return List.copyOf(prompts);
+  }
+
+  public List<String> edits() {
+    return List.copyOf(edits);
+  }
+
+  public List<RequesterNotice> notices() {
+    return List.copyOf(notices);
+  }
+}

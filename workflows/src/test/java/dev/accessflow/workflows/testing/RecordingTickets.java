@@ -1,0 +1,40 @@
+package dev.accessflow.workflows.testing;
+
+import dev.accessflow.workflows.AccessRequest;
+import dev.accessflow.workflows.AuditEntry;
+import dev.accessflow.workflows.ports.AccessTickets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A ticket port that keeps what it was told, and can be "down" for a number of calls. */
+public final class RecordingTickets implements AccessTickets {
+  private final List<AuditEntry> entries = new CopyOnWriteArrayList<>();
+  private final AtomicInteger failuresLeft = new AtomicInteger();
+
+  public void failNextCalls(int n) {
+    failuresLeft.set(n);
+  }
+
+  @Override
+  public String openTicket(AccessRequest request) {
+    failIfDown();
+    return request.ticketKey() != null ? request.ticketKey() : "ACC-" + request.requestId();
+  }
+
+  @Override
+  public void record(String ticketKey, String requestId, AuditEntry entry) {
+    failIfDown();
+    entries.add(entry);
+  }
+
+  public List<AuditEntry> entries() {
+    return List.copyOf(entries);
+  }
+
+  private void failIfDown() {
+    if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new IllegalStateException("503 from Jira");
+    }
+  }
+}
