@@ -33,7 +33,10 @@ final class OktaAmbientSettings {
     ClassLoader loader = OktaAmbientSettings.class.getClassLoader();
     for (String resource : new String[] {"okta.yaml", "okta.properties", "com/okta/sdk/config/okta.yaml",
         "com/okta/sdk/config/okta.properties"}) {
-      if (loader.getResource(resource) != null) {
+      java.net.URL url = loader.getResource(resource);
+      // The SDK's own jar ships com/okta/sdk/config/okta.properties with its defaults (4 retries,
+      // a 300 s cache): not ambient, and overridden by buildApiClient.
+      if (url != null && !url.toString().contains("okta-sdk-impl")) {
         found.add("classpath " + resource);
       }
     }
