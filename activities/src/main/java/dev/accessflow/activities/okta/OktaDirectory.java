@@ -28,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,7 +180,7 @@ public final class OktaDirectory implements IdentityProvider {
         () -> users.getUser(userId, null, null), e -> e.getCode() == 404
             ? ApplicationFailure.newNonRetryableFailure("no Okta user " + userId, AccessflowTemporal.UNKNOWN_USER)
             : null);
-    return Optional.ofNullable(user.getLastLogin()).map(t -> t.toInstant());
+    return Optional.ofNullable(user.getLastLogin()).map(java.time.OffsetDateTime::toInstant);
   }
 
   /** The groups among {@code groupIds} that Okta has, with their type; absent ids are missing. */
@@ -220,7 +221,7 @@ public final class OktaDirectory implements IdentityProvider {
    * returns null for the default mapping).
    */
   private <T> T call(String method, String pathTemplate, String what, Supplier<T> sdkCall,
-      java.util.function.Function<ApiException, ApplicationFailure> specific) {
+      Function<ApiException, ApplicationFailure> specific) {
     limits.pace(OktaRateLimits.family(method, pathTemplate.replace("{id}", "x")));
     try {
       return sdkCall.get();
@@ -240,8 +241,8 @@ public final class OktaDirectory implements IdentityProvider {
     }
     if (code == 429) {
       Duration wait = limits.untilReset(name -> header(e, name));
-      Duration delay = wait == null ? DEFAULT_RATE_LIMIT_DELAY : wait.plusMillis(250).compareTo(Duration.ofSeconds(1)) < 0
-          ? Duration.ofSeconds(1) : wait.plusMillis(250);
+      // A quarter second past the reset (Okta counts whole seconds), and never a tight loop.
+      Duration delay = wait == null ? DEFAULT_RATE_LIMIT_DELAY : max(wait.plusMillis(250), Duration.ofSeconds(1));
       return ApplicationFailure.newBuilder()
           .setType(IDP_RATE_LIMITED)
           .setMessage("Okta rate limit hit while trying to " + what + " (" + describe(e) + "); retrying in "
@@ -344,6 +345,10 @@ public final class OktaDirectory implements IdentityProvider {
       }
       throw failure("look up manager " + value, e);
     }
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static String text(Object value) {

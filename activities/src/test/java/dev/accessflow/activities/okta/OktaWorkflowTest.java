@@ -177,6 +177,27 @@ class OktaWorkflowTest {
     okta.wireMock.verify(1, putRequestedFor(urlPathEqualTo(MEMBERSHIP_PATH))); // non-retryable: one attempt
   }
 
+  @Test
+  void unknownRequesterFailsTheRequestBeforeAnythingIsGranted() {
+    okta.wireMock.stubFor(get(urlPathEqualTo("/api/v1/users/ghost%40example.com")).willReturn(OktaDirectoryTest.json(404, """
+        {"errorCode":"E0000007","errorSummary":"Not found: Resource not found: ghost@example.com (User)",
+         "errorLink":"E0000007","errorId":"oaeGHOST","errorCauses":[]}""")));
+
+    AccessRequest request = new AccessRequest("REQ-5", "ghost@example.com", "warehouse", "admin", List.of("00gAPP"), "low",
+        Duration.ofHours(1), Duration.ofHours(8), "incident 42", Channel.REST, List.of(), Duration.ofHours(4), null);
+    AccessRequestWorkflow workflow = client.newWorkflowStub(AccessRequestWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(AccessflowTemporal.workflowId("REQ-5")).setTaskQueue(AccessflowTemporal.DEFAULT_TASK_QUEUE).build());
+    WorkflowClient.start(workflow::run, request);
+    WorkflowStub.fromTyped(workflow).getResult(AccessRequestState.class);
+
+    AccessRequestState state = workflow.state();
+    assertThat(state.status()).isEqualTo(RequestStatus.FAILED);
+    assertThat(state.lastError()).contains("no Okta user with login ghost@example.com", "E0000007");
+    okta.wireMock.verify(0, putRequestedFor(urlPathEqualTo(MEMBERSHIP_PATH)));
+    okta.wireMock.verify(1, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+        urlPathEqualTo("/api/v1/users/ghost%40example.com"))); // UnknownUser is not retried
+  }
+
   /** A Clock on the test service's time. */
   private static final class ServiceClock extends Clock {
     private final java.util.function.LongSupplier millis;
