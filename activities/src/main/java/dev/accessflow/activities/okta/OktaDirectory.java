@@ -1,0 +1,361 @@
+package dev.accessflow.activities.okta;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.okta.sdk.authc.credentials.TokenClientCredentials;
+import com.okta.sdk.cache.Caches;
+import com.okta.sdk.client.AuthorizationMode;
+import com.okta.sdk.client.ClientBuilder;
+import com.okta.sdk.client.Clients;
+import com.okta.sdk.resource.api.GroupApi;
+import com.okta.sdk.resource.api.UserApi;
+import com.okta.sdk.resource.client.ApiClient;
+import com.okta.sdk.resource.client.ApiException;
+import com.okta.sdk.resource.model.Group;
+import com.okta.sdk.resource.model.UserGetSingleton;
+import com.okta.sdk.resource.model.UserProfile;
+import com.okta.sdk.resource.model.UserStatus;
+import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.IdpUser;
+import dev.accessflow.workflows.Membership;
+import dev.accessflow.workflows.ports.IdentityProvider;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link IdentityProvider} port on Okta's Management API, through the official Okta Java SDK.
+ *
+ * <p>Failure contract (what Temporal sees): unknown user → non-retryable {@code UnknownUser};
+ * unknown group on add → non-retryable {@code UnknownGroup}; other 4xx refusals → non-retryable
+ * {@code IdpRejected} with Okta's errorCode and errorSummary; 429 → retryable
+ * {@code IdpRateLimited} whose next-retry delay is the time left until Okta's window resets; 5xx,
+ * timeouts and connection errors → retryable {@code IdpUnavailable}. The SDK itself never retries
+ * (max attempts 0): Temporal owns every retry, so attempts are visible in history.
+ */
+public final class OktaDirectory implements IdentityProvider {
+  private static final Logger log = LoggerFactory.getLogger(OktaDirectory.class);
+
+  /** Failure type of a retryable outage (5xx, timeout, connection refused). */
+  public static final String IDP_UNAVAILABLE = "IdpUnavailable";
+  /** Failure type of a retryable 429 or a pre-emptive rate-limit pause. */
+  public static final String IDP_RATE_LIMITED = OktaRateLimits.RATE_LIMITED;
+
+  /** Below this share of the window's limit, calls wait for the reset instead of using it up. */
+  static final double LOW_WATERMARK = 0.10;
+  /** The longest a call blocks its activity thread for the window; well under the 30 s start-to-close. */
+  static final Duration MAX_PAUSE = Duration.ofSeconds(10);
+  /** Delay for a 429 that carries no reset header (Okta always sends one; this is a safety net). */
+  static final Duration DEFAULT_RATE_LIMIT_DELAY = Duration.ofSeconds(5);
+
+  private final ApiClient client;
+  private final OktaConfig config;
+  private final OktaRateLimits limits;
+  private final UserApi users;
+  private final GroupApi groups;
+
+  /**
+   * @param client an SDK client built by {@link #buildApiClient(OktaConfig)} (tests re-point its
+   *     base path at a stub); its HTTP client is wrapped here to read rate-limit headers
+   */
+  public OktaDirectory(ApiClient client, OktaConfig config, Clock clock) {
+    this(client, config, new OktaRateLimits(clock, d -> Thread.sleep(d.toMillis()), LOW_WATERMARK, MAX_PAUSE));
+  }
+
+  OktaDirectory(ApiClient client, OktaConfig config, OktaRateLimits limits) {
+    this.client = client;
+    this.config = config;
+    this.limits = limits;
+    client.setHttpClient(new RateLimitRecordingHttpClient(client.getHttpClient(), limits));
+    this.users = new UserApi(client);
+    this.groups = new GroupApi(client);
+  }
+
+  /** The production wiring: an SDK client for {@code config}, the system clock. */
+  public static OktaDirectory fromConfig(OktaConfig config) {
+    return new OktaDirectory(buildApiClient(config), config, Clock.systemUTC());
+  }
+
+  /**
+   * Builds the SDK client from {@code config} alone. The SDK builder also reads
+   * {@code ~/.okta/okta.yaml}, classpath {@code okta.yaml}/{@code okta.properties}, {@code OKTA_*}
+   * variables and {@code okta.*} system properties; every setting that matters is set here
+   * explicitly so those cannot change what this adapter does, and any that are present are named
+   * in a warning.
+   */
+  public static ApiClient buildApiClient(OktaConfig config) {
+    Set<String> ambient = OktaAmbientSettings.present();
+    if (!ambient.isEmpty()) {
+      log.warn("ambient Okta SDK settings found and overridden by accessflow's configuration where it sets them: {}", ambient);
+    }
+    ClientBuilder builder = Clients.builder()
+        .setOrgUrl(config.orgUrl())
+        .setConnectionTimeout((int) Math.max(1, config.requestTimeout().toSeconds()))
+        // Temporal retries (with backoff visible in history and the 429 reset honoured); a second,
+        // hidden retry loop inside the SDK would multiply attempts and sleep on activity threads.
+        .setRetryMaxAttempts(0)
+        .setRetryMaxElapsed(0)
+        // No response cache: lastLogin and group lookups must be current.
+        .setCacheManager(Caches.newDisabledCacheManager());
+    if (config.usesApiToken()) {
+      builder.setAuthorizationMode(AuthorizationMode.SSWS)
+          .setClientCredentials(new TokenClientCredentials(config.apiToken()));
+    } else {
+      builder.setAuthorizationMode(AuthorizationMode.PRIVATE_KEY)
+          .setClientId(config.clientId())
+          .setScopes(new LinkedHashSet<>(config.scopes()))
+          .setPrivateKey(config.privateKey());
+    }
+    return builder.build();
+  }
+
+  // ---- the port ----
+
+  @Override
+  public IdpUser resolveUser(String login) {
+    UserGetSingleton user = call("GET", "/api/v1/users/{id}", "look up user " + login,
+        () -> users.getUser(login, null, null), e -> e.getCode() == 404
+            ? ApplicationFailure.newNonRetryableFailure(
+                "no Okta user with login " + login + " (" + describe(e) + ")", AccessflowTemporal.UNKNOWN_USER)
+            : null);
+    if (user.getStatus() == UserStatus.DEPROVISIONED || user.getStatus() == UserStatus.SUSPENDED) {
+      // Granting a group to an account that cannot sign in is never what the approver meant.
+      throw ApplicationFailure.newNonRetryableFailure(
+          "Okta user " + login + " is " + user.getStatus() + "; access cannot be granted", AccessflowTemporal.IDP_REJECTED);
+    }
+    Map<String, Object> profile = profile(user.getProfile());
+    String canonicalLogin = text(profile.get("login"));
+    return new IdpUser(
+        canonicalLogin != null ? canonicalLogin : login,
+        user.getId(),
+        displayName(profile, login),
+        manager(profile),
+        config.departmentAttribute() == null ? null : text(profile.get(config.departmentAttribute())),
+        user.getLastLogin() == null ? null : user.getLastLogin().toInstant());
+  }
+
+  @Override
+  public void addMember(Membership membership) {
+    // PUT is idempotent in Okta: an existing member gets 204 like a new one.
+    call("PUT", "/api/v1/groups/{id}/users/{id}", describe("add", membership), () -> {
+      groups.assignUserToGroup(membership.groupId(), membership.userId());
+      return null;
+    }, e -> e.getCode() == 404 ? notFoundOnAdd(membership, e) : null);
+    log.info("request {}: added Okta user {} to group {}", membership.requestId(), membership.userId(), membership.groupId());
+  }
+
+  @Override
+  public void removeMember(Membership membership) {
+    boolean[] absent = {false};
+    call("DELETE", "/api/v1/groups/{id}/users/{id}", describe("remove", membership), () -> {
+      try {
+        groups.unassignUserFromGroup(membership.groupId(), membership.userId());
+      } catch (ApiException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+        absent[0] = true; // not a member (or no such group/user): the goal "not in the group" holds
+      }
+      return null;
+    }, e -> null);
+    log.info("request {}: removed Okta user {} from group {}{}", membership.requestId(), membership.userId(),
+        membership.groupId(), absent[0] ? " (was not a member)" : "");
+  }
+
+  // ---- plain methods for the start-up catalog check and reclaim policies ----
+
+  /** When the user last signed in; empty if never. Fails {@code UnknownUser} if there is no such user. */
+  public Optional<Instant> lastLogin(String userId) {
+    UserGetSingleton user = call("GET", "/api/v1/users/{id}", "look up user " + userId,
+        () -> users.getUser(userId, null, null), e -> e.getCode() == 404
+            ? ApplicationFailure.newNonRetryableFailure("no Okta user " + userId, AccessflowTemporal.UNKNOWN_USER)
+            : null);
+    return Optional.ofNullable(user.getLastLogin()).map(java.time.OffsetDateTime::toInstant);
+  }
+
+  /** The groups among {@code groupIds} that Okta has, with their type; absent ids are missing. */
+  public Map<String, OktaGroup> findGroups(Collection<String> groupIds) {
+    Map<String, OktaGroup> found = new LinkedHashMap<>();
+    for (String id : new LinkedHashSet<>(groupIds)) {
+      Group group = call("GET", "/api/v1/groups/{id}", "look up group " + id, () -> {
+        try {
+          return groups.getGroup(id);
+        } catch (ApiException e) {
+          if (e.getCode() == 404) {
+            return null;
+          }
+          throw e;
+        }
+      }, e -> null);
+      if (group != null) {
+        String name = group.getProfile() == null ? null : group.getProfile().getName();
+        found.put(id, new OktaGroup(group.getId(), name, group.getType() == null ? null : group.getType().getValue()));
+      }
+    }
+    return found;
+  }
+
+  /** The ids among {@code groupIds} that exist in Okta. */
+  public Set<String> existingGroupIds(Collection<String> groupIds) {
+    return findGroups(groupIds).keySet();
+  }
+
+  /** One Okta group as the catalog check needs it. @param type OKTA_GROUP, APP_GROUP or BUILT_IN */
+  public record OktaGroup(String id, String name, String type) {}
+
+  // ---- calls and failures ----
+
+  /**
+   * Runs one SDK call after pacing its endpoint family, and turns an {@link ApiException} into the
+   * failure Temporal should see. {@code specific} maps the codes a caller treats specially (or
+   * returns null for the default mapping).
+   */
+  private <T> T call(String method, String pathTemplate, String what, Supplier<T> sdkCall,
+      Function<ApiException, ApplicationFailure> specific) {
+    limits.pace(OktaRateLimits.family(method, pathTemplate.replace("{id}", "x")));
+    try {
+      return sdkCall.get();
+    } catch (ApiException e) {
+      ApplicationFailure special = specific.apply(e);
+      throw special != null ? special : failure(what, e);
+    }
+  }
+
+  private ApplicationFailure failure(String what, ApiException e) {
+    int code = e.getCode();
+    if (code == 0) {
+      // No HTTP answer at all: connection refused, timeout, TLS. The cause's message names the host, never a secret.
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      return ApplicationFailure.newFailure("Okta unreachable while trying to " + what + ": "
+          + cause.getClass().getSimpleName() + ": " + config.redact(cause.getMessage()), IDP_UNAVAILABLE);
+    }
+    if (code == 429) {
+      Duration wait = limits.untilReset(name -> header(e, name));
+      // A quarter second past the reset (Okta counts whole seconds), and never a tight loop.
+      Duration delay = wait == null ? DEFAULT_RATE_LIMIT_DELAY : max(wait.plusMillis(250), Duration.ofSeconds(1));
+      return ApplicationFailure.newBuilder()
+          .setType(IDP_RATE_LIMITED)
+          .setMessage("Okta rate limit hit while trying to " + what + " (" + describe(e) + "); retrying in "
+              + delay.toSeconds() + " s, when the window resets")
+          .setNextRetryDelay(delay)
+          .build();
+    }
+    if (code >= 500) {
+      return ApplicationFailure.newFailure("Okta failed while trying to " + what + ": " + describe(e), IDP_UNAVAILABLE);
+    }
+    // 400, 401, 403, 405, 409...: Okta understood and refused; repeating the same call will not help.
+    return ApplicationFailure.newNonRetryableFailure("Okta refused to " + what + ": " + describe(e),
+        AccessflowTemporal.IDP_REJECTED);
+  }
+
+  private ApplicationFailure notFoundOnAdd(Membership membership, ApiException e) {
+    OktaError error = OktaError.parse(e.getResponseBody());
+    // Okta's E0000007 summary names the missing resource; only a missing user is not a group problem.
+    boolean userMissing = error.summary() != null && error.summary().contains(membership.userId())
+        && !error.summary().contains(membership.groupId());
+    return ApplicationFailure.newNonRetryableFailure(
+        (userMissing ? "Okta has no user " + membership.userId() : "Okta has no group " + membership.groupId())
+            + " (adding " + membership.login() + "): " + describe(e),
+        userMissing ? AccessflowTemporal.UNKNOWN_USER : AccessflowTemporal.UNKNOWN_GROUP);
+  }
+
+  /** "HTTP 403 E0000006: You do not have permission… (errorId …)", from the parsed body only. */
+  private String describe(ApiException e) {
+    OktaError error = OktaError.parse(e.getResponseBody());
+    StringBuilder out = new StringBuilder("HTTP ").append(e.getCode());
+    if (error.code() != null) {
+      out.append(' ').append(error.code());
+    }
+    if (error.summary() != null) {
+      out.append(": ").append(error.summary());
+    }
+    if (error.id() != null) {
+      out.append(" (errorId ").append(error.id()).append(')');
+    }
+    return config.redact(out.toString());
+  }
+
+  private static String describe(String verb, Membership m) {
+    return verb + " user " + m.login() + " (" + m.userId() + ") " + (verb.equals("add") ? "to" : "from") + " group "
+        + m.groupId() + " for request " + m.requestId();
+  }
+
+  private static String header(ApiException e, String name) {
+    if (e.getResponseHeaders() == null) {
+      return null;
+    }
+    return e.getResponseHeaders().entrySet().stream()
+        .filter(h -> h.getKey() != null && h.getKey().equalsIgnoreCase(name) && !h.getValue().isEmpty())
+        .map(h -> h.getValue().get(0))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private Map<String, Object> profile(UserProfile profile) {
+    if (profile == null) {
+      return Map.of();
+    }
+    // Through the SDK's own mapper, so custom attributes (additionalProperties) come along.
+    return client.getObjectMapper().convertValue(profile, new TypeReference<Map<String, Object>>() {});
+  }
+
+  private static String displayName(Map<String, Object> profile, String login) {
+    String display = text(profile.get("displayName"));
+    if (display != null) {
+      return display;
+    }
+    String first = text(profile.get("firstName"));
+    String last = text(profile.get("lastName"));
+    String joined = ((first == null ? "" : first) + " " + (last == null ? "" : last)).strip();
+    return joined.isEmpty() ? login : joined;
+  }
+
+  /**
+   * The manager's login. An attribute value with an {@code @} is taken as a login; anything else
+   * (an Okta user id, or a login short name) is looked up once to get the login. A manager Okta
+   * does not know is reported as null (and logged), not as a failure of the requester's lookup.
+   */
+  private String manager(Map<String, Object> profile) {
+    if (config.managerAttribute() == null) {
+      return null;
+    }
+    String value = text(profile.get(config.managerAttribute()));
+    if (value == null || value.contains("@")) {
+      return value;
+    }
+    try {
+      limits.pace(OktaRateLimits.family("GET", "/api/v1/users/x"));
+      UserGetSingleton manager = users.getUser(value, null, null);
+      String login = text(profile(manager.getProfile()).get("login"));
+      return login != null ? login : value;
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        log.warn("manager {} named in attribute {} is not an Okta user; treating as no manager", value, config.managerAttribute());
+        return null;
+      }
+      throw failure("look up manager " + value, e);
+    }
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  private static String text(Object value) {
+    if (value == null) {
+      return null;
+    }
+    String s = value.toString().strip();
+    return s.isEmpty() ? null : s;
+  }
+}
