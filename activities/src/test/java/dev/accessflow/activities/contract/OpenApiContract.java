@@ -68,9 +68,12 @@ public final class OpenApiContract {
       return require(Path.of(configured).resolve(relative));
     }
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared/specs").resolve(relative);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
+      // The repository's own copy (specs/) first, so a clean clone needs nothing beside it.
+      for (String folder : new String[] {"specs", "shared/specs"}) {
+        Path candidate = dir.resolve(folder).resolve(relative);
+        if (Files.isRegularFile(candidate)) {
+          return candidate;
+        }
       }
     }
     return require(Path.of("/work/shared/specs").resolve(relative));

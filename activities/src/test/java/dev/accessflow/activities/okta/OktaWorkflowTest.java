@@ -41,7 +41,6 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -159,9 +158,6 @@ class OktaWorkflowTest {
   }
 
   @Test
-  @Disabled("workflows bug: AccessRequestWorkflowImpl.provision() returns `fail(...) == null`, i.e. true, after a"
-      + " failed grant, so run() goes on to holdUntilExpiryOrRevocation() with expiresAt == null and the workflow task"
-      + " fails with an NPE on every attempt (stuck). Enable once provision() returns false.")
   void unknownGroupFailsTheRequestAndNothingIsHeld() throws Exception {
     okta.wireMock.stubFor(put(urlPathEqualTo(MEMBERSHIP_PATH)).willReturn(OktaDirectoryTest.json(404, """
         {"errorCode":"E0000007","errorSummary":"Not found: Resource not found: 00gAPP (UserGroup)",
