@@ -7,6 +7,7 @@ import dev.accessflow.workflows.ports.ApprovalChat;
 import dev.accessflow.workflows.ports.IdentityProvider;
 import io.temporal.api.enums.v1.RetryState;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -63,6 +64,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   private Revocation revocation;
   private Instant revocationRequestedAt;
   private long auditSequence;
+  private int askedStage = -1;
 
   @WorkflowInit
   public AccessRequestWorkflowImpl(AccessRequest request) {
@@ -97,7 +99,10 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
       transition(APPROVED);
       audit(AuditKind.APPROVED, "Approved automatically by policy: " + auto.comment() + ".");
     } else {
-      transition(PENDING_APPROVAL);
+      // A decision may already have arrived while the requester was being resolved.
+      if (status == SUBMITTED) {
+        transition(PENDING_APPROVAL);
+      }
       askCurrentStage();
       boolean decided = Workflow.await(request.approvalTimeout(), () -> status != PENDING_APPROVAL);
       if (!decided) {
@@ -236,20 +241,21 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     if (appliedEvents.containsKey(decision.eventId())) {
       return; // a redelivery: the handler answers with the first outcome
     }
-    if (status != PENDING_APPROVAL) {
-      throw new IllegalStateException(notPendingReason());
+    // The route is known from the start, so decisions are taken from submission on.
+    if (status != PENDING_APPROVAL && status != SUBMITTED) {
+      throw refused(AccessflowTemporal.REFUSED_CONFLICT, notPendingReason());
     }
     if (isRequester(decision.actor())) {
-      throw new IllegalArgumentException(decision.actor() + " requested this access and cannot approve or deny it");
+      throw refused(AccessflowTemporal.REFUSED_NOT_ALLOWED, decision.actor() + " requested this access and cannot approve or deny it");
     }
     ApprovalStage stage = request.route().get(stageIndex);
     if (!stage.allows(decision.actor())) {
-      throw new IllegalArgumentException(decision.actor() + " is not an approver of stage '" + stage.name()
+      throw refused(AccessflowTemporal.REFUSED_NOT_ALLOWED, decision.actor() + " is not an approver of stage '" + stage.name()
           + "' of request " + request.requestId() + " (approvers: " + String.join(", ", stage.approvers()) + ")");
     }
     for (RecordedDecision earlier : decisions) {
       if (earlier.actor().equalsIgnoreCase(decision.actor())) {
-        throw new IllegalArgumentException(decision.actor() + " already approved this request at stage '"
+        throw refused(AccessflowTemporal.REFUSED_NOT_ALLOWED, decision.actor() + " already approved this request at stage '"
             + earlier.stage() + "'; one person cannot give two approvals");
       }
     }
@@ -303,19 +309,19 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
       return;
     }
     if (status != ACTIVE) {
-      throw new IllegalStateException("request " + request.requestId() + " is " + status + "; only an ACTIVE grant can be extended");
+      throw refused(AccessflowTemporal.REFUSED_CONFLICT, "request " + request.requestId() + " is " + status + "; only an ACTIVE grant can be extended");
     }
     boolean selfService = request.route().isEmpty() && isRequester(extension.actor());
     if (!selfService && (isRequester(extension.actor()) || !isRouteApprover(extension.actor()))) {
-      throw new IllegalArgumentException(extension.actor() + " may not extend request " + request.requestId()
+      throw refused(AccessflowTemporal.REFUSED_NOT_ALLOWED, extension.actor() + " may not extend request " + request.requestId()
           + ": only its approvers can (the requester may ask for a new request)");
     }
     if (extension.newDuration().compareTo(request.maxDuration()) > 0) {
-      throw new IllegalArgumentException("newDuration " + extension.newDuration() + " is over the role's maximum of "
+      throw refused(AccessflowTemporal.REFUSED_INVALID, "newDuration " + extension.newDuration() + " is over the role's maximum of "
           + request.maxDuration());
     }
     if (!grantedAt.plus(extension.newDuration()).isAfter(now())) {
-      throw new IllegalArgumentException("newDuration " + extension.newDuration() + " would end the grant in the past (granted at "
+      throw refused(AccessflowTemporal.REFUSED_INVALID, "newDuration " + extension.newDuration() + " would end the grant in the past (granted at "
           + grantedAt + "); use revoke to end it now");
     }
   }
@@ -348,14 +354,14 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
       return;
     }
     if (this.revocation != null) {
-      throw new IllegalStateException("request " + request.requestId() + " is already being revoked by "
+      throw refused(AccessflowTemporal.REFUSED_CONFLICT, "request " + request.requestId() + " is already being revoked by "
           + this.revocation.actor());
     }
     if (status != APPROVED && status != PROVISIONING && status != ACTIVE) {
-      throw new IllegalStateException("request " + request.requestId() + " is " + status + "; there is no grant to revoke");
+      throw refused(AccessflowTemporal.REFUSED_CONFLICT, "request " + request.requestId() + " is " + status + "; there is no grant to revoke");
     }
     if (!isRequester(revocation.actor()) && !isRouteApprover(revocation.actor())) {
-      throw new IllegalArgumentException(revocation.actor() + " may not revoke request " + request.requestId()
+      throw refused(AccessflowTemporal.REFUSED_NOT_ALLOWED, revocation.actor() + " may not revoke request " + request.requestId()
           + ": only the requester or its approvers can");
     }
   }
@@ -383,6 +389,10 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   // ---- side effects: ticket, chat, search attributes ----
 
   private void askCurrentStage() {
+    if (stageIndex <= askedStage || stageIndex >= request.route().size() || status != PENDING_APPROVAL && status != SUBMITTED) {
+      return; // already asked, or decided before the ask went out
+    }
+    askedStage = stageIndex;
     ApprovalStage stage = request.route().get(stageIndex);
     List<String> approvers = stage.approvers().stream().filter(a -> !isRequester(a)).toList();
     chatOutbox.post(() -> approverMessages.addAll(chat.askApprovers(new ApprovalPrompt(request, stage, approvers, ticketKey))));
@@ -452,9 +462,6 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   // ---- helpers ----
 
   private String notPendingReason() {
-    if (status == SUBMITTED) {
-      return "request " + request.requestId() + " is still being submitted; try again in a moment";
-    }
     for (int i = decisions.size() - 1; i >= 0; i--) {
       RecordedDecision last = decisions.get(i);
       return "request " + request.requestId() + " is already " + status + " (last decision: " + last.verdict()
@@ -491,8 +498,12 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
 
   private static void require(boolean condition, String message) {
     if (!condition) {
-      throw new IllegalArgumentException(message);
+      throw refused(AccessflowTemporal.REFUSED_INVALID, message);
     }
+  }
+
+  private static ApplicationFailure refused(String type, String message) {
+    return ApplicationFailure.newNonRetryableFailure(AccessflowTemporal.refusalMessage(type, message), type);
   }
 
   private static void requireText(String value, String field) {

@@ -40,6 +40,29 @@ public final class AccessflowTemporal {
   public static final String IDP_REJECTED = "IdpRejected";
   public static final String UNKNOWN_GROUP = "UnknownGroup";
 
+  /** Why an update was refused by its validator (the ApplicationFailure type the caller sees). */
+  public static final String REFUSED_NOT_ALLOWED = "NotAllowed";
+  public static final String REFUSED_CONFLICT = "Conflict";
+  public static final String REFUSED_INVALID = "Invalid";
+
+  /**
+   * The SDK re-wraps whatever an update validator throws (the failure type is lost on the way to
+   * the client), so the refusal kind travels as a prefix of the message: "NotAllowed: reason".
+   */
+  public static String refusalMessage(String kind, String reason) {
+    return kind + ": " + reason;
+  }
+
+  /** Splits a refusal message into {kind, reason}; kind is REFUSED_INVALID when it carries none. */
+  public static String[] parseRefusal(String message) {
+    for (String kind : List.of(REFUSED_NOT_ALLOWED, REFUSED_CONFLICT, REFUSED_INVALID)) {
+      if (message != null && message.startsWith(kind + ": ")) {
+        return new String[] {kind, message.substring(kind.length() + 2)};
+      }
+    }
+    return new String[] {REFUSED_INVALID, message};
+  }
+
   private static final String[] NON_RETRYABLE = {UNKNOWN_USER, IDP_REJECTED, UNKNOWN_GROUP};
 
   public static String workflowId(String requestId) {

@@ -1,0 +1,22 @@
+package dev.accessflow.activities.local;
+
+import dev.accessflow.workflows.AccessRequest;
+import dev.accessflow.workflows.AuditEntry;
+import dev.accessflow.workflows.ports.AccessTickets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The ticket port when no Jira is configured: the audit trail goes to the log only. */
+public final class LogOnlyTickets implements AccessTickets {
+  private static final Logger audit = LoggerFactory.getLogger("accessflow.audit");
+
+  @Override
+  public String openTicket(AccessRequest request) {
+    return request.ticketKey();
+  }
+
+  @Override
+  public void record(String ticketKey, String requestId, AuditEntry entry) {
+    audit.info("request {} #{} {} [{}] {}", requestId, entry.sequence(), entry.at(), entry.kind(), entry.text());
+  }
+}

@@ -1,0 +1,31 @@
+package dev.accessflow.activities.local;
+
+import dev.accessflow.workflows.ApprovalPrompt;
+import dev.accessflow.workflows.ChatMessageRef;
+import dev.accessflow.workflows.RequesterNotice;
+import dev.accessflow.workflows.ports.ApprovalChat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The chat port when no Slack is configured: says in the log who would have been messaged. */
+public final class NoChat implements ApprovalChat {
+  private static final Logger log = LoggerFactory.getLogger(NoChat.class);
+
+  @Override
+  public List<ChatMessageRef> askApprovers(ApprovalPrompt prompt) {
+    log.info("request {}: approvers of stage '{}' would be asked in chat: {}", prompt.request().requestId(),
+        prompt.stage().name(), prompt.approvers());
+    return List.of();
+  }
+
+  @Override
+  public void showOutcome(List<ChatMessageRef> messages, RequesterNotice outcome) {
+    // No messages were posted, so there is nothing to edit.
+  }
+
+  @Override
+  public void notifyRequester(RequesterNotice notice) {
+    log.info("request {}: {} would be told: {}", notice.requestId(), notice.requester(), notice.text());
+  }
+}

@@ -1,0 +1,169 @@
+package dev.accessflow.api.rest;
+
+import dev.accessflow.api.AccessRequestGateway;
+import dev.accessflow.api.AccessRequestIntake;
+import dev.accessflow.api.ApiProblem;
+import dev.accessflow.workflows.AccessRequest;
+import dev.accessflow.workflows.AccessRequestState;
+import dev.accessflow.workflows.Channel;
+import dev.accessflow.workflows.Decision;
+import dev.accessflow.workflows.Extension;
+import dev.accessflow.workflows.Revocation;
+import dev.accessflow.workflows.UpdateOutcome;
+import dev.accessflow.workflows.Verdict;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The REST API for access requests under /v1/requests. */
+@Path("/v1/requests")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public final class AccessRequestResource {
+  private static final char[] ID_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789".toCharArray();
+
+  private final AccessRequestIntake intake;
+  private final AccessRequestGateway gateway;
+  private final SecureRandom random = new SecureRandom();
+
+  public AccessRequestResource(AccessRequestIntake intake, AccessRequestGateway gateway) {
+    this.intake = intake;
+    this.gateway = gateway;
+  }
+
+  /** Body of POST /v1/requests. requester may be omitted when the token is a person's own. */
+  public record CreateBody(String requestId, String requester, String app, String role, String duration, String reason) {}
+
+  /** Body of POST /v1/requests/{id}/decision. */
+  public record DecisionBody(String verdict, String actor, String comment) {}
+
+  /** Body of POST /v1/requests/{id}/extend. */
+  public record ExtendBody(String duration, String actor, String comment) {}
+
+  /** Body of POST /v1/requests/{id}/revoke. */
+  public record RevokeBody(String actor, String reason) {}
+
+  @POST
+  public Response create(@Context ContainerRequestContext context, CreateBody body) {
+    CreateBody b = require(body);
+    String requester = caller(context).actingAs(b.requester(), "requester");
+    String requestId = b.requestId() != null ? b.requestId() : newRequestId();
+    AccessRequest request = intake.toRequest(new AccessRequestIntake.Ask(requestId, requester, b.app(), b.role(),
+        b.duration(), b.reason(), Channel.REST, null));
+    gateway.start(request);
+    return Response.created(URI.create("/v1/requests/" + requestId))
+        .entity(Map.of("requestId", requestId, "status", "SUBMITTED",
+            "approvers", request.route().stream().flatMap(s -> s.approvers().stream()).toList()))
+        .build();
+  }
+
+  @GET
+  public Map<String, List<AccessRequestGateway.RequestSummary>> recent(
+      @QueryParam("limit") @DefaultValue("50") int limit) {
+    if (limit < 1 || limit > 500) {
+      throw ApiProblem.invalid("limit", "limit must be between 1 and 500");
+    }
+    return Map.of("requests", gateway.recent(limit));
+  }
+
+  @GET
+  @Path("/{id}")
+  public AccessRequestState get(@PathParam("id") String requestId) {
+    return gateway.state(requestId);
+  }
+
+  @POST
+  @Path("/{id}/decision")
+  public UpdateOutcome decide(@Context ContainerRequestContext context, @PathParam("id") String requestId,
+      @HeaderParam("Idempotency-Key") String idempotencyKey, DecisionBody body) {
+    DecisionBody b = require(body);
+    Verdict verdict = verdict(b.verdict());
+    String actor = caller(context).actingAs(b.actor(), "actor");
+    return gateway.decide(requestId, new Decision(eventId(idempotencyKey), actor, verdict, Channel.REST, b.comment()));
+  }
+
+  @POST
+  @Path("/{id}/extend")
+  public UpdateOutcome extend(@Context ContainerRequestContext context, @PathParam("id") String requestId,
+      @HeaderParam("Idempotency-Key") String idempotencyKey, ExtendBody body) {
+    ExtendBody b = require(body);
+    if (b.duration() == null || b.duration().isBlank()) {
+      throw ApiProblem.invalid("duration", "duration is required: the new total length of the grant, e.g. PT48H");
+    }
+    Duration duration;
+    try {
+      duration = Duration.parse(b.duration());
+    } catch (DateTimeParseException e) {
+      throw ApiProblem.invalid("duration", "'" + b.duration() + "' is not an ISO-8601 duration such as PT48H");
+    }
+    String actor = caller(context).actingAs(b.actor(), "actor");
+    return gateway.extend(requestId, new Extension(eventId(idempotencyKey), actor, Channel.REST, duration, b.comment()));
+  }
+
+  @POST
+  @Path("/{id}/revoke")
+  public UpdateOutcome revoke(@Context ContainerRequestContext context, @PathParam("id") String requestId,
+      @HeaderParam("Idempotency-Key") String idempotencyKey, RevokeBody body) {
+    RevokeBody b = body == null ? new RevokeBody(null, null) : body;
+    String actor = caller(context).actingAs(b.actor(), "actor");
+    return gateway.revoke(requestId, new Revocation(eventId(idempotencyKey), actor, Channel.REST, b.reason()));
+  }
+
+  private static Verdict verdict(String text) {
+    if (text == null || text.isBlank()) {
+      throw ApiProblem.invalid("verdict", "verdict is required: APPROVE or DENY");
+    }
+    try {
+      return Verdict.valueOf(text.strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.invalid("verdict", "verdict must be APPROVE or DENY, not '" + text + "'");
+    }
+  }
+
+  private String eventId(String idempotencyKey) {
+    if (idempotencyKey == null || idempotencyKey.isBlank()) {
+      return "rest-" + newRequestId();
+    }
+    if (idempotencyKey.length() > 128) {
+      throw ApiProblem.invalid("Idempotency-Key", "Idempotency-Key is longer than 128 characters");
+    }
+    return "rest-" + idempotencyKey;
+  }
+
+  /** A short, unambiguous business id such as REQ-7KQ2M9XD. */
+  private String newRequestId() {
+    StringBuilder id = new StringBuilder("REQ-");
+    for (int i = 0; i < 8; i++) {
+      id.append(ID_ALPHABET[random.nextInt(ID_ALPHABET.length)]);
+    }
+    return id.toString();
+  }
+
+  private static <T> T require(T body) {
+    if (body == null) {
+      throw new ApiProblem(400, "a JSON body is required", null);
+    }
+    return body;
+  }
+
+  private static Caller caller(ContainerRequestContext context) {
+    return (Caller) context.getProperty(Caller.PROPERTY);
+  }
+}

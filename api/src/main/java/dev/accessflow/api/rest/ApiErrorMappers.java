@@ -1,0 +1,73 @@
+package dev.accessflow.api.rest;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import dev.accessflow.api.ApiProblem;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every failure leaves the API as an {@link ApiError}; only our own bugs are 500s. */
+public final class ApiErrorMappers {
+  private ApiErrorMappers() {}
+
+  static Response json(int status, String message, String field) {
+    return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(status, message, field)).build();
+  }
+
+  /** Our own refusals. */
+  public static final class Problems implements ExceptionMapper<ApiProblem> {
+    @Override
+    public Response toResponse(ApiProblem problem) {
+      return json(problem.status(), problem.getMessage(), problem.field());
+    }
+  }
+
+  /** Malformed JSON and wrong types: 400, naming the field when Jackson knows it. */
+  public static final class BadJson implements ExceptionMapper<JsonProcessingException> {
+    @Override
+    public Response toResponse(JsonProcessingException e) {
+      if (e instanceof JsonParseException) {
+        return json(400, "the body is not valid JSON: " + e.getOriginalMessage(), null);
+      }
+      if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+        String field = mapping.getPath().stream()
+            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.joining("."));
+        return json(400, "field '" + field + "' has the wrong type or value", field);
+      }
+      return json(400, "the body could not be read as the expected JSON object", null);
+    }
+  }
+
+  /** Jersey's own errors (404 path, 405 method, 415 media type...) in our shape. */
+  public static final class Web implements ExceptionMapper<WebApplicationException> {
+    @Override
+    public Response toResponse(WebApplicationException e) {
+      int status = e.getResponse().getStatus();
+      return json(status, e.getMessage() == null ? Response.Status.fromStatusCode(status).getReasonPhrase() : e.getMessage(), null);
+    }
+  }
+
+  /** Anything else is our bug: log it, answer without internals. */
+  public static final class Unexpected implements ExceptionMapper<RuntimeException> {
+    private static final Logger log = LoggerFactory.getLogger(Unexpected.class);
+
+    @Override
+    public Response toResponse(RuntimeException e) {
+      if (e instanceof WebApplicationException web) {
+        return new Web().toResponse(web);
+      }
+      if (e instanceof ApiProblem problem) {
+        return new Problems().toResponse(problem);
+      }
+      log.error("unexpected error answering a request", e);
+      return json(500, "internal error; see the server log", null);
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.accessflow.worker;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.accessflow.activities.jira.JiraClient;
+import dev.accessflow.activities.jira.JiraConfig;
+import dev.accessflow.activities.jira.JiraTickets;
+import dev.accessflow.activities.local.LogOnlyTickets;
+import dev.accessflow.activities.local.NoChat;
+import dev.accessflow.activities.okta.OktaCatalogCheck;
+import dev.accessflow.activities.okta.OktaConfig;
+import dev.accessflow.activities.okta.OktaDirectory;
+import dev.accessflow.activities.sandbox.SandboxDirectory;
+import dev.accessflow.api.AccessRequestGateway;
+import dev.accessflow.api.AccessRequestIntake;
+import dev.accessflow.api.TemporalHealthCheck;
+import dev.accessflow.api.catalog.Catalog;
+import dev.accessflow.api.catalog.CatalogFile;
+import dev.accessflow.api.rest.AccessRequestResource;
+import dev.accessflow.api.rest.ApiErrorMappers;
+import dev.accessflow.api.rest.BearerTokenFilter;
+import dev.accessflow.api.rest.CatalogResource;
+import dev.accessflow.workflows.ports.AccessTickets;
+import dev.accessflow.workflows.ports.IdentityProvider;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The accessflow process: Temporal worker and/or REST API, wired by hand from the configuration. */
+public final class AccessflowApplication extends Application<AccessflowConfiguration> {
+  private static final Logger log = LoggerFactory.getLogger(AccessflowApplication.class);
+
+  /** The sandbox directory of this process when idp.type is sandbox (for tests and the sandbox endpoint). */
+  private SandboxDirectory sandbox;
+
+  public static void main(String[] args) throws Exception {
+    new AccessflowApplication().run(args);
+  }
+
+  @Override
+  public String getName() {
+    return "accessflow";
+  }
+
+  @Override
+  public void initialize(Bootstrap<AccessflowConfiguration> bootstrap) {
+    bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+        bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+  }
+
+  @Override
+  public void run(AccessflowConfiguration config, Environment environment) {
+    environment.getObjectMapper()
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+
+    // A bad catalog stops the process here, with every problem named.
+    Catalog catalog = CatalogFile.load(Path.of(config.catalog));
+    log.info("catalog {}: {} apps, {} IdP groups", config.catalog, catalog.apps().size(), catalog.groupIds().size());
+
+    var temporal = config.temporal;
+    String target = temporal.target;
+    if (temporal.embedded()) {
+      EmbeddedTemporal embedded = EmbeddedTemporal.start(temporal.embeddedPort);
+      environment.lifecycle().manage(embedded);
+      target = embedded.target();
+    }
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+    WorkflowClient client = WorkflowClient.newInstance(service,
+        WorkflowClientOptions.newBuilder().setNamespace(temporal.namespace).build());
+    if (temporal.registerSearchAttributes) {
+      SearchAttributeSetup.ensure(service, temporal.namespace);
+    }
+    environment.healthChecks().register("temporal", new TemporalHealthCheck(service, target));
+
+    if (config.runWorker) {
+      IdentityProvider idp = identityProvider(config, catalog);
+      environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded(), idp,
+          tickets(config), new NoChat()));
+    }
+
+    if (config.runApi) {
+      if (config.apiTokens.isEmpty()) {
+        throw new IllegalStateException("config " + "apiTokens: at least one API token is required to serve the REST API"
+            + " (set ACCESSFLOW_API_TOKEN)");
+      }
+      config.apiTokens.forEach(t -> {
+        if (t.token().length() < 16) {
+          throw new IllegalStateException("config apiTokens: the token of " + t.principal() + " is shorter than 16 characters");
+        }
+      });
+      var jersey = environment.jersey();
+      jersey.register(new BearerTokenFilter(config.apiTokens));
+      jersey.register(new ApiErrorMappers.Problems());
+      jersey.register(new ApiErrorMappers.BadJson());
+      jersey.register(new ApiErrorMappers.Web());
+      jersey.register(new ApiErrorMappers.Unexpected());
+      jersey.register(new CatalogResource(catalog));
+      jersey.register(new AccessRequestResource(new AccessRequestIntake(catalog, config.approvalTimeout),
+          new AccessRequestGateway(client, temporal.taskQueue)));
+      if (sandbox != null) {
+        jersey.register(new SandboxResource(sandbox));
+      }
+    }
+    environment.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {
+      @Override
+      public void stop() {
+        service.shutdown();
+      }
+    });
+  }
+
+  private IdentityProvider identityProvider(AccessflowConfiguration config, Catalog catalog) {
+    switch (config.idp.type) {
+      case "sandbox" -> {
+        TreeSet<String> groups = new TreeSet<>(catalog.groupIds());
+        groups.addAll(config.idp.sandbox.groups);
+        sandbox = new SandboxDirectory(config.idp.sandbox.users, groups);
+        log.warn("IdP: the local SANDBOX directory ({} users, {} groups), in memory; no real access is granted",
+            config.idp.sandbox.users.size(), groups.size());
+        return sandbox;
+      }
+      case "okta" -> {
+        var okta = config.idp.okta;
+        OktaConfig oktaConfig = new OktaConfig(okta.orgUrl, okta.apiToken, null, null, List.of(),
+            okta.managerAttribute, okta.departmentAttribute, okta.requestTimeout);
+        OktaDirectory directory = OktaDirectory.fromConfig(oktaConfig);
+        if (okta.checkCatalogGroups) {
+          List<String> problems = new OktaCatalogCheck(directory).check(catalog.groupIds());
+          if (!problems.isEmpty()) {
+            throw new IllegalStateException("catalog " + config.catalog + " does not match Okta " + okta.orgUrl + ":\n"
+                + String.join("\n", problems));
+          }
+        }
+        log.info("IdP: Okta at {}", okta.orgUrl);
+        return directory;
+      }
+      default -> throw new IllegalStateException("config idp.type: '" + config.idp.type + "' is not one of sandbox, okta");
+    }
+  }
+
+  private static AccessTickets tickets(AccessflowConfiguration config) {
+    if (!config.jira.enabled()) {
+      log.info("tickets: no Jira configured (jira.baseUrl); the audit trail goes to the log");
+      return new LogOnlyTickets();
+    }
+    var jira = config.jira;
+    JiraConfig jiraConfig = new JiraConfig(URI.create(jira.baseUrl), jira.email, jira.apiToken, jira.projectKey,
+        jira.issueType, null, Map.of(), JiraConfig.defaultStatusMap(), jira.requestTimeout, null);
+    log.info("tickets: Jira at {} project {}", jira.baseUrl, jira.projectKey);
+    return new JiraTickets(jiraConfig, JiraClient.create(jiraConfig));
+  }
+
+  /** The sandbox directory, when idp.type is sandbox; null otherwise. */
+  public SandboxDirectory sandbox() {
+    return sandbox;
+  }
+}

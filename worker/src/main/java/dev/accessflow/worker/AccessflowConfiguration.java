@@ -1,0 +1,80 @@
+package dev.accessflow.worker;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.accessflow.activities.sandbox.SandboxDirectory;
+import dev.accessflow.api.rest.ApiToken;
+import io.dropwizard.core.Configuration;
+import java.time.Duration;
+import java.util.List;
+
+/** accessflow's configuration file (config/accessflow.yml), with ${ENV:-default} substitution. */
+public final class AccessflowConfiguration extends Configuration {
+
+  /** Where Temporal is. An empty target means the embedded, in-memory test server. */
+  public static final class TemporalSettings {
+    @JsonProperty public String target = "";
+    @JsonProperty public String namespace = "default";
+    @JsonProperty public String taskQueue = "accessflow";
+    /** Port of the embedded server on 127.0.0.1; 0 picks a free one. */
+    @JsonProperty public int embeddedPort = 7233;
+    /** Register the custom search attributes at start-up (idempotent). */
+    @JsonProperty public boolean registerSearchAttributes = true;
+
+    public boolean embedded() {
+      return target == null || target.isBlank();
+    }
+  }
+
+  /** Which identity provider grants the access. */
+  public static final class IdpSettings {
+    /** sandbox (in-memory, for trying) or okta. */
+    @JsonProperty public String type = "sandbox";
+    @JsonProperty public SandboxSettings sandbox = new SandboxSettings();
+    @JsonProperty public OktaSettings okta = new OktaSettings();
+  }
+
+  /** The sandbox directory's people and groups. */
+  public static final class SandboxSettings {
+    @JsonProperty public List<SandboxDirectory.SandboxUser> users = List.of();
+    /** Extra groups beyond those the catalog names. */
+    @JsonProperty public List<String> groups = List.of();
+  }
+
+  /** Okta org and credentials; secrets come from environment variables. */
+  public static final class OktaSettings {
+    @JsonProperty public String orgUrl = "";
+    @JsonProperty public String apiToken = "";
+    @JsonProperty public String managerAttribute = "managerId";
+    @JsonProperty public String departmentAttribute = "department";
+    @JsonProperty public Duration requestTimeout = Duration.ofSeconds(10);
+    /** Refuse to start when a catalog group id is not in Okta. */
+    @JsonProperty public boolean checkCatalogGroups = true;
+  }
+
+  /** Jira Cloud, the system of record; disabled while baseUrl is empty. */
+  public static final class JiraSettings {
+    @JsonProperty public String baseUrl = "";
+    @JsonProperty public String email = "";
+    @JsonProperty public String apiToken = "";
+    @JsonProperty public String projectKey = "ACC";
+    @JsonProperty public String issueType = "Task";
+    @JsonProperty public Duration requestTimeout = Duration.ofSeconds(10);
+
+    public boolean enabled() {
+      return baseUrl != null && !baseUrl.isBlank();
+    }
+  }
+
+  @JsonProperty public TemporalSettings temporal = new TemporalSettings();
+  /** Run the Temporal worker in this replica. */
+  @JsonProperty public boolean runWorker = true;
+  /** Serve the REST API in this replica. */
+  @JsonProperty public boolean runApi = true;
+  /** Path of the catalog YAML. */
+  @JsonProperty public String catalog = "config/catalog.yml";
+  /** How long approvers have before a request times out. */
+  @JsonProperty public Duration approvalTimeout = Duration.ofHours(72);
+  @JsonProperty public List<ApiToken> apiTokens = List.of();
+  @JsonProperty public IdpSettings idp = new IdpSettings();
+  @JsonProperty public JiraSettings jira = new JiraSettings();
+}

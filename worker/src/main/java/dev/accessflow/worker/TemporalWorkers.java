@@ -1,0 +1,44 @@
+package dev.accessflow.worker;
+
+import dev.accessflow.workflows.AccessRequestWorkflowImpl;
+import dev.accessflow.workflows.ports.AccessTickets;
+import dev.accessflow.workflows.ports.ApprovalChat;
+import dev.accessflow.workflows.ports.IdentityProvider;
+import io.dropwizard.lifecycle.Managed;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
+
+/** The Temporal worker of this replica: the access request workflow and its three ports. */
+public final class TemporalWorkers implements Managed {
+  private final WorkerFactory factory;
+
+  /**
+   * @param stickyOff true on the Temporal test server, which never moves tasks off a dead
+   *     worker's sticky queue (a restarted worker would strand its workflows)
+   */
+  public TemporalWorkers(WorkflowClient client, String taskQueue, boolean stickyOff, IdentityProvider idp,
+      AccessTickets tickets, ApprovalChat chat) {
+    this.factory = WorkerFactory.newInstance(client);
+    WorkerOptions.Builder options = WorkerOptions.newBuilder();
+    if (stickyOff) {
+      options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+    }
+    Worker worker = factory.newWorker(taskQueue, options.build());
+    worker.registerWorkflowImplementationTypes(AccessRequestWorkflowImpl.class);
+    worker.registerActivitiesImplementations(idp, tickets, chat);
+  }
+
+  @Override
+  public void start() {
+    factory.start();
+  }
+
+  @Override
+  public void stop() {
+    factory.shutdown();
+    factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+}
