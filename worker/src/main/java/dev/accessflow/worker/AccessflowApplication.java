@@ -135,7 +135,9 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       }
       case "okta" -> {
         var okta = config.idp.okta;
-        OktaConfig oktaConfig = new OktaConfig(okta.orgUrl, okta.apiToken, null, null, List.of(),
+        boolean oauth = okta.clientId != null && !okta.clientId.isBlank();
+        OktaConfig oktaConfig = new OktaConfig(okta.orgUrl, oauth ? null : okta.apiToken, oauth ? okta.clientId : null,
+            oauth ? okta.privateKey : null, oauth ? okta.scopes : List.of(),
             okta.managerAttribute, okta.departmentAttribute, okta.requestTimeout);
         OktaDirectory directory = OktaDirectory.fromConfig(oktaConfig);
         if (okta.checkCatalogGroups) {

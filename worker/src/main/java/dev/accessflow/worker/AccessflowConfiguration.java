@@ -44,6 +44,11 @@ public final class AccessflowConfiguration extends Configuration {
   public static final class OktaSettings {
     @JsonProperty public String orgUrl = "";
     @JsonProperty public String apiToken = "";
+    /** OAuth 2.0 service app (private key JWT) instead of an API token. */
+    @JsonProperty public String clientId = "";
+    /** PEM private key of the service app (the value, from an environment variable). */
+    @JsonProperty public String privateKey = "";
+    @JsonProperty public List<String> scopes = List.of("okta.users.read", "okta.groups.manage");
     @JsonProperty public String managerAttribute = "managerId";
     @JsonProperty public String departmentAttribute = "department";
     @JsonProperty public Duration requestTimeout = Duration.ofSeconds(10);
