@@ -78,6 +78,13 @@ class AccessRequestWorkflowTest {
     return state;
   }
 
+  /** Waits for the request to be pending, has the manager approve it, and waits until it is ACTIVE. */
+  private static AccessRequestState approvedAndActive(AccessRequestWorkflow workflow) {
+    awaitStatus(workflow, RequestStatus.PENDING_APPROVAL);
+    workflow.decide(approve(MANAGER, "e1"));
+    return awaitStatus(workflow, RequestStatus.ACTIVE);
+  }
+
   private static Decision approve(String actor, String eventId) {
     return new Decision(eventId, actor, Verdict.APPROVE, Channel.SLACK, "ok for the incident");
   }
@@ -135,6 +142,21 @@ class AccessRequestWorkflowTest {
         throw new java.io.UncheckedIOException(e);
       }
     }
+  }
+
+  @Test
+  void decisionArrivingWhileTheRequesterIsStillBeingResolvedIsKept() {
+    var gate = directory.holdResolution();
+    AccessRequestWorkflow workflow = submit(AccessRequests.grafanaAdmin("r14"));
+    awaitStatus(workflow, RequestStatus.SUBMITTED);
+
+    UpdateOutcome outcome = workflow.decide(approve(OWNER, "early-click"));
+    gate.countDown();
+
+    assertThat(outcome.status()).isEqualTo(RequestStatus.APPROVED);
+    awaitStatus(workflow, RequestStatus.ACTIVE);
+    // Already decided: nobody is asked to approve afterwards.
+    assertThat(chat.prompts()).isEmpty();
   }
 
   @Test
@@ -226,9 +248,7 @@ class AccessRequestWorkflowTest {
   @Test
   void extendMovesExpiryWithinTheRoleMaximum() {
     AccessRequestWorkflow workflow = submit(AccessRequests.grafanaAdmin("r7"));
-    awaitStatus(workflow, RequestStatus.PENDING_APPROVAL);
-    workflow.decide(approve(MANAGER, "e1"));
-    AccessRequestState active = awaitStatus(workflow, RequestStatus.ACTIVE);
+    AccessRequestState active = approvedAndActive(workflow);
 
     assertThatThrownBy(() -> workflow.extend(new Extension("x1", MANAGER, Channel.REST, Duration.ofDays(8), null)))
         .rootCause().hasMessageContaining("PT192H is over the role's maximum of PT168H");
@@ -248,9 +268,7 @@ class AccessRequestWorkflowTest {
   @Test
   void revokeNowRemovesAccessBeforeExpiry() {
     AccessRequestWorkflow workflow = submit(AccessRequests.grafanaAdmin("r8"));
-    awaitStatus(workflow, RequestStatus.PENDING_APPROVAL);
-    workflow.decide(approve(MANAGER, "e1"));
-    AccessRequestState active = awaitStatus(workflow, RequestStatus.ACTIVE);
+    AccessRequestState active = approvedAndActive(workflow);
 
     assertThatThrownBy(() -> workflow.revoke(new Revocation("v0", "mallory@example.com", Channel.REST, "because")))
         .rootCause().hasMessageContaining("only the requester or its approvers");
@@ -267,9 +285,7 @@ class AccessRequestWorkflowTest {
   @Test
   void revocationOutlastsAnIdpOutageAndRecordsHowLateItWas() {
     AccessRequestWorkflow workflow = submit(AccessRequests.grafanaAdmin("r9"));
-    awaitStatus(workflow, RequestStatus.PENDING_APPROVAL);
-    workflow.decide(approve(MANAGER, "e1"));
-    awaitStatus(workflow, RequestStatus.ACTIVE);
+    approvedAndActive(workflow);
     // Two full retry batches and then some, per group: the IdP is down for over a minute.
     directory.failNextRemovals(2 * 6 * 2 + 3);
 

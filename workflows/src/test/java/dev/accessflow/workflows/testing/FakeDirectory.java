@@ -20,6 +20,13 @@ public final class FakeDirectory implements IdentityProvider {
   private final List<String> calls = new ArrayList<>();
   private final Set<String> refusedGroups = new HashSet<>();
   private final AtomicInteger removalFailuresLeft = new AtomicInteger();
+  private volatile java.util.concurrent.CountDownLatch resolutionGate = new java.util.concurrent.CountDownLatch(0);
+
+  /** User lookups block until the returned latch is counted down, as a slow IdP would. */
+  public java.util.concurrent.CountDownLatch holdResolution() {
+    resolutionGate = new java.util.concurrent.CountDownLatch(1);
+    return resolutionGate;
+  }
 
   public FakeDirectory withUser(String login, String manager) {
     users.put(login, new IdpUser(login, "id-" + login.substring(0, login.indexOf('@')), login, manager, "engineering", null));
@@ -38,6 +45,11 @@ public final class FakeDirectory implements IdentityProvider {
 
   @Override
   public IdpUser resolveUser(String login) {
+    try {
+      resolutionGate.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     IdpUser user = users.get(login);
     if (user == null) {
       throw ApplicationFailure.newNonRetryableFailure("no IdP user with login " + login, AccessflowTemporal.UNKNOWN_USER);
