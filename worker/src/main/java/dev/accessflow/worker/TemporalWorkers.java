@@ -1,6 +1,8 @@
 package dev.accessflow.worker;
 
+import dev.accessflow.activities.leases.TemporalMembershipLeases;
 import dev.accessflow.workflows.AccessRequestWorkflowImpl;
+import dev.accessflow.workflows.GroupMembershipWorkflowImpl;
 import dev.accessflow.workflows.ports.AccessTickets;
 import dev.accessflow.workflows.ports.ApprovalChat;
 import dev.accessflow.workflows.ports.IdentityProvider;
@@ -11,7 +13,7 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 
-/** The Temporal worker of this replica: the access request workflow and its three ports. */
+/** The Temporal worker of this replica: the access request and group membership workflows, and their ports. */
 public final class TemporalWorkers implements Managed {
   private final WorkerFactory factory;
 
@@ -27,8 +29,8 @@ public final class TemporalWorkers implements Managed {
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
     Worker worker = factory.newWorker(taskQueue, options.build());
-    worker.registerWorkflowImplementationTypes(AccessRequestWorkflowImpl.class);
-    worker.registerActivitiesImplementations(idp, tickets, chat);
+    worker.registerWorkflowImplementationTypes(AccessRequestWorkflowImpl.class, GroupMembershipWorkflowImpl.class);
+    worker.registerActivitiesImplementations(idp, new TemporalMembershipLeases(client, taskQueue), tickets, chat);
   }
 
   @Override

@@ -5,6 +5,7 @@ import static dev.accessflow.workflows.RequestStatus.*;
 import dev.accessflow.workflows.ports.AccessTickets;
 import dev.accessflow.workflows.ports.ApprovalChat;
 import dev.accessflow.workflows.ports.IdentityProvider;
+import dev.accessflow.workflows.ports.MembershipLeases;
 import io.temporal.api.enums.v1.RetryState;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -31,11 +32,17 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   static final Duration OVERDUE_AFTER = Duration.ofSeconds(5);
   /** Pause between removal batches when the IdP refused outright (no tight loop on a non-retryable error). */
   static final Duration REVOKE_PAUSE_AFTER_REFUSAL = Duration.ofSeconds(10);
+  /** getVersion change id: grants go through GroupMembership leases instead of direct IdP calls. */
+  static final String SHARED_MEMBERSHIPS = "shared-memberships";
 
   private final IdentityProvider idp =
       Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.idpGrantOptions());
   private final IdentityProvider idpRevoke =
       Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.idpRevokeOptions());
+  private final MembershipLeases leases =
+      Workflow.newActivityStub(MembershipLeases.class, AccessflowTemporal.leaseAcquireOptions());
+  private final MembershipLeases leaseRelease =
+      Workflow.newActivityStub(MembershipLeases.class, AccessflowTemporal.leaseReleaseOptions());
   private final AccessTickets tickets =
       Workflow.newActivityStub(AccessTickets.class, AccessflowTemporal.notificationOptions());
   private final ApprovalChat chat =
@@ -65,6 +72,8 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   private Instant revocationRequestedAt;
   private long auditSequence;
   private int askedStage = -1;
+  /** Version 1: memberships are leases on a shared GroupMembership workflow (overlapping grants). */
+  private boolean sharedMemberships;
 
   @WorkflowInit
   public AccessRequestWorkflowImpl(AccessRequest request) {
@@ -135,10 +144,13 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
 
   private boolean provision() {
     transition(PROVISIONING);
+    sharedMemberships = Workflow.getVersion(SHARED_MEMBERSHIPS, Workflow.DEFAULT_VERSION, 1) == 1;
     List<String> failures = new ArrayList<>();
     List<Promise<Void>> adds = new ArrayList<>();
     for (String group : request.groups()) {
-      adds.add(Async.procedure(idp::addMember, membership(group)));
+      adds.add(sharedMemberships
+          ? Async.procedure(leases::acquire, membership(group))
+          : Async.procedure(idp::addMember, membership(group)));
     }
     for (int i = 0; i < adds.size(); i++) {
       try {
@@ -181,8 +193,8 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     Promise<Void> removed = Async.procedure(this::removeFromAllGroups);
     if (!Workflow.await(OVERDUE_AFTER, removed::isCompleted)) {
       revocationOverdueSince = due;
-      audit(AuditKind.REVOCATION_OVERDUE, "Removal due at " + due + " has not succeeded yet (" + lastError
-          + "). accessflow keeps retrying until it does.");
+      audit(AuditKind.REVOCATION_OVERDUE, "Removal due at " + due + " has not succeeded yet ("
+          + (lastError == null ? "the IdP has not confirmed it" : lastError) + "). accessflow keeps retrying until it does.");
     }
     removed.get();
     revokedAt = now();
@@ -211,16 +223,25 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   }
 
   private void removeUntilGone(Membership membership) {
+    int failures = 0;
     while (true) {
       try {
-        idpRevoke.removeMember(membership);
+        if (sharedMemberships) {
+          leaseRelease.release(membership);
+        } else {
+          idpRevoke.removeMember(membership);
+        }
         return;
       } catch (ActivityFailure failure) {
         lastError = "removing from group " + membership.groupId() + ": " + Failures.describe(failure);
         log.warn("request {}: {}; retrying", request.requestId(), lastError);
         if (failure.getRetryState() == RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE) {
           Workflow.sleep(REVOKE_PAUSE_AFTER_REFUSAL);
+        } else if (sharedMemberships) {
+          // A lease release is a single try; back off between tries (1, 2, 4, 8, then 10 s).
+          Workflow.sleep(Duration.ofSeconds(Math.min(10, 1L << Math.min(failures, 4))));
         }
+        failures++;
       }
     }
   }

@@ -17,6 +17,7 @@ public final class AccessflowTemporal {
   public static final String DEFAULT_TASK_QUEUE = "accessflow";
   public static final String WORKFLOW_TYPE = "AccessRequest";
   public static final String WORKFLOW_ID_PREFIX = "access-request-";
+  public static final String MEMBERSHIP_WORKFLOW_TYPE = "GroupMembership";
 
   /** Update and query names. */
   public static final String UPDATE_DECIDE = "decide";
@@ -69,6 +70,11 @@ public final class AccessflowTemporal {
     return WORKFLOW_ID_PREFIX + requestId;
   }
 
+  /** The shared membership of one person in one IdP group. */
+  public static String membershipWorkflowId(String groupId, String login) {
+    return "group-membership-" + groupId + "-" + login.toLowerCase();
+  }
+
   /** The request id of a workflow id, or null when the id is not an access request's. */
   public static String requestId(String workflowId) {
     return workflowId.startsWith(WORKFLOW_ID_PREFIX) ? workflowId.substring(WORKFLOW_ID_PREFIX.length()) : null;
@@ -102,6 +108,23 @@ public final class AccessflowTemporal {
             .setMaximumInterval(Duration.ofSeconds(10))
             .setMaximumAttempts(6)
             .build())
+        .build();
+  }
+
+  /**
+   * Leases on the shared membership workflow: each call waits for the IdP change done there, so
+   * it gets longer than a single IdP call.
+   */
+  public static ActivityOptions leaseAcquireOptions() {
+    return ActivityOptions.newBuilder(idpGrantOptions()).setStartToCloseTimeout(Duration.ofMinutes(2)).build();
+  }
+
+  public static ActivityOptions leaseReleaseOptions() {
+    // One try: the membership workflow already ran a whole batch of IdP retries behind it, so a
+    // failure goes straight back to the request, which records the error and releases again.
+    return ActivityOptions.newBuilder(idpRevokeOptions())
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setRetryOptions(RetryOptions.newBuilder(idpRevokeOptions().getRetryOptions()).setMaximumAttempts(1).build())
         .build();
   }
 

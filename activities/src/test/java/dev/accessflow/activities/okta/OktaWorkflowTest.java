@@ -14,7 +14,9 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.accessflow.workflows.AccessRequest;
 import dev.accessflow.workflows.AccessRequestState;
 import dev.accessflow.workflows.AccessRequestWorkflow;
+import dev.accessflow.activities.leases.TemporalMembershipLeases;
 import dev.accessflow.workflows.AccessRequestWorkflowImpl;
+import dev.accessflow.workflows.GroupMembershipWorkflowImpl;
 import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.ApprovalPrompt;
 import dev.accessflow.workflows.ApprovalStage;
@@ -65,8 +67,9 @@ class OktaWorkflowTest {
       env.registerSearchAttribute(key.getName(), key.getValueType());
     }
     Worker worker = env.newWorker(AccessflowTemporal.DEFAULT_TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(AccessRequestWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(AccessRequestWorkflowImpl.class, GroupMembershipWorkflowImpl.class);
     worker.registerActivitiesImplementations(
+        new TemporalMembershipLeases(env.getWorkflowClient(), AccessflowTemporal.DEFAULT_TASK_QUEUE),
         // The adapter reads the test service's clock, which jumps when time is skipped, as
         // production's wall clock and Temporal's agree.
         new ClockedIdp(new OktaDirectory(okta.client(), okta.config, new ServiceClock(this::serviceTime)), this::serviceTime),

@@ -1,0 +1,30 @@
+package dev.accessflow.workflows;
+
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * One user's membership of one IdP group, shared by every request that grants it. Workflow id:
+ * {@link AccessflowTemporal#membershipWorkflowId(String, String)}. Requests acquire and release it;
+ * the user is added on the first acquire and removed only when the last holder releases, so two
+ * overlapping grants never cut each other short.
+ */
+@WorkflowInterface
+public interface GroupMembershipWorkflow {
+
+  @WorkflowMethod(name = AccessflowTemporal.MEMBERSHIP_WORKFLOW_TYPE)
+  void run(MembershipHolders holders);
+
+  /** Hold the membership for a request; adds the user to the group if nobody held it. */
+  @UpdateMethod(name = "acquire")
+  String acquire(Membership membership);
+
+  /** Let go for a request; removes the user from the group when no other request still holds it. */
+  @UpdateMethod(name = "release")
+  String release(Membership membership);
+
+  @QueryMethod(name = "holders")
+  MembershipHolders holders();
+}

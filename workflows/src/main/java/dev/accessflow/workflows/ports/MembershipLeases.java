@@ -1,0 +1,18 @@
+package dev.accessflow.workflows.ports;
+
+import dev.accessflow.workflows.Membership;
+import io.temporal.activity.ActivityInterface;
+
+/**
+ * Group membership as a lease held by a request, so that overlapping grants of the same group to
+ * the same person keep it until the last one ends. Both calls are safe to repeat.
+ */
+@ActivityInterface(namePrefix = "Lease")
+public interface MembershipLeases {
+
+  /** Hold the membership for membership.requestId(); returns once the user is in the group. */
+  void acquire(Membership membership);
+
+  /** Release it; returns once the user is out of the group, or another request still holds it. */
+  void release(Membership membership);
+}
