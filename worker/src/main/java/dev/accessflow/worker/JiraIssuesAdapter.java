@@ -59,7 +59,6 @@ final class JiraIssuesAdapter implements JiraIssues {
     ChangeDetails newestItem = null;
     for (History history : issue.changelog().histories()) {
       for (ChangeDetails item : history.items()) {
-        // ISO-8601 timestamps with the same offset sort as text.
         if ("status".equals(item.field()) || "status".equals(item.fieldId())) {
           if (newest == null || compare(history.created(), newest.created()) >= 0) {
             newest = history;
@@ -75,6 +74,7 @@ final class JiraIssuesAdapter implements JiraIssues {
         newestItem.fromString(), newestItem.toText()));
   }
 
+  /** Jira writes every changelog timestamp with the site's offset, so ISO-8601 text sorts as time. */
   private static int compare(String a, String b) {
     if (a == null || b == null) {
       return a == null ? (b == null ? 0 : -1) : 1;

@@ -143,6 +143,23 @@ class JiraWebhookTest {
   }
 
   @Test
+  void oversizedBodyIsRefused() throws Exception {
+    String body = "{\"webhookEvent\":\"jira:issue_created\",\"pad\":\"" + "x".repeat(300 * 1024) + "\"}";
+    assertThat(deliver(body, SIGNER.sign(bytes(body)), "d-big").status()).isEqualTo(413);
+  }
+
+  @Test
+  void declineByAnApproverDeniesTheRequest() throws Exception {
+    start("ITS-6");
+    changelog("ITS-6", "acc-omar", "Pending approval", "Declined");
+    String body = updated("ITS-6", "Pending approval", "Declined");
+    Reply reply = deliver(body, SIGNER.sign(bytes(body)), "d-decline");
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.body().path("result").asText()).isEqualTo("decided");
+    awaitStatus("ITS-6", "DENIED");
+  }
+
+  @Test
   void invalidFieldsAreCommentedOnTheIssueAndStartNothing() throws Exception {
     issue("ITS-3", "grafana", "owner", "PT1H", "debug");
     String body = created("ITS-3");
