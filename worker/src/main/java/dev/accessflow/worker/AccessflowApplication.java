@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.accessflow.activities.jira.JiraClient;
 import dev.accessflow.activities.jira.JiraConfig;
 import dev.accessflow.activities.jira.JiraTickets;
+import dev.accessflow.activities.jira.JiraWebhookSignature;
 import dev.accessflow.activities.local.LogOnlyTickets;
 import dev.accessflow.activities.local.NoChat;
 import dev.accessflow.activities.okta.OktaCatalogCheck;
@@ -14,6 +15,9 @@ import dev.accessflow.api.AccessRequestGateway;
 import dev.accessflow.api.AccessRequestIntake;
 import dev.accessflow.api.TemporalHealthCheck;
 import dev.accessflow.api.catalog.Catalog;
+import dev.accessflow.api.jira.JiraWebhookResource;
+import dev.accessflow.api.jira.JiraWebhookSettings;
+import dev.accessflow.api.jira.WebhookSignatureVerifier;
 import dev.accessflow.api.catalog.CatalogFile;
 import dev.accessflow.api.rest.AccessRequestResource;
 import dev.accessflow.api.rest.ApiErrorMappers;
@@ -111,6 +115,9 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       jersey.register(new CatalogResource(catalog));
       jersey.register(new AccessRequestResource(new AccessRequestIntake(catalog, config.approvalTimeout),
           new AccessRequestGateway(client, temporal.taskQueue)));
+      if (config.jira.enabled()) {
+        jersey.register(jiraWebhook(config, catalog, client, environment));
+      }
       if (sandbox != null) {
         jersey.register(new SandboxResource(sandbox));
       }
@@ -164,6 +171,32 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
         jira.issueType, null, Map.of(), JiraConfig.defaultStatusMap(), jira.requestTimeout, null);
     log.info("tickets: Jira at {} project {}", jira.baseUrl, jira.projectKey);
     return new JiraTickets(jiraConfig, JiraClient.create(jiraConfig));
+  }
+
+  private static JiraWebhookResource jiraWebhook(AccessflowConfiguration config, Catalog catalog, WorkflowClient client,
+      Environment environment) {
+    var jira = config.jira;
+    JiraConfig jiraConfig = new JiraConfig(URI.create(jira.baseUrl), jira.email, jira.apiToken, jira.projectKey,
+        jira.issueType, null, Map.of(), Map.of(), jira.requestTimeout, null);
+    JiraIssuesAdapter issues = new JiraIssuesAdapter(JiraClient.create(jiraConfig),
+        new JiraIssuesAdapter.Fields(blankToNull(jira.appField), blankToNull(jira.roleField),
+            blankToNull(jira.durationField), blankToNull(jira.reasonField)));
+    WebhookSignatureVerifier verifier = null;
+    if (jira.webhookSecret != null && !jira.webhookSecret.isEmpty()) {
+      verifier = new JiraWebhookSignature(jira.webhookSecret)::verify;
+    } else {
+      log.warn("jira.webhookSecret is empty: POST /jira/webhook accepts UNSIGNED deliveries; set JIRA_WEBHOOK_SECRET");
+    }
+    log.info("Jira webhook at /jira/webhook for project {} (approve: '{}', decline: '{}')", jira.projectKey,
+        jira.approvedStatus, jira.declinedStatus);
+    return new JiraWebhookResource(issues, new AccessRequestIntake(catalog, config.approvalTimeout),
+        new AccessRequestGateway(client, config.temporal.taskQueue),
+        new JiraWebhookSettings(jira.projectKey, jira.approvedStatus, jira.declinedStatus, jira.email),
+        verifier, environment.getObjectMapper());
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 
   /** The sandbox directory, when idp.type is sandbox; null otherwise. */

@@ -64,6 +64,17 @@ public final class AccessflowConfiguration extends Configuration {
     @JsonProperty public String projectKey = "ACC";
     @JsonProperty public String issueType = "Task";
     @JsonProperty public Duration requestTimeout = Duration.ofSeconds(10);
+    /** Secret of the admin webhook (X-Hub-Signature); empty accepts unsigned deliveries. Never printed. */
+    @JsonProperty public String webhookSecret = "";
+    /** Moving an issue to this status approves its request. */
+    @JsonProperty public String approvedStatus = "Approved";
+    /** Moving an issue to this status denies its request. */
+    @JsonProperty public String declinedStatus = "Declined";
+    /** Custom field ids (customfield_NNNNN) a request issue carries its facts in. */
+    @JsonProperty public String appField = "";
+    @JsonProperty public String roleField = "";
+    @JsonProperty public String durationField = "";
+    @JsonProperty public String reasonField = "";
 
     public boolean enabled() {
       return baseUrl != null && !baseUrl.isBlank();

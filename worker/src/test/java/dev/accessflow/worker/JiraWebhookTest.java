@@ -1,0 +1,285 @@
+package dev.accessflow.worker;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.accessflow.activities.jira.JiraWebhookSignature;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** POST /jira/webhook against the real process, with WireMock standing in for Jira Cloud. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class JiraWebhookTest {
+  private static final String SECRET = "webhook-test-secret";
+  private static final JiraWebhookSignature SIGNER = new JiraWebhookSignature(SECRET);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String APP_FIELD = "customfield_10001";
+  private static final String ROLE_FIELD = "customfield_10002";
+  private static final String DURATION_FIELD = "customfield_10003";
+  private static final String REASON_FIELD = "customfield_10004";
+
+  // Started before the app: the app's config needs its (free) port.
+  static final WireMockServer JIRA = startJira();
+
+  static final DropwizardAppExtension<AccessflowConfiguration> APP = AccessflowApp.embedded(
+      ConfigOverride.config("jira.baseUrl", JIRA.baseUrl()),
+      ConfigOverride.config("jira.email", "accessflow-bot@example.com"),
+      ConfigOverride.config("jira.apiToken", "jira-test-token"),
+      ConfigOverride.config("jira.projectKey", "ITS"),
+      ConfigOverride.config("jira.webhookSecret", SECRET),
+      ConfigOverride.config("jira.appField", APP_FIELD),
+      ConfigOverride.config("jira.roleField", ROLE_FIELD),
+      ConfigOverride.config("jira.durationField", DURATION_FIELD),
+      ConfigOverride.config("jira.reasonField", REASON_FIELD));
+
+  private final HttpClient client = HttpClient.newHttpClient();
+  private Http http;
+
+  private static WireMockServer startJira() {
+    WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort());
+    server.start();
+    return server;
+  }
+
+  @BeforeAll
+  static void jiraDefaults() {
+    // What the workflow's own ticket adapter calls for issues that started in Jira.
+    JIRA.stubFor(post(urlPathMatching("/rest/api/3/issue/[^/]+/comment")).willReturn(okJson("{\"id\":\"1\"}").withStatus(201)));
+    JIRA.stubFor(put(urlPathMatching("/rest/api/3/issue/[^/]+/properties/.*")).willReturn(aResponse().withStatus(200)));
+    JIRA.stubFor(get(urlPathMatching("/rest/api/3/issue/[^/]+/transitions")).willReturn(okJson("""
+        {"transitions":[
+          {"id":"11","name":"Back to review","to":{"id":"1","name":"Pending approval"}},
+          {"id":"21","name":"Approve","to":{"id":"2","name":"Approved"}},
+          {"id":"31","name":"Grant","to":{"id":"3","name":"Access granted"}},
+          {"id":"41","name":"Decline","to":{"id":"4","name":"Declined"}}]}""")));
+    JIRA.stubFor(post(urlPathMatching("/rest/api/3/issue/[^/]+/transitions")).willReturn(aResponse().withStatus(204)));
+    user("acc-dana", "dana@example.com");
+    user("acc-omar", "omar@example.com");
+  }
+
+  @AfterAll
+  static void stopJira() {
+    JIRA.stop();
+  }
+
+  @BeforeEach
+  void http() {
+    http = new Http(APP.getLocalPort());
+  }
+
+  @Test
+  void signedIssueCreatedStartsOneWorkflowAndARetryStartsNothing() throws Exception {
+    issue("ITS-1", "grafana", "admin", "PT1H", "debug the dashboards");
+    String body = created("ITS-1");
+    String delivery = UUID.randomUUID().toString();
+
+    Reply first = deliver(body, SIGNER.sign(bytes(body)), delivery);
+    assertThat(first.status()).isEqualTo(202);
+    assertThat(first.body().path("result").asText()).isEqualTo("started");
+
+    Http.Reply state = http.get("/v1/requests/ITS-1");
+    assertThat(state.status()).isEqualTo(200);
+    assertThat(state.body().path("request").path("ticketKey").asText()).isEqualTo("ITS-1");
+    assertThat(state.body().path("request").path("requester").asText()).isEqualTo("dana@example.com");
+    assertThat(state.body().path("request").path("source").asText()).isEqualTo("JIRA");
+
+    // Jira retries with the same identifier; a second delivery of the same event has a new one.
+    Reply retry = deliver(body, SIGNER.sign(bytes(body)), delivery);
+    assertThat(retry.status()).isEqualTo(200);
+    assertThat(retry.body().path("result").asText()).isEqualTo("duplicate");
+    Reply again = deliver(body, SIGNER.sign(bytes(body)), UUID.randomUUID().toString());
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.body().path("result").asText()).isEqualTo("duplicate");
+    assertThat(http.get("/v1/requests/ITS-1").body().path("submittedAt"))
+        .isEqualTo(state.body().path("submittedAt"));
+  }
+
+  @Test
+  void badOrMissingSignatureIsUnauthorizedAndStartsNothing() throws Exception {
+    issue("ITS-2", "grafana", "admin", "PT1H", "debug");
+    String body = created("ITS-2");
+    Reply forged = deliver(body, new JiraWebhookSignature("another-secret").sign(bytes(body)), "d-forged");
+    assertThat(forged.status()).isEqualTo(401);
+    Reply unsigned = deliver(body, null, "d-unsigned");
+    assertThat(unsigned.status()).isEqualTo(401);
+    Reply tampered = deliver(body.replace("ITS-2", "ITS-9"), SIGNER.sign(bytes(body)), "d-tampered");
+    assertThat(tampered.status()).isEqualTo(401);
+    assertThat(http.get("/v1/requests/ITS-2").status()).isEqualTo(404);
+  }
+
+  @Test
+  void badJsonIsABadRequest() throws Exception {
+    String body = "{\"webhookEvent\": ";
+    assertThat(deliver(body, SIGNER.sign(bytes(body)), "d-badjson").status()).isEqualTo(400);
+  }
+
+  @Test
+  void oversizedBodyIsRefused() throws Exception {
+    String body = "{\"webhookEvent\":\"jira:issue_created\",\"pad\":\"" + "x".repeat(300 * 1024) + "\"}";
+    assertThat(deliver(body, SIGNER.sign(bytes(body)), "d-big").status()).isEqualTo(413);
+  }
+
+  @Test
+  void declineByAnApproverDeniesTheRequest() throws Exception {
+    start("ITS-6");
+    changelog("ITS-6", "acc-omar", "Pending approval", "Declined");
+    String body = updated("ITS-6", "Pending approval", "Declined");
+    Reply reply = deliver(body, SIGNER.sign(bytes(body)), "d-decline");
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.body().path("result").asText()).isEqualTo("decided");
+    awaitStatus("ITS-6", "DENIED");
+  }
+
+  @Test
+  void invalidFieldsAreCommentedOnTheIssueAndStartNothing() throws Exception {
+    issue("ITS-3", "grafana", "owner", "PT1H", "debug");
+    String body = created("ITS-3");
+    Reply reply = deliver(body, SIGNER.sign(bytes(body)), "d-invalid");
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.body().path("result").asText()).isEqualTo("rejected");
+    JIRA.verify(1, postRequestedFor(urlPathEqualTo("/rest/api/3/issue/ITS-3/comment"))
+        .withRequestBody(containing("(field: role)"))
+        .withRequestBody(containing("unknown role 'owner' for app grafana; its roles: viewer, admin")));
+    assertThat(http.get("/v1/requests/ITS-3").status()).isEqualTo(404);
+  }
+
+  @Test
+  void approvalByAnApproverIsApplied() throws Exception {
+    start("ITS-4");
+    changelog("ITS-4", "acc-omar", "Pending approval", "Approved");
+    String body = updated("ITS-4", "Pending approval", "Approved");
+    Reply reply = deliver(body, SIGNER.sign(bytes(body)), "d-approve");
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.body().path("result").asText()).isEqualTo("decided");
+    JsonNode state = awaitStatus("ITS-4", "ACTIVE");
+    assertThat(state.path("decisions").get(0).path("actor").asText()).isEqualTo("omar@example.com");
+  }
+
+  @Test
+  void approvalByTheRequesterIsRefusedCommentedAndMovedBack() throws Exception {
+    start("ITS-5");
+    changelog("ITS-5", "acc-dana", "Pending approval", "Approved");
+    String body = updated("ITS-5", "Pending approval", "Approved");
+    Reply reply = deliver(body, SIGNER.sign(bytes(body)), "d-self");
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.body().path("result").asText()).isEqualTo("refused");
+    JIRA.verify(1, postRequestedFor(urlPathEqualTo("/rest/api/3/issue/ITS-5/comment"))
+        .withRequestBody(containing("requested this access and cannot approve or deny it"))
+        .withRequestBody(containing("moved back to 'Pending approval'")));
+    JIRA.verify(1, postRequestedFor(urlPathEqualTo("/rest/api/3/issue/ITS-5/transitions"))
+        .withRequestBody(matchingJsonPath("$.transition.id", equalTo("11"))));
+    assertThat(http.get("/v1/requests/ITS-5").body().path("status").asText()).isEqualTo("PENDING_APPROVAL");
+  }
+
+  // ---- helpers ----
+
+  record Reply(int status, JsonNode body) {}
+
+  private void start(String key) throws Exception {
+    issue(key, "grafana", "admin", "PT1H", "debug the dashboards");
+    String body = created(key);
+    assertThat(deliver(body, SIGNER.sign(bytes(body)), "create-" + key).status()).isEqualTo(202);
+    awaitStatus(key, "PENDING_APPROVAL");
+  }
+
+  private JsonNode awaitStatus(String key, String status) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    JsonNode last = null;
+    while (Instant.now().isBefore(deadline)) {
+      Http.Reply reply = http.get("/v1/requests/" + key);
+      last = reply.body();
+      if (reply.status() == 200 && status.equals(last.path("status").asText())) {
+        return last;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(key + " did not reach " + status + "; last state: " + last);
+  }
+
+  private Reply deliver(String body, String signature, String deliveryId) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/jira/webhook"))
+        .header("Content-Type", "application/json")
+        .header("X-Atlassian-Webhook-Identifier", deliveryId)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (signature != null) {
+      request.header("X-Hub-Signature", signature);
+    }
+    HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body()));
+  }
+
+  private static byte[] bytes(String body) {
+    return body.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String created(String key) {
+    return """
+        {"timestamp":1764300000000,"webhookEvent":"jira:issue_created","issue_event_type_name":"issue_created",
+         "user":{"accountId":"acc-dana"},"issue":{"id":"10001","key":"%s","fields":{"project":{"key":"ITS"}}}}"""
+        .formatted(key);
+  }
+
+  private static String updated(String key, String from, String to) {
+    return """
+        {"timestamp":1764300000000,"webhookEvent":"jira:issue_updated","issue_event_type_name":"issue_generic",
+         "issue":{"id":"10001","key":"%s"},
+         "changelog":{"id":"900","items":[{"field":"status","fieldId":"status","fieldtype":"jira",
+           "from":"1","fromString":"%s","to":"2","toString":"%s"}]}}""".formatted(key, from, to);
+  }
+
+  /** The issue as GET /rest/api/3/issue/{key} answers it (also for the workflow's status check). */
+  private static void issue(String key, String app, String role, String duration, String reason) {
+    JIRA.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key)).atPriority(5).willReturn(okJson("""
+        {"id":"10001","key":"%s","fields":{"project":{"key":"ITS"},"status":{"name":"Pending approval"},
+          "reporter":{"accountId":"acc-dana"},
+          "%s":"%s","%s":{"value":"%s"},"%s":"%s","%s":"%s"}}"""
+        .formatted(key, APP_FIELD, app, ROLE_FIELD, role, DURATION_FIELD, duration, REASON_FIELD, reason))));
+  }
+
+  /** The issue with ?expand=changelog: one earlier status change and the one under test. */
+  private static void changelog(String key, String authorAccountId, String from, String to) {
+    JIRA.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key)).withQueryParam("expand", equalTo("changelog"))
+        .atPriority(1).willReturn(okJson("""
+        {"id":"10001","key":"%s","fields":{"status":{"name":"%s"}},
+         "changelog":{"startAt":0,"maxResults":100,"total":2,"histories":[
+           {"id":"899","author":{"accountId":"acc-bot"},"created":"2026-11-28T04:00:00.000+0000",
+            "items":[{"field":"status","fieldId":"status","fromString":"Open","toString":"Pending approval"}]},
+           {"id":"900","author":{"accountId":"%s"},"created":"2026-11-28T04:05:00.000+0000",
+            "items":[{"field":"status","fieldId":"status","fromString":"%s","toString":"%s"}]}]}}"""
+        .formatted(key, to, authorAccountId, from, to))));
+  }
+
+  private static void user(String accountId, String email) {
+    JIRA.stubFor(get(urlPathEqualTo("/rest/api/3/user")).withQueryParam("accountId", equalTo(accountId))
+        .willReturn(okJson("{\"accountId\":\"%s\",\"emailAddress\":\"%s\",\"active\":true}".formatted(accountId, email))));
+  }
+}
