@@ -115,7 +115,11 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       jersey.register(new CatalogResource(catalog));
       jersey.register(new AccessRequestResource(new AccessRequestIntake(catalog, config.approvalTimeout),
           new AccessRequestGateway(client, temporal.taskQueue)));
-      if (config.jira.enabled()) {
+      if (config.jira.enabled() && (config.jira.webhookSecret == null || config.jira.webhookSecret.isEmpty())) {
+        // Anyone could forge approvals through an unsigned webhook, so there is none without a secret.
+        log.error("jira.webhookSecret is empty: POST /jira/webhook is NOT served; set JIRA_WEBHOOK_SECRET"
+            + " (and the same secret on the Jira webhook) to take requests and approvals from Jira");
+      } else if (config.jira.enabled()) {
         jersey.register(jiraWebhook(config, catalog, client, environment));
       }
       if (sandbox != null) {
@@ -167,8 +171,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       return new LogOnlyTickets();
     }
     var jira = config.jira;
-    JiraConfig jiraConfig = new JiraConfig(URI.create(jira.baseUrl), jira.email, jira.apiToken, jira.projectKey,
-        jira.issueType, null, Map.of(), JiraConfig.defaultStatusMap(), jira.requestTimeout, null);
+    JiraConfig jiraConfig = jiraConfig(jira, JiraConfig.defaultStatusMap());
     log.info("tickets: Jira at {} project {}", jira.baseUrl, jira.projectKey);
     return new JiraTickets(jiraConfig, JiraClient.create(jiraConfig));
   }
@@ -176,23 +179,23 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
   private static JiraWebhookResource jiraWebhook(AccessflowConfiguration config, Catalog catalog, WorkflowClient client,
       Environment environment) {
     var jira = config.jira;
-    JiraConfig jiraConfig = new JiraConfig(URI.create(jira.baseUrl), jira.email, jira.apiToken, jira.projectKey,
-        jira.issueType, null, Map.of(), Map.of(), jira.requestTimeout, null);
+    JiraConfig jiraConfig = jiraConfig(jira, Map.of());
     JiraIssuesAdapter issues = new JiraIssuesAdapter(JiraClient.create(jiraConfig),
         new JiraIssuesAdapter.Fields(blankToNull(jira.appField), blankToNull(jira.roleField),
             blankToNull(jira.durationField), blankToNull(jira.reasonField)));
-    WebhookSignatureVerifier verifier = null;
-    if (jira.webhookSecret != null && !jira.webhookSecret.isEmpty()) {
-      verifier = new JiraWebhookSignature(jira.webhookSecret)::verify;
-    } else {
-      log.warn("jira.webhookSecret is empty: POST /jira/webhook accepts UNSIGNED deliveries; set JIRA_WEBHOOK_SECRET");
-    }
+    WebhookSignatureVerifier verifier = new JiraWebhookSignature(jira.webhookSecret)::verify;
     log.info("Jira webhook at /jira/webhook for project {} (approve: '{}', decline: '{}')", jira.projectKey,
         jira.approvedStatus, jira.declinedStatus);
     return new JiraWebhookResource(issues, new AccessRequestIntake(catalog, config.approvalTimeout),
         new AccessRequestGateway(client, config.temporal.taskQueue),
         new JiraWebhookSettings(jira.projectKey, jira.approvedStatus, jira.declinedStatus, jira.email),
         verifier, environment.getObjectMapper());
+  }
+
+  private static JiraConfig jiraConfig(AccessflowConfiguration.JiraSettings jira,
+      Map<dev.accessflow.workflows.RequestStatus, String> statusMap) {
+    return new JiraConfig(URI.create(jira.baseUrl), jira.email, jira.apiToken, jira.projectKey, jira.issueType, null,
+        Map.of(), statusMap, jira.requestTimeout, jira.webhookSecret);
   }
 
   private static String blankToNull(String value) {
