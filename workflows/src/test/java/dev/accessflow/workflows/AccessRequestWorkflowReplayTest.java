@@ -9,9 +9,17 @@ import org.junit.jupiter.api.Test;
  */
 class AccessRequestWorkflowReplayTest {
 
+  /** Recorded before memberships became shared leases (the getVersion default branch). */
   @Test
   void approvedAndExpiredHistoryStillReplays() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
         "histories/approved-and-expired.json", AccessRequestWorkflowImpl.class);
+  }
+
+  /** Recorded with shared-memberships version 1: grants and removals go through leases. */
+  @Test
+  void approvedAndExpiredWithSharedMembershipsStillReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/approved-and-expired-shared-memberships.json", AccessRequestWorkflowImpl.class);
   }
 }

@@ -137,7 +137,7 @@ class AccessRequestWorkflowTest {
     String dir = System.getProperty("accessflow.recordHistory");
     if (dir != null) {
       try {
-        java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "approved-and-expired.json"),
+        java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "approved-and-expired-shared-memberships.json"),
             client.fetchHistory(workflowId).toJson(true));
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
