@@ -171,7 +171,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       return new LogOnlyTickets();
     }
     var jira = config.jira;
-    JiraConfig jiraConfig = jiraConfig(jira, JiraConfig.defaultStatusMap());
+    JiraConfig jiraConfig = jiraConfig(jira, jira.statusMap.isEmpty() ? JiraConfig.defaultStatusMap() : jira.statusMap);
     log.info("tickets: Jira at {} project {}", jira.baseUrl, jira.projectKey);
     return new JiraTickets(jiraConfig, JiraClient.create(jiraConfig));
   }
@@ -194,7 +194,10 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
 
   private static JiraConfig jiraConfig(AccessflowConfiguration.JiraSettings jira,
       Map<dev.accessflow.workflows.RequestStatus, String> statusMap) {
-    return new JiraConfig(URI.create(jira.baseUrl), jira.email, jira.apiToken, jira.projectKey, jira.issueType, null,
+    var fields = new JiraConfig.CustomFields(blankToNull(jira.requesterField), blankToNull(jira.appField),
+        blankToNull(jira.roleField), blankToNull(jira.durationField), blankToNull(jira.reasonField),
+        blankToNull(jira.riskField));
+    return new JiraConfig(URI.create(jira.baseUrl), jira.email, jira.apiToken, jira.projectKey, jira.issueType, fields,
         Map.of(), statusMap, jira.requestTimeout, jira.webhookSecret);
   }
 

@@ -75,6 +75,11 @@ public final class AccessflowConfiguration extends Configuration {
     @JsonProperty public String roleField = "";
     @JsonProperty public String durationField = "";
     @JsonProperty public String reasonField = "";
+    /** Custom field ids for the requester and risk tier of issues accessflow creates (optional). */
+    @JsonProperty public String requesterField = "";
+    @JsonProperty public String riskField = "";
+    /** Jira status per request status; empty means the default map (Pending approval, Access granted, ...). */
+    @JsonProperty public java.util.Map<dev.accessflow.workflows.RequestStatus, String> statusMap = java.util.Map.of();
 
     public boolean enabled() {
       return baseUrl != null && !baseUrl.isBlank();
