@@ -20,7 +20,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
@@ -31,7 +30,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 
 /** The API's only door to Temporal: starts request workflows, sends them updates, reads their state. */
 public final class AccessRequestGateway {
@@ -71,15 +69,8 @@ public final class AccessRequestGateway {
   public AccessRequestState state(String requestId) {
     try {
       return client.newWorkflowStub(AccessRequestWorkflow.class, AccessflowTemporal.workflowId(requestId)).state();
-    } catch (WorkflowNotFoundException e) {
-      throw notFound(requestId);
-    } catch (WorkflowQueryException e) {
-      if (e.getCause() instanceof WorkflowNotFoundException || isNotFound(e.getCause())) {
-        throw notFound(requestId);
-      }
-      throw e;
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
         throw notFound(requestId);
       }
       throw e;
@@ -121,7 +112,8 @@ public final class AccessRequestGateway {
 
   private UpdateOutcome update(String requestId, String name, String eventId, Object argument) {
     WorkflowStub stub = client.newUntypedWorkflowStub(AccessflowTemporal.workflowId(requestId));
-    String updateId = eventId == null ? UUID.randomUUID().toString() : name + ":" + eventId;
+    // The resources always supply an event id (an Idempotency-Key or one they made up).
+    String updateId = name + ":" + eventId;
     try {
       return stub.startUpdate(UpdateOptions.newBuilder(UpdateOutcome.class)
               .setUpdateName(name)
