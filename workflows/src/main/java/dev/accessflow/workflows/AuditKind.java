@@ -10,6 +10,14 @@ public enum AuditKind {
   PROVISIONED,
   EXPIRY_SCHEDULED,
   EXTENDED,
+  /** The grant ends soon; the requester may ask to extend it. */
+  EXPIRING_SOON,
+  /** Approvers have not decided yet; they are reminded. */
+  REMINDER,
+  /** Nobody in the stage decided in time; the stage moved to the next people configured. */
+  ESCALATED,
+  /** Emergency access granted before approval; the after-the-fact review is pending. */
+  BREAK_GLASS,
   REVOCATION_OVERDUE,
   REVOKED,
   FAILED

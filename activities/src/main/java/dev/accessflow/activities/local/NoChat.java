@@ -28,4 +28,14 @@ public final class NoChat implements ApprovalChat {
   public void notifyRequester(RequesterNotice notice) {
     log.info("request {}: {} would be told: {}", notice.requestId(), notice.requester(), notice.text());
   }
+
+  @Override
+  public void remindApprovers(List<ChatMessageRef> messages, RequesterNotice reminder) {
+    // No messages were posted, so there is nothing to reply under.
+  }
+
+  @Override
+  public void announce(RequesterNotice notice) {
+    log.info("request {}: would be announced to the security channel: {}", notice.requestId(), notice.text());
+  }
 }

@@ -316,5 +316,11 @@ class OktaWorkflowTest {
 
     @Override
     public void notifyRequester(RequesterNotice notice) {}
+
+    @Override
+    public void remindApprovers(List<ChatMessageRef> messages, RequesterNotice reminder) {}
+
+    @Override
+    public void announce(RequesterNotice notice) {}
   }
 }

@@ -18,4 +18,10 @@ public interface ApprovalChat {
 
   /** Tell the requester what happened to their request. */
   void notifyRequester(RequesterNotice notice);
+
+  /** Nudge approvers who have not decided: a reply under each of their messages, not a new prompt. */
+  void remindApprovers(List<ChatMessageRef> messages, RequesterNotice reminder);
+
+  /** Post to the security/announcement channel (break-glass use, escalations); no-op when none is configured. */
+  void announce(RequesterNotice notice);
 }

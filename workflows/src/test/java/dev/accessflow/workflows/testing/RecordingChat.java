@@ -12,6 +12,8 @@ public final class RecordingChat implements ApprovalChat {
   private final List<ApprovalPrompt> prompts = new CopyOnWriteArrayList<>();
   private final List<String> edits = new CopyOnWriteArrayList<>();
   private final List<RequesterNotice> notices = new CopyOnWriteArrayList<>();
+  private final List<String> reminders = new CopyOnWriteArrayList<>();
+  private final List<RequesterNotice> announcements = new CopyOnWriteArrayList<>();
 
   @Override
   public List<ChatMessageRef> askApprovers(ApprovalPrompt prompt) {
@@ -29,6 +31,24 @@ public final class RecordingChat implements ApprovalChat {
   @Override
   public void notifyRequester(RequesterNotice notice) {
     notices.add(notice);
+  }
+
+  @Override
+  public void remindApprovers(List<ChatMessageRef> messages, RequesterNotice reminder) {
+    messages.forEach(m -> reminders.add(m.channelId() + "/" + m.ts() + ": " + reminder.text()));
+  }
+
+  @Override
+  public void announce(RequesterNotice notice) {
+    announcements.add(notice);
+  }
+
+  public List<String> reminders() {
+    return List.copyOf(reminders);
+  }
+
+  public List<RequesterNotice> announcements() {
+    return List.copyOf(announcements);
   }
 
   public List<ApprovalPrompt> prompts() {
