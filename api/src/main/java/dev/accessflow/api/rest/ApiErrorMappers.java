@@ -8,6 +8,9 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +57,18 @@ public final class ApiErrorMappers {
     }
   }
 
+  /** The gRPC code when a failure is Temporal being unreachable, overloaded or too slow; null otherwise. */
+  static Status.Code temporalUnavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException s && TRANSIENT.contains(s.getStatus().getCode())) {
+        return s.getStatus().getCode();
+      }
+    }
+    return null;
+  }
+
+  private static final Set<Status.Code> TRANSIENT = Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED);
+
   /** Anything else is our bug: log it, answer without internals. */
   public static final class Unexpected implements ExceptionMapper<RuntimeException> {
     private static final Logger log = LoggerFactory.getLogger(Unexpected.class);
@@ -65,6 +80,13 @@ public final class ApiErrorMappers {
       }
       if (e instanceof ApiProblem problem) {
         return new Problems().toResponse(problem);
+      }
+      Status.Code unavailable = temporalUnavailable(e);
+      if (unavailable != null) {
+        // Temporal is slow or down: the caller should retry, it is not our bug and not their fault.
+        log.warn("Temporal did not answer: {}", unavailable);
+        return Response.fromResponse(json(503, "Temporal did not answer in time (" + unavailable + "); nothing was changed by this call, retry shortly", null))
+            .header("Retry-After", "5").build();
       }
       log.error("unexpected error answering a request", e);
       return json(500, "internal error; see the server log", null);
