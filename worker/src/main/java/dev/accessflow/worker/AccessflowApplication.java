@@ -88,6 +88,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     if (temporal.registerSearchAttributes) {
       SearchAttributeSetup.ensure(service, temporal.namespace);
     }
+    environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorPages(environment.getObjectMapper())));
     environment.healthChecks().register("temporal", new TemporalHealthCheck(service, target));
 
     if (config.runWorker) {

@@ -84,6 +84,16 @@ class AccessRequestApiTest {
   }
 
   @Test
+  void undecodablePathsAreJsonBadRequests() {
+    for (String path : new String[] {"/v1/requests/%00abc", "/v1/requests/%C0%80"}) {
+      Http.Reply reply = http.get(path);
+      assertThat(reply.status()).as(path).isEqualTo(400);
+      assertThat(reply.text("code")).as(path).isEqualTo("400");
+      assertThat(reply.text("message")).as(path).startsWith("Bad Request");
+    }
+  }
+
+  @Test
   void hugeBodyIsRefused() {
     String reason = "x".repeat(200_000);
     assertRefusedAndNotStarted(http.post("/v1/requests", ask("huge", "grafana", "admin", "PT1H", reason)),

@@ -1,0 +1,34 @@
+package dev.accessflow.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.accessflow.api.rest.ApiError;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Errors Jetty answers before a request reaches Jersey (an undecodable path such as {@code %00} or
+ * {@code %C0%80}, a bad header) in the same JSON shape as every other error, instead of an HTML page.
+ */
+final class JsonErrorPages extends ErrorHandler {
+  private final ObjectMapper json;
+
+  JsonErrorPages(ObjectMapper json) {
+    this.json = json;
+  }
+
+  @Override
+  protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+      Callback callback) throws java.io.IOException {
+    String reason = HttpStatus.getMessage(code);
+    // Jetty's own message names the fault (e.g. "Bad URI"); never a stack trace or the raw input.
+    String text = message == null || message.isBlank() || message.equals(reason) ? reason : reason + ": " + message;
+    byte[] body = json.writeValueAsBytes(new ApiError(code, text, null));
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.write(true, ByteBuffer.wrap(body), callback);
+  }
+}
