@@ -5,6 +5,8 @@ public enum AuditKind {
   SUBMITTED,
   DECISION,
   APPROVED,
+  /** Approved by an auto-approval rule (or a route with no stages); the text names the rule. */
+  AUTO_APPROVED,
   DENIED,
   APPROVAL_TIMED_OUT,
   PROVISIONED,
@@ -18,6 +20,8 @@ public enum AuditKind {
   ESCALATED,
   /** Emergency access granted before approval; the after-the-fact review is pending. */
   BREAK_GLASS,
+  /** A reviewer completed (approved) or rejected (denied) a break-glass grant after the fact. */
+  BREAK_GLASS_REVIEWED,
   REVOCATION_OVERDUE,
   REVOKED,
   FAILED
