@@ -113,8 +113,9 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       jersey.register(new ApiErrorMappers.Web());
       jersey.register(new ApiErrorMappers.Unexpected());
       jersey.register(new CatalogResource(catalog));
-      jersey.register(new AccessRequestResource(new AccessRequestIntake(catalog, config.approvalTimeout),
-          new AccessRequestGateway(client, temporal.taskQueue)));
+      AccessRequestGateway gateway = new AccessRequestGateway(client, temporal.taskQueue);
+      jersey.register(new AccessRequestResource(
+          new AccessRequestIntake(catalog, config.approvalTimeout, gateway::approvedBefore), gateway));
       if (config.jira.enabled() && (config.jira.webhookSecret == null || config.jira.webhookSecret.isEmpty())) {
         // Anyone could forge approvals through an unsigned webhook, so there is none without a secret.
         log.error("jira.webhookSecret is empty: POST /jira/webhook is NOT served; set JIRA_WEBHOOK_SECRET"
