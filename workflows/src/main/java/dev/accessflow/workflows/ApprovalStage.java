@@ -60,7 +60,10 @@ public record ApprovalStage(
   /** "any of", "all of" or "N of", as shown to people. */
   public String rule() {
     int named = approvers.size() + (requesterManager ? 1 : 0);
-    return required == 1 ? "any of" : required == named ? "all of" : "at least " + required + " of";
+    if (allOf || required == named && named > 1) {
+      return "all of";
+    }
+    return required == 1 ? "any of" : "at least " + required + " of";
   }
 
   private static List<String> dedupe(List<String> logins) {
