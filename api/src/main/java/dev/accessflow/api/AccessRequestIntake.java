@@ -116,7 +116,8 @@ public final class AccessRequestIntake {
       }
     }
     RequestPolicy policy = new RequestPolicy(role.autoApprove().departments(), autoApprovedBy, role.selfExtend(),
-        ask.emergency(), ask.emergency() ? role.breakGlass().reviewTimings() : StageTimings.DEFAULT);
+        ask.emergency(), ask.emergency() ? role.breakGlass().reviewTimings() : StageTimings.DEFAULT,
+        role.expiringSoonLead());
     return new AccessRequest(ask.requestId(), requester, app.id(), role.id(), role.groups(),
         role.risk().yaml(), duration, role.maxDuration(), ask.reason().strip(), ask.source(),
         ask.emergency() ? role.breakGlass().review() : role.route(), approvalTimeout, ask.ticketKey(), policy);

@@ -500,14 +500,36 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   }
 
   private void holdUntilExpiryOrRevocation() {
+    Duration lead = approvalPolicy ? request.policy().expiringSoonLead() : null;
+    Instant warnedFor = null;
     while (revocation == null) {
       Duration left = Duration.between(now(), expiresAt);
       if (left.isNegative() || left.isZero()) {
         return;
       }
       Instant scheduled = expiresAt;
-      Workflow.await(left, () -> revocation != null || !expiresAt.equals(scheduled));
+      // Version 1: tell the requester once per expiry, lead before it, so they can ask to extend;
+      // grants no longer than the lead get no warning.
+      boolean warn = lead != null && !scheduled.equals(warnedFor) && Duration.between(grantedAt, scheduled).compareTo(lead) > 0;
+      if (warn && left.compareTo(lead) > 0) {
+        if (!Workflow.await(left.minus(lead), () -> revocation != null || !expiresAt.equals(scheduled))) {
+          warnExpiringSoon(scheduled);
+          warnedFor = scheduled;
+        }
+      } else if (warn) {
+        warnExpiringSoon(scheduled);
+        warnedFor = scheduled;
+      } else {
+        Workflow.await(left, () -> revocation != null || !expiresAt.equals(scheduled));
+      }
     }
+  }
+
+  private void warnExpiringSoon(Instant at) {
+    String text = "Access to " + request.app() + " / " + request.role() + " ends at " + at + "."
+        + " Ask to extend it if you still need it" + (request.policy().selfExtend() ? " (you may extend it yourself)" : "") + ".";
+    audit(AuditKind.EXPIRING_SOON, text);
+    notifyRequester(AuditKind.EXPIRING_SOON, text);
   }
 
   private void removeAccess() {

@@ -1,5 +1,6 @@
 package dev.accessflow.workflows;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,19 +12,26 @@ import java.util.List;
  * @param selfExtend the requester may extend the grant themselves, up to maxDuration
  * @param breakGlass emergency access: granted at once, the route becomes an after-the-fact review
  * @param reviewTimings reminders for an unreviewed break-glass grant
+ * @param expiringSoonLead how long before the expiry the requester is told it ends soon; null = never
  */
 public record RequestPolicy(
     List<String> autoApproveDepartments,
     String autoApprovedBy,
     boolean selfExtend,
     boolean breakGlass,
-    StageTimings reviewTimings) {
+    StageTimings reviewTimings,
+    Duration expiringSoonLead) {
 
-  public static final RequestPolicy NONE = new RequestPolicy(List.of(), null, false, false, StageTimings.DEFAULT);
+  public static final RequestPolicy NONE = new RequestPolicy(List.of(), null, false, false, StageTimings.DEFAULT, null);
 
   public RequestPolicy {
     autoApproveDepartments = autoApproveDepartments == null ? List.of() : List.copyOf(autoApproveDepartments);
     reviewTimings = reviewTimings == null ? StageTimings.DEFAULT : reviewTimings;
+  }
+
+  public RequestPolicy(List<String> autoApproveDepartments, String autoApprovedBy, boolean selfExtend, boolean breakGlass,
+      StageTimings reviewTimings) {
+    this(autoApproveDepartments, autoApprovedBy, selfExtend, breakGlass, reviewTimings, null);
   }
 
   /** The auto-approval rule that applies to a requester in this department, or null. */

@@ -222,6 +222,25 @@ class ApprovalPolicyWorkflowTest {
         .rootCause().hasMessageContaining("PT192H is over the role's maximum of PT168H");
   }
 
+  @Test
+  void requesterIsWarnedBeforeTheGrantEndsAndAgainAfterAnExtension() {
+    AccessRequest request = AccessRequests.withRoute("warn1", List.of(owners()))
+        .withPolicy(new RequestPolicy(List.of(), null, true, false, null, Duration.ofHours(1)));
+    AccessRequestWorkflow workflow = submit(request);
+    awaitStatus(workflow, RequestStatus.PENDING_APPROVAL);
+    workflow.decide(approve(OWNER, "w1"));
+    AccessRequestState active = awaitStatus(workflow, RequestStatus.ACTIVE);
+    env.sleep(Duration.ofHours(23).plusMinutes(1));
+    awaitTrue(() -> chat.notices().stream().anyMatch(n -> n.kind() == AuditKind.EXPIRING_SOON));
+    assertThat(chat.notices()).filteredOn(n -> n.kind() == AuditKind.EXPIRING_SOON).singleElement()
+        .satisfies(n -> assertThat(n.text()).isEqualTo("Access to grafana / admin ends at " + active.expiresAt()
+            + ". Ask to extend it if you still need it (you may extend it yourself)."));
+    workflow.extend(new Extension("w2", REQUESTER, Channel.REST, Duration.ofHours(48), null));
+    AccessRequestState done = result(workflow);
+    assertThat(done.status()).isEqualTo(RequestStatus.EXPIRED);
+    assertThat(chat.notices()).filteredOn(n -> n.kind() == AuditKind.EXPIRING_SOON).hasSize(2);
+  }
+
   // ---- stage timings ----
 
   @Test

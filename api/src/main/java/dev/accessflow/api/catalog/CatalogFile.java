@@ -33,19 +33,27 @@ public final class CatalogFile {
    * after two days (only for stages that name escalateTo people), expiry at the config's approvalTimeout.
    */
   static final StageTimings DEFAULT_TIMINGS = new StageTimings(Duration.ofHours(24), Duration.ofHours(48), null);
+  /** The requester is told this long before their grant ends, unless timings.expiringSoonLead says otherwise. */
+  static final Duration DEFAULT_EXPIRING_SOON_LEAD = Duration.ofHours(1);
   private static final String KINDS = "manager, owners, group:<name>, user:<login> or a login";
 
   /** A stage as written: approver kinds not yet turned into logins (that needs the app's owners). */
   private record StageSpec(String name, List<String> approvers, String rule, List<String> escalateTo, StageTimings timings) {}
 
   /** A risk tier's defaults; a role overrides any of them. */
+  /**
+   * A risk tier's defaults; a role overrides any of them.
+   *
+   * @param ownerDurations durations over maxDuration a role may still offer when its route has the app owner approve
+   */
   private record Tier(List<Duration> durations, Duration maxDuration, boolean expiryRequired, boolean ownerRequired,
-      boolean selfExtend, List<StageSpec> route) {}
+      boolean selfExtend, List<StageSpec> route, List<Duration> ownerDurations) {}
 
   private Map<String, List<String>> approverGroups = Map.of();
   private Map<String, List<StageSpec>> routes = Map.of();
   private final Map<RiskTier, Tier> tiers = new EnumMap<>(RiskTier.class);
   private StageTimings defaultTimings = DEFAULT_TIMINGS;
+  private Duration expiringSoonLead = DEFAULT_EXPIRING_SOON_LEAD;
 
   private final Path file;
   private final List<String> errors = new ArrayList<>();
@@ -126,6 +134,10 @@ public final class CatalogFile {
     }
     approverGroups = groups;
     defaultTimings = timings(root.get("timings"), top + ", field 'timings'", DEFAULT_TIMINGS);
+    JsonNode lead = root.path("timings").get("expiringSoonLead");
+    if (lead != null && !lead.isNull()) {
+      expiringSoonLead = duration(lead, top + ", field 'timings', field 'expiringSoonLead'");
+    }
 
     Map<String, List<StageSpec>> named = new LinkedHashMap<>();
     JsonNode routesNode = root.get("routes");
@@ -140,10 +152,10 @@ public final class CatalogFile {
 
     StageSpec manager = new StageSpec("manager", List.of("manager"), "any", List.of(), defaultTimings);
     StageSpec owners = new StageSpec("app owner", List.of("owners"), "any", List.of(), defaultTimings);
-    tiers.put(RiskTier.LOW, new Tier(List.of(), null, false, false, true, List.of()));
-    tiers.put(RiskTier.MEDIUM, new Tier(List.of(), null, true, false, false, List.of(manager)));
-    tiers.put(RiskTier.HIGH, new Tier(List.of(), null, true, true, false, List.of(owners)));
-    tiers.put(RiskTier.TEMPORARY_HIGH, new Tier(List.of(), null, true, true, false, List.of(owners)));
+    tiers.put(RiskTier.LOW, new Tier(List.of(), null, false, false, true, List.of(), List.of()));
+    tiers.put(RiskTier.MEDIUM, new Tier(List.of(), null, true, false, false, List.of(manager), List.of()));
+    tiers.put(RiskTier.HIGH, new Tier(List.of(), null, true, true, false, List.of(owners), List.of()));
+    tiers.put(RiskTier.TEMPORARY_HIGH, new Tier(List.of(), null, true, true, false, List.of(owners), List.of()));
     JsonNode tiersNode = root.get("tiers");
     if (tiersNode != null && !tiersNode.isNull()) {
       if (!tiersNode.isObject()) {
@@ -170,7 +182,9 @@ public final class CatalogFile {
             flag(node, "expiryRequired", builtIn.expiryRequired(), where),
             flag(node, "ownerRequired", builtIn.ownerRequired(), where),
             flag(node, "selfExtend", builtIn.selfExtend(), where),
-            node.has("route") ? route(node.get("route"), where + ", field 'route'") : builtIn.route()));
+            node.has("route") ? route(node.get("route"), where + ", field 'route'") : builtIn.route(),
+            node.has("ownerDurations") ? durationList(node.get("ownerDurations"), where + ", field 'ownerDurations'")
+                : builtIn.ownerDurations()));
       });
     }
   }
@@ -414,6 +428,15 @@ public final class CatalogFile {
           : "the route names the app owners") + ", but field 'owners' of app '" + appId + "' is empty");
     }
     List<ApprovalStage> route = resolve(routeSpec, owners, where);
+    // "P7D only with a named owner": the tier's ownerDurations go past its maximum when the app owner approves.
+    boolean ownerApproves = !owners.isEmpty() && routeSpec.stream().anyMatch(st -> st.approvers().contains("owners"));
+    List<Duration> ownerDurations = ownerApproves ? tier.ownerDurations() : List.of();
+    Duration tierMax = tier.maxDuration();
+    if (tierMax != null) {
+      for (Duration d : ownerDurations) {
+        tierMax = d.compareTo(tierMax) > 0 ? d : tierMax;
+      }
+    }
 
     Duration max = node.hasNonNull("maxDuration")
         ? duration(node.get("maxDuration"), where + ", field 'maxDuration'")
@@ -421,8 +444,9 @@ public final class CatalogFile {
     if (!node.hasNonNull("maxDuration") && tier.maxDuration() == null) {
       errors.add(where + ", field 'maxDuration': required (an ISO-8601 duration such as PT24H)");
     }
-    if (max != null && tier.maxDuration() != null && max.compareTo(tier.maxDuration()) > 0) {
-      errors.add(where + ", field 'maxDuration': " + max + " is over the " + tierName + " tier's maxDuration " + tier.maxDuration());
+    if (max != null && tierMax != null && max.compareTo(tierMax) > 0) {
+      errors.add(where + ", field 'maxDuration': " + max + " is over the " + tierName + " tier's maxDuration " + tier.maxDuration()
+          + ownerHint(tier, max));
     }
     List<Duration> durations = new ArrayList<>();
     JsonNode durationsNode = node.get("durations");
@@ -436,8 +460,9 @@ public final class CatalogFile {
         if (parsed == null) {
           continue;
         }
-        if (tier.maxDuration() != null && parsed.compareTo(tier.maxDuration()) > 0) {
-          errors.add(where + ", field 'durations': " + parsed + " is over the " + tierName + " tier's maxDuration " + tier.maxDuration());
+        if (tier.maxDuration() != null && parsed.compareTo(tier.maxDuration()) > 0 && !ownerDurations.contains(parsed)) {
+          errors.add(where + ", field 'durations': " + parsed + " is over the " + tierName + " tier's maxDuration "
+              + tier.maxDuration() + ownerHint(tier, parsed));
         } else if (max != null && parsed.compareTo(max) > 0) {
           errors.add(where + ", field 'durations': " + parsed + " is over the role's maxDuration " + max);
         }
@@ -455,7 +480,13 @@ public final class CatalogFile {
     BreakGlass breakGlass = breakGlass(node.get("breakGlass"), where + ", field 'breakGlass'", routeSpec, owners, max);
     return new CatalogRole(roleId, text(node, "name", roleId), groups, risk, approvers, durations, max, route,
         flag(node, "expiryRequired", tier.expiryRequired(), where), flag(node, "selfExtend", tier.selfExtend(), where),
-        autoApprove, breakGlass);
+        autoApprove, breakGlass, expiringSoonLead);
+  }
+
+  private static String ownerHint(Tier tier, Duration duration) {
+    return tier.ownerDurations().contains(duration)
+        ? " (" + duration + " is allowed only when the route has the app owner approve and the app names an owner)"
+        : "";
   }
 
   private AutoApproval autoApproval(JsonNode node, String where) {

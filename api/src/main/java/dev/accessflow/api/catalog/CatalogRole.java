@@ -14,6 +14,7 @@ import java.util.List;
  * @param expiryRequired false: a request may leave the duration out and gets maxDuration
  * @param selfExtend the requester may extend their own grant up to maxDuration
  * @param breakGlass null when the role allows no emergency access
+ * @param expiringSoonLead how long before expiry the requester is warned (the catalog's timings); null = never
  */
 public record CatalogRole(
     String id,
@@ -27,7 +28,8 @@ public record CatalogRole(
     boolean expiryRequired,
     boolean selfExtend,
     AutoApproval autoApprove,
-    BreakGlass breakGlass) {
+    BreakGlass breakGlass,
+    Duration expiringSoonLead) {
 
   public boolean allows(Duration duration) {
     return durations.contains(duration);

@@ -32,6 +32,7 @@ class CatalogPolicyTest {
     assertThat(viewer.autoApprove()).isEqualTo(new AutoApproval(List.of("engineering"), 3));
     assertThat(viewer.expiryRequired()).isFalse();
     assertThat(viewer.selfExtend()).isTrue();
+    assertThat(viewer.expiringSoonLead()).isEqualTo(Duration.ofHours(1));
   }
 
   @Test
@@ -130,6 +131,31 @@ class CatalogPolicyTest {
         """))
         .hasMessage("catalog catalog.yml, app 'grafana', role 'admin', field 'durations': PT168H is over the high tier's"
             + " maxDuration PT24H");
+  }
+
+  @Test
+  void ownerDurationsNeedTheAppOwnerInTheRoute() {
+    assertThat(shipped("aws-prod", "deploy").durations()).contains(Duration.ofDays(7));
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, """
+        approverGroups:
+          security: [sam@example.com]
+        tiers:
+          high: {maxDuration: PT24H, ownerDurations: [P7D]}
+        apps:
+          grafana:
+            owners: [omar@example.com]
+            roles:
+              admin:
+                groups: [g]
+                risk: high
+                durations: [PT1H, P7D]
+                maxDuration: P7D
+                route: [{stage: security, approvers: [group:security]}]
+        """))
+        .hasMessage("catalog catalog.yml, app 'grafana', role 'admin', field 'maxDuration': PT168H is over the high tier's"
+            + " maxDuration PT24H (PT168H is allowed only when the route has the app owner approve and the app names an owner)\n"
+            + "catalog catalog.yml, app 'grafana', role 'admin', field 'durations': PT168H is over the high tier's"
+            + " maxDuration PT24H (PT168H is allowed only when the route has the app owner approve and the app names an owner)");
   }
 
   @Test
