@@ -87,6 +87,10 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   private boolean approvalPolicy;
   /** A break-glass grant whose after-the-fact review is not finished. */
   private boolean reviewPending;
+  /** Version 1: the requester's extension waiting for the route; stageIndex then counts its stages. */
+  private Extension pendingExtension;
+  /** Decisions from this index on belong to the current round (the approval, or the pending extension). */
+  private int roundStart;
 
   @WorkflowInit
   public AccessRequestWorkflowImpl(AccessRequest request) {
@@ -371,12 +375,16 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   private List<String> eligible(ApprovalStage stage) {
     return stage.approvers().stream()
         .filter(a -> !isRequester(a))
-        .filter(a -> decisions.stream().noneMatch(d -> d.actor().equalsIgnoreCase(a)))
+        .filter(a -> round().stream().noneMatch(d -> d.actor().equalsIgnoreCase(a)))
         .toList();
   }
 
+  private List<RecordedDecision> round() {
+    return decisions.subList(roundStart, decisions.size());
+  }
+
   private long stillNeeded(ApprovalStage stage) {
-    return stage.required() - decisions.stream()
+    return stage.required() - round().stream()
         .filter(d -> d.stage().equals(stage.name()) && d.verdict() == Verdict.APPROVE)
         .count();
   }
@@ -535,6 +543,11 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   private void removeAccess() {
     boolean early = revocation != null;
     Instant due = early ? revocationRequestedAt : expiresAt;
+    if (pendingExtension != null) {
+      audit(AuditKind.DECISION, "The extension to " + pendingExtension.newDuration() + " lapsed: the grant ended before it was approved.");
+      pendingExtension = null;
+      stageIndex = route.size();
+    }
     transition(REVOKING);
     Promise<Void> removed = Async.procedure(this::removeFromAllGroups);
     if (!Workflow.await(OVERDUE_AFTER, removed::isCompleted)) {
@@ -611,7 +624,8 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     // The route is known from the start, so decisions are taken from submission on; a break-glass
     // review takes them while the emergency access runs and after it ended.
     boolean reviewing = reviewPending && stageIndex < route.size();
-    if (!reviewing && status != PENDING_APPROVAL && status != SUBMITTED) {
+    boolean extending = pendingExtension != null && status == ACTIVE && stageIndex < route.size();
+    if (!reviewing && !extending && status != PENDING_APPROVAL && status != SUBMITTED) {
       throw refused(AccessflowTemporal.REFUSED_CONFLICT, notPendingReason());
     }
     if (isRequester(decision.actor())) {
@@ -625,7 +639,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
       throw refused(AccessflowTemporal.REFUSED_NOT_ALLOWED, decision.actor() + " is not an approver of stage '" + stage.name()
           + "' of request " + request.requestId() + " (approvers: " + String.join(", ", stage.approvers()) + ")");
     }
-    for (RecordedDecision earlier : decisions) {
+    for (RecordedDecision earlier : round()) {
       if (earlier.actor().equalsIgnoreCase(decision.actor())) {
         throw refused(AccessflowTemporal.REFUSED_NOT_ALLOWED, decision.actor() + " already approved this request at stage '"
             + earlier.stage() + "'; one person cannot give two approvals");
@@ -643,7 +657,9 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     decisions.add(new RecordedDecision(decision.eventId(), decision.actor(), decision.verdict(), decision.channel(),
         decision.comment(), now(), stage.name()));
     UpdateOutcome outcome;
-    if (reviewPending) {
+    if (pendingExtension != null) {
+      outcome = decideExtension(decision, stage);
+    } else if (reviewPending) {
       if (decision.verdict() == Verdict.APPROVE) {
         audit(AuditKind.DECISION, "Break-glass review approved by " + decision.actor() + " via " + decision.channel()
             + " at stage '" + stage.name() + "'" + (decision.comment() == null ? "" : ": " + decision.comment()) + ".");
@@ -695,7 +711,12 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     }
     // Low tiers may let the requester extend their own grant, always within the role's maximum.
     boolean selfService = (route.isEmpty() || request.policy().selfExtend()) && isRequester(extension.actor());
-    if (!selfService && (isRequester(extension.actor()) || !isRouteApprover(extension.actor()))) {
+    boolean viaRoute = viaRoute(extension);
+    if (viaRoute && pendingExtension != null) {
+      throw refused(AccessflowTemporal.REFUSED_CONFLICT, "an extension to " + pendingExtension.newDuration()
+          + " is already waiting for approval on request " + request.requestId());
+    }
+    if (!selfService && !viaRoute && (isRequester(extension.actor()) || !isRouteApprover(extension.actor()))) {
       throw refused(AccessflowTemporal.REFUSED_NOT_ALLOWED, extension.actor() + " may not extend request " + request.requestId()
           + ": only its approvers can (the requester may ask for a new request)");
     }
@@ -715,16 +736,75 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     if (previous != null) {
       return previous;
     }
+    UpdateOutcome outcome;
+    if (viaRoute(extension)) {
+      // The requester's extension goes through the route again, as a new round of decisions.
+      pendingExtension = extension;
+      roundStart = decisions.size();
+      stageIndex = 0;
+      askedStage = -1;
+      audit(AuditKind.EXTENSION_REQUESTED, extension.actor() + " asked to extend the grant to " + extension.newDuration()
+          + " (until " + grantedAt.plus(extension.newDuration()) + ")" + (extension.comment() == null ? "" : ": " + extension.comment())
+          + ". Route: " + describeRoute() + ".");
+      askStage(0, eligible(route.get(0)));
+      outcome = new UpdateOutcome(ACTIVE, "extension to " + extension.newDuration() + " waits for approval: "
+          + describeStage(route.get(0)));
+    } else {
+      if (pendingExtension != null) {
+        pendingExtension = null; // an approver's own extension settles the requester's pending one
+        stageIndex = route.size();
+      }
+      applyExtension(extension, "by " + extension.actor() + " via " + extension.channel()
+          + (extension.comment() == null ? "" : ": " + extension.comment()));
+      outcome = new UpdateOutcome(ACTIVE, "expires at " + expiresAt);
+    }
+    appliedEvents.put(extension.eventId(), outcome);
+    return outcome;
+  }
+
+  /** Version 1: the requester asks, and the route decides (unless the tier lets them extend themselves). */
+  private boolean viaRoute(Extension extension) {
+    return approvalPolicy && isRequester(extension.actor()) && !route.isEmpty() && !request.policy().selfExtend()
+        && !request.policy().breakGlass();
+  }
+
+  private void applyExtension(Extension extension, String how) {
     Instant before = expiresAt;
     expiresAt = grantedAt.plus(extension.newDuration());
     transition(ACTIVE);
-    String text = "Expiry moved from " + before + " to " + expiresAt + " by " + extension.actor() + " via "
-        + extension.channel() + (extension.comment() == null ? "" : ": " + extension.comment()) + ".";
+    String text = "Expiry moved from " + before + " to " + expiresAt + " " + how + ".";
     audit(AuditKind.EXTENDED, text);
     notifyRequester(AuditKind.EXTENDED, text);
-    UpdateOutcome outcome = new UpdateOutcome(ACTIVE, "expires at " + expiresAt);
-    appliedEvents.put(extension.eventId(), outcome);
-    return outcome;
+  }
+
+  private UpdateOutcome decideExtension(Decision decision, ApprovalStage stage) {
+    Extension asked = pendingExtension;
+    String comment = decision.comment() == null ? "" : ": " + decision.comment();
+    if (decision.verdict() == Verdict.DENY) {
+      pendingExtension = null;
+      stageIndex = route.size();
+      String text = "Extension to " + asked.newDuration() + " denied by " + decision.actor() + " via " + decision.channel()
+          + comment + ". Access still ends at " + expiresAt + ".";
+      audit(AuditKind.DECISION, text);
+      notifyRequester(AuditKind.DECISION, text);
+      return new UpdateOutcome(ACTIVE, "extension denied by " + decision.actor());
+    }
+    audit(AuditKind.DECISION, "Extension approved by " + decision.actor() + " via " + decision.channel() + " at stage '"
+        + stage.name() + "'" + comment + ".");
+    if (stillNeeded(stage) > 0) {
+      return new UpdateOutcome(ACTIVE, "extension approval recorded for stage '" + stage.name() + "'");
+    }
+    if (++stageIndex < route.size()) {
+      askStage(stageIndex, eligible(route.get(stageIndex)));
+      return new UpdateOutcome(ACTIVE, "stage '" + stage.name() + "' complete; the extension waits for stage '"
+          + route.get(stageIndex).name() + "'");
+    }
+    pendingExtension = null;
+    if (!grantedAt.plus(asked.newDuration()).isAfter(now())) {
+      return new UpdateOutcome(ACTIVE, "approved too late: the extension to " + asked.newDuration() + " would end in the past");
+    }
+    applyExtension(asked, "as asked by " + asked.actor() + ", approved through the route");
+    return new UpdateOutcome(ACTIVE, "expires at " + expiresAt);
   }
 
   @Override

@@ -12,6 +12,8 @@ public enum AuditKind {
   PROVISIONED,
   EXPIRY_SCHEDULED,
   EXTENDED,
+  /** The requester asked to extend an active grant; it goes through the approval route again. */
+  EXTENSION_REQUESTED,
   /** The grant ends soon; the requester may ask to extend it. */
   EXPIRING_SOON,
   /** Approvers have not decided yet; they are reminded. */

@@ -241,6 +241,37 @@ class ApprovalPolicyWorkflowTest {
     assertThat(chat.notices()).filteredOn(n -> n.kind() == AuditKind.EXPIRING_SOON).hasSize(2);
   }
 
+  @Test
+  void requestersExtensionGoesThroughTheRouteAgain() {
+    AccessRequestWorkflow workflow = submit(AccessRequests.withRoute("ext2", List.of(
+        owners(), ApprovalStage.anyOf("security", List.of(SEC1)))));
+    awaitStatus(workflow, RequestStatus.PENDING_APPROVAL);
+    workflow.decide(approve(OWNER, "k1"));
+    awaitStage(workflow, 1);
+    workflow.decide(approve(SEC1, "k2"));
+    AccessRequestState active = awaitStatus(workflow, RequestStatus.ACTIVE);
+
+    UpdateOutcome asked = workflow.extend(new Extension("k3", REQUESTER, Channel.REST, Duration.ofHours(48), "migration"));
+    assertThat(asked.message()).isEqualTo("extension to PT48H waits for approval: 'app owner' (any of omar@example.com)");
+    assertThat(workflow.state().expiresAt()).isEqualTo(active.expiresAt());
+    assertThatThrownBy(() -> workflow.extend(new Extension("k4", REQUESTER, Channel.REST, Duration.ofHours(36), null)))
+        .rootCause().hasMessageContaining("an extension to PT48H is already waiting for approval on request ext2");
+    // The same approvers decide again: a new round, so omar's first approval does not block him.
+    assertThat(workflow.decide(approve(OWNER, "k5")).message())
+        .isEqualTo("stage 'app owner' complete; the extension waits for stage 'security'");
+    assertThat(workflow.decide(approve(SEC1, "k6")).message())
+        .isEqualTo("expires at " + active.grantedAt().plus(Duration.ofHours(48)));
+    assertThat(workflow.state().expiresAt()).isEqualTo(active.grantedAt().plus(Duration.ofHours(48)));
+
+    workflow.extend(new Extension("k7", REQUESTER, Channel.REST, Duration.ofHours(72), null));
+    assertThat(workflow.decide(new Decision("k8", OWNER, Verdict.DENY, Channel.SLACK, "enough")).message())
+        .isEqualTo("extension denied by omar@example.com");
+    assertThat(workflow.state().expiresAt()).isEqualTo(active.grantedAt().plus(Duration.ofHours(48)));
+    AccessRequestState done = result(workflow);
+    assertThat(done.status()).isEqualTo(RequestStatus.EXPIRED);
+    assertThat(tickets.entries()).extracting(AuditEntry::kind).contains(AuditKind.EXTENSION_REQUESTED, AuditKind.EXTENDED);
+  }
+
   // ---- stage timings ----
 
   @Test
