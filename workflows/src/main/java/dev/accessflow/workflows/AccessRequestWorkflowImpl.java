@@ -379,6 +379,10 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
         .toList();
   }
 
+  private boolean awaitingManager() {
+    return !status.isClosed() && stageIndex < route.size() && route.get(stageIndex).requesterManager();
+  }
+
   private List<RecordedDecision> round() {
     return decisions.subList(roundStart, decisions.size());
   }
@@ -635,6 +639,9 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
       throw refused(AccessflowTemporal.REFUSED_CONFLICT, "request " + request.requestId() + " has no approval stage waiting");
     }
     ApprovalStage stage = route.get(stageIndex);
+    if (stage.requesterManager()) {
+      return; // the manager is known once the IdP answered: decide() waits for that, then checks again
+    }
     if (!stage.allows(decision.actor())) {
       throw refused(AccessflowTemporal.REFUSED_NOT_ALLOWED, decision.actor() + " is not an approver of stage '" + stage.name()
           + "' of request " + request.requestId() + " (approvers: " + String.join(", ", stage.approvers()) + ")");
@@ -652,6 +659,15 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     UpdateOutcome previous = appliedEvents.get(decision.eventId());
     if (previous != null) {
       return previous;
+    }
+    if (awaitingManager()) {
+      // Arrived before the route was resolved against the IdP: wait for it, then check as the validator would.
+      Workflow.await(() -> !awaitingManager());
+      previous = appliedEvents.get(decision.eventId());
+      if (previous != null) {
+        return previous;
+      }
+      validateDecide(decision);
     }
     ApprovalStage stage = route.get(stageIndex);
     decisions.add(new RecordedDecision(decision.eventId(), decision.actor(), decision.verdict(), decision.channel(),

@@ -106,6 +106,26 @@ class ApprovalPolicyWorkflowTest {
     }
   }
 
+  @Test
+  void managerDecisionArrivingBeforeTheIdpAnsweredIsCheckedOnceTheManagerIsKnown() {
+    var gate = directory.holdResolution();
+    AccessRequestWorkflow workflow = submit(AccessRequests.withRoute("early1", List.of(manager())));
+    awaitStatus(workflow, RequestStatus.SUBMITTED);
+    var early = java.util.concurrent.CompletableFuture.supplyAsync(() -> workflow.decide(approve(MANAGER, "m1")));
+    gate.countDown();
+    assertThat(early.join().status()).isEqualTo(RequestStatus.APPROVED);
+
+    var gate2 = directory.holdResolution();
+    AccessRequestWorkflow other = submit(AccessRequests.withRoute("early2", List.of(manager())));
+    awaitStatus(other, RequestStatus.SUBMITTED);
+    var outsider = java.util.concurrent.CompletableFuture.supplyAsync(() -> other.decide(approve(OWNER, "m2")));
+    gate2.countDown();
+    assertThatThrownBy(outsider::join).rootCause()
+        .hasMessageContaining("omar@example.com is not an approver of stage 'manager'");
+    assertThat(awaitStatus(other, RequestStatus.PENDING_APPROVAL).decisions()).isEmpty();
+    awaitStatus(workflow, RequestStatus.ACTIVE);
+  }
+
   // ---- separation of duties ----
 
   @Test
