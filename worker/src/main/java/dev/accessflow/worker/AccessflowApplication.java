@@ -187,8 +187,9 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     WebhookSignatureVerifier verifier = new JiraWebhookSignature(jira.webhookSecret)::verify;
     log.info("Jira webhook at /jira/webhook for project {} (approve: '{}', decline: '{}')", jira.projectKey,
         jira.approvedStatus, jira.declinedStatus);
-    return new JiraWebhookResource(issues, new AccessRequestIntake(catalog, config.approvalTimeout),
-        new AccessRequestGateway(client, config.temporal.taskQueue),
+    AccessRequestGateway gateway = new AccessRequestGateway(client, config.temporal.taskQueue);
+    return new JiraWebhookResource(issues, new AccessRequestIntake(catalog, config.approvalTimeout, gateway::approvedBefore),
+        gateway,
         new JiraWebhookSettings(jira.projectKey, jira.approvedStatus, jira.declinedStatus, jira.email),
         verifier, environment.getObjectMapper());
   }
