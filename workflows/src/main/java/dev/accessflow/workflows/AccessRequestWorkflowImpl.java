@@ -97,6 +97,8 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     this.request = request;
     this.ticketKey = request.ticketKey();
     this.route.addAll(request.route());
+    // A break-glass route is a review from the start: a reviewer who clicks early is never taken for an approver.
+    this.reviewPending = request.policy().breakGlass() && !request.route().isEmpty();
   }
 
   @Override
@@ -413,7 +415,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
    * visible in state) until it is complete, even after the access is gone.
    */
   private AccessRequestState breakGlass() {
-    reviewPending = !route.isEmpty();
+    // reviewPending was set at start; an early reviewer may already have settled it.
     transition(APPROVED);
     String text = "Break-glass: " + request.requester() + " took emergency access to " + request.app() + " / "
         + request.role() + " for " + request.duration() + " without prior approval. Reason: " + request.reason()
