@@ -110,6 +110,33 @@ public final class AccessRequestGateway {
         .toList();
   }
 
+  /**
+   * How many earlier requests of this person for this app and role were approved and ran to their end
+   * (EXPIRED or REVOKED), for the "approved N times before" auto-approval rule. Basic visibility: it
+   * looks at the newest {@code CLOSED_SCAN} closed requests only.
+   */
+  public long approvedBefore(String requester, String app, String role) {
+    String namespace = client.getOptions().getNamespace();
+    WorkflowTypeFilter type = WorkflowTypeFilter.newBuilder().setName(AccessflowTemporal.WORKFLOW_TYPE).build();
+    var stub = client.getWorkflowServiceStubs().blockingStub();
+    return stub.listClosedWorkflowExecutions(ListClosedWorkflowExecutionsRequest.newBuilder()
+            .setNamespace(namespace).setMaximumPageSize(CLOSED_SCAN).setTypeFilter(type).build())
+        .getExecutionsList().stream()
+        .filter(info -> requester.equalsIgnoreCase(attribute(info, AccessflowTemporal.REQUESTER.getName()))
+            && app.equals(attribute(info, AccessflowTemporal.APP.getName()))
+            && role.equals(attribute(info, AccessflowTemporal.ROLE.getName())))
+        .map(info -> attribute(info, AccessflowTemporal.STATUS.getName()))
+        .filter(status -> "EXPIRED".equals(status) || "REVOKED".equals(status))
+        .count();
+  }
+
+  static final int CLOSED_SCAN = 1000;
+
+  private static String attribute(WorkflowExecutionInfo info, String name) {
+    var payload = info.getSearchAttributes().getIndexedFieldsMap().get(name);
+    return payload == null ? null : payload.getData().toStringUtf8().replace("\"", "").replace("[", "").replace("]", "");
+  }
+
   private UpdateOutcome update(String requestId, String name, String eventId, Object argument) {
     WorkflowStub stub = client.newUntypedWorkflowStub(AccessflowTemporal.workflowId(requestId));
     // The resources always supply an event id (an Idempotency-Key or one they made up).

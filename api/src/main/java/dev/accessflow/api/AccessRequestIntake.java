@@ -4,11 +4,11 @@ import dev.accessflow.api.catalog.Catalog;
 import dev.accessflow.api.catalog.CatalogApp;
 import dev.accessflow.api.catalog.CatalogRole;
 import dev.accessflow.workflows.AccessRequest;
-import dev.accessflow.workflows.ApprovalStage;
 import dev.accessflow.workflows.Channel;
+import dev.accessflow.workflows.RequestPolicy;
+import dev.accessflow.workflows.StageTimings;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -22,15 +22,37 @@ public final class AccessRequestIntake {
 
   private final Catalog catalog;
   private final Duration approvalTimeout;
+  private final PriorApprovals priorApprovals;
 
-  public AccessRequestIntake(Catalog catalog, Duration approvalTimeout) {
-    this.catalog = catalog;
-    this.approvalTimeout = approvalTimeout;
+  /** How many times this person had this role approved before (for the "approved N times before" rule). */
+  @FunctionalInterface
+  public interface PriorApprovals {
+    long count(String requester, String app, String role);
   }
 
-  /** What was asked for, as received. */
+  public AccessRequestIntake(Catalog catalog, Duration approvalTimeout) {
+    this(catalog, approvalTimeout, (requester, app, role) -> 0);
+  }
+
+  public AccessRequestIntake(Catalog catalog, Duration approvalTimeout, PriorApprovals priorApprovals) {
+    this.catalog = catalog;
+    this.approvalTimeout = approvalTimeout;
+    this.priorApprovals = priorApprovals;
+  }
+
+  /**
+   * What was asked for, as received.
+   *
+   * @param duration may be blank when the role's tier requires no expiry (the grant then runs for maxDuration)
+   * @param emergency break-glass: granted at once when the role allows it, reviewed afterwards
+   */
   public record Ask(String requestId, String requester, String app, String role, String duration, String reason,
-      Channel source, String ticketKey) {}
+      Channel source, String ticketKey, boolean emergency) {
+    public Ask(String requestId, String requester, String app, String role, String duration, String reason,
+        Channel source, String ticketKey) {
+      this(requestId, requester, app, role, duration, reason, source, ticketKey, false);
+    }
+  }
 
   /** Validates the ask and builds the workflow input, or throws an {@link ApiProblem} naming the field. */
   public AccessRequest toRequest(Ask ask) {
@@ -50,17 +72,31 @@ public final class AccessRequestIntake {
     }
     CatalogRole role = app.role(ask.role()).orElseThrow(() -> ApiProblem.invalid("role",
         "unknown role '" + ask.role() + "' for app " + app.id() + "; its roles: " + String.join(", ", app.roles().keySet())));
-    if (blank(ask.duration())) {
-      throw ApiProblem.invalid("duration", "duration is required; " + allowed(role));
+    if (ask.emergency() && role.breakGlass() == null) {
+      throw ApiProblem.invalid("emergency", app.id() + " / " + role.id() + " does not allow break-glass access;"
+          + " ask for it normally");
     }
     Duration duration;
-    try {
-      duration = Duration.parse(ask.duration());
-    } catch (DateTimeParseException e) {
-      throw ApiProblem.invalid("duration", "'" + ask.duration() + "' is not an ISO-8601 duration; " + allowed(role));
-    }
-    if (!role.allows(duration)) {
-      throw ApiProblem.invalid("duration", duration + " is not allowed for " + app.id() + " / " + role.id() + "; " + allowed(role));
+    if (blank(ask.duration()) && ask.emergency()) {
+      duration = role.breakGlass().maxDuration();
+    } else if (blank(ask.duration()) && !role.expiryRequired()) {
+      duration = role.maxDuration(); // the tier needs no expiry: the longest grant the role allows, still revoked at its end
+    } else if (blank(ask.duration())) {
+      throw ApiProblem.invalid("duration", "duration is required; " + allowed(role));
+    } else {
+      try {
+        duration = Duration.parse(ask.duration());
+      } catch (DateTimeParseException e) {
+        throw ApiProblem.invalid("duration", "'" + ask.duration() + "' is not an ISO-8601 duration; " + allowed(role));
+      }
+      if (ask.emergency()) {
+        if (duration.compareTo(role.breakGlass().maxDuration()) > 0) {
+          throw ApiProblem.invalid("duration", "break-glass access to " + app.id() + " / " + role.id() + " lasts at most "
+              + role.breakGlass().maxDuration() + "; ask for " + role.breakGlass().maxDuration() + " or less");
+        }
+      } else if (!role.allows(duration)) {
+        throw ApiProblem.invalid("duration", duration + " is not allowed for " + app.id() + " / " + role.id() + "; " + allowed(role));
+      }
     }
     if (blank(ask.reason())) {
       throw ApiProblem.invalid("reason", "reason is required: say why you need this access");
@@ -68,12 +104,23 @@ public final class AccessRequestIntake {
     if (ask.reason().length() > MAX_REASON) {
       throw ApiProblem.invalid("reason", "reason is longer than " + MAX_REASON + " characters");
     }
-    List<ApprovalStage> route = role.approvers().isEmpty()
-        ? List.of()
-        : List.of(ApprovalStage.anyOf(app.id() + " approvers", role.approvers()));
-    return new AccessRequest(ask.requestId(), ask.requester().toLowerCase(), app.id(), role.id(), role.groups(),
-        role.risk().yaml(), duration, role.maxDuration(), ask.reason().strip(), ask.source(), route, approvalTimeout,
-        ask.ticketKey());
+    String requester = ask.requester().toLowerCase();
+    // The "approved N times before" rule is looked up here, at submission: the workflow must not read
+    // other workflows, and the count it was decided on is recorded in the request (and on the ticket).
+    String autoApprovedBy = null;
+    int needed = role.autoApprove().approvedBefore();
+    if (!ask.emergency() && needed > 0) {
+      long before = priorApprovals.count(requester, app.id(), role.id());
+      if (before >= needed) {
+        autoApprovedBy = "the same request was approved " + before + " times before (rule: " + needed + ")";
+      }
+    }
+    RequestPolicy policy = new RequestPolicy(role.autoApprove().departments(), autoApprovedBy, role.selfExtend(),
+        ask.emergency(), ask.emergency() ? role.breakGlass().reviewTimings() : StageTimings.DEFAULT,
+        role.expiringSoonLead());
+    return new AccessRequest(ask.requestId(), requester, app.id(), role.id(), role.groups(),
+        role.risk().yaml(), duration, role.maxDuration(), ask.reason().strip(), ask.source(),
+        ask.emergency() ? role.breakGlass().review() : role.route(), approvalTimeout, ask.ticketKey(), policy);
   }
 
   private static String allowed(CatalogRole role) {

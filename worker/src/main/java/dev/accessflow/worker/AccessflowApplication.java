@@ -114,8 +114,9 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       jersey.register(new ApiErrorMappers.Web());
       jersey.register(new ApiErrorMappers.Unexpected());
       jersey.register(new CatalogResource(catalog));
-      jersey.register(new AccessRequestResource(new AccessRequestIntake(catalog, config.approvalTimeout),
-          new AccessRequestGateway(client, temporal.taskQueue)));
+      AccessRequestGateway gateway = new AccessRequestGateway(client, temporal.taskQueue);
+      jersey.register(new AccessRequestResource(
+          new AccessRequestIntake(catalog, config.approvalTimeout, gateway::approvedBefore), gateway));
       if (config.jira.enabled() && (config.jira.webhookSecret == null || config.jira.webhookSecret.isEmpty())) {
         // Anyone could forge approvals through an unsigned webhook, so there is none without a secret.
         log.error("jira.webhookSecret is empty: POST /jira/webhook is NOT served; set JIRA_WEBHOOK_SECRET"
@@ -187,8 +188,9 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     WebhookSignatureVerifier verifier = new JiraWebhookSignature(jira.webhookSecret)::verify;
     log.info("Jira webhook at /jira/webhook for project {} (approve: '{}', decline: '{}')", jira.projectKey,
         jira.approvedStatus, jira.declinedStatus);
-    return new JiraWebhookResource(issues, new AccessRequestIntake(catalog, config.approvalTimeout),
-        new AccessRequestGateway(client, config.temporal.taskQueue),
+    AccessRequestGateway gateway = new AccessRequestGateway(client, config.temporal.taskQueue);
+    return new JiraWebhookResource(issues, new AccessRequestIntake(catalog, config.approvalTimeout, gateway::approvedBefore),
+        gateway,
         new JiraWebhookSettings(jira.projectKey, jira.approvedStatus, jira.declinedStatus, jira.email),
         verifier, environment.getObjectMapper());
   }

@@ -125,7 +125,7 @@ class AccessRequestApiTest {
 
     Http.Reply outsider = http.post("/v1/requests/deny-me/decision", "{\"verdict\":\"APPROVE\",\"actor\":\"sam@example.com\"}");
     assertThat(outsider.status()).isEqualTo(403);
-    assertThat(outsider.text("message")).contains("sam@example.com is not an approver of stage 'grafana approvers'");
+    assertThat(outsider.text("message")).contains("sam@example.com is not an approver of stage 'app owner'");
 
     Http.Reply badVerdict = http.post("/v1/requests/deny-me/decision", "{\"verdict\":\"MAYBE\",\"actor\":\"omar@example.com\"}");
     assertThat(badVerdict.status()).isEqualTo(422);

@@ -13,6 +13,7 @@ import java.util.List;
  * @param maxDuration the longest the grant may ever run, extensions included
  * @param approvalTimeout how long approvers have before the request times out
  * @param ticketKey the Jira issue the request was adopted from, or null to open a new one
+ * @param policy auto-approval, self-extension and break-glass; null in histories recorded before approval policy
  */
 public record AccessRequest(
     String requestId,
@@ -27,10 +28,30 @@ public record AccessRequest(
     Channel source,
     List<ApprovalStage> route,
     Duration approvalTimeout,
-    String ticketKey) {
+    String ticketKey,
+    RequestPolicy policy) {
 
   public AccessRequest {
     groups = List.copyOf(groups);
     route = List.copyOf(route);
+    policy = policy == null ? RequestPolicy.NONE : policy;
+  }
+
+  /** A request without approval policy beyond its route (the shape before approval policy). */
+  public AccessRequest(String requestId, String requester, String app, String role, List<String> groups, String riskTier,
+      Duration duration, Duration maxDuration, String reason, Channel source, List<ApprovalStage> route,
+      Duration approvalTimeout, String ticketKey) {
+    this(requestId, requester, app, role, groups, riskTier, duration, maxDuration, reason, source, route,
+        approvalTimeout, ticketKey, RequestPolicy.NONE);
+  }
+
+  public AccessRequest withPolicy(RequestPolicy newPolicy) {
+    return new AccessRequest(requestId, requester, app, role, groups, riskTier, duration, maxDuration, reason, source,
+        route, approvalTimeout, ticketKey, newPolicy);
+  }
+
+  public AccessRequest withRoute(List<ApprovalStage> newRoute) {
+    return new AccessRequest(requestId, requester, app, role, groups, riskTier, duration, maxDuration, reason, source,
+        newRoute, approvalTimeout, ticketKey, policy);
   }
 }

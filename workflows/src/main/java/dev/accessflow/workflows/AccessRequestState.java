@@ -11,6 +11,8 @@ import java.util.List;
  * @param revocationOverdueSince set while a due revocation has not yet succeeded
  * @param revocationLag how long after it was due the membership was actually removed
  * @param ticketBacklog audit entries not yet written to the ticket (non-zero while Jira is down)
+ * @param route the route as resolved at submission (manager filled in, requester left out, escalations added)
+ * @param breakGlassUnreviewed an emergency grant whose after-the-fact review is not complete yet
  */
 public record AccessRequestState(
     AccessRequest request,
@@ -27,4 +29,6 @@ public record AccessRequestState(
     String ticketKey,
     List<ChatMessageRef> approverMessages,
     String lastError,
-    int ticketBacklog) {}
+    int ticketBacklog,
+    List<ApprovalStage> route,
+    boolean breakGlassUnreviewed) {}

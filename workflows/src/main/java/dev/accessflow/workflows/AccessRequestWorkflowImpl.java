@@ -34,6 +34,11 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   static final Duration REVOKE_PAUSE_AFTER_REFUSAL = Duration.ofSeconds(10);
   /** getVersion change id: grants go through GroupMembership leases instead of direct IdP calls. */
   static final String SHARED_MEMBERSHIPS = "shared-memberships";
+  /**
+   * getVersion change id: the route is resolved against the requester's IdP profile (manager, department),
+   * stages run one by one with reminders, escalation and expiry, auto-approval rules and break-glass apply.
+   */
+  static final String APPROVAL_POLICY = "approval-policy";
 
   private final IdentityProvider idp =
       Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.idpGrantOptions());
@@ -55,6 +60,10 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   /** Outcome per applied external event id: a redelivered event gets the first answer again. */
   private final Map<String, UpdateOutcome> appliedEvents = new HashMap<>();
   private final List<ChatMessageRef> approverMessages = new ArrayList<>();
+  /** Messages per stage index, so a reminder goes only under that stage's prompts. */
+  private final Map<Integer, List<ChatMessageRef>> stageMessages = new HashMap<>();
+  /** The route being run: the request's route until the approval-policy version resolves it. */
+  private final List<ApprovalStage> route = new ArrayList<>();
 
   private RequestStatus status = SUBMITTED;
   private Instant submittedAt;
@@ -74,11 +83,22 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   private int askedStage = -1;
   /** Version 1: memberships are leases on a shared GroupMembership workflow (overlapping grants). */
   private boolean sharedMemberships;
+  /** Version 1 of approval-policy (see {@link #APPROVAL_POLICY}). */
+  private boolean approvalPolicy;
+  /** A break-glass grant whose after-the-fact review is not finished. */
+  private boolean reviewPending;
+  /** Version 1: the requester's extension waiting for the route; stageIndex then counts its stages. */
+  private Extension pendingExtension;
+  /** Decisions from this index on belong to the current round (the approval, or the pending extension). */
+  private int roundStart;
 
   @WorkflowInit
   public AccessRequestWorkflowImpl(AccessRequest request) {
     this.request = request;
     this.ticketKey = request.ticketKey();
+    this.route.addAll(request.route());
+    // A break-glass route is a review from the start: a reviewer who clicks early is never taken for an approver.
+    this.reviewPending = request.policy().breakGlass() && !request.route().isEmpty();
   }
 
   @Override
@@ -89,19 +109,40 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
         AccessflowTemporal.APP.valueSet(request.app()),
         AccessflowTemporal.ROLE.valueSet(request.role()));
     transition(SUBMITTED);
-    audit(AuditKind.SUBMITTED, request.requester() + " asked for " + request.app() + " / " + request.role()
-        + " for " + request.duration() + " (risk " + request.riskTier() + ", via " + request.source() + ")."
-        + " Reason: " + request.reason() + ". Route: " + describeRoute() + ".");
+    approvalPolicy = Workflow.getVersion(APPROVAL_POLICY, Workflow.DEFAULT_VERSION, 1) == 1;
+    if (!approvalPolicy) {
+      audit(AuditKind.SUBMITTED, submittedText());
+    }
 
     // Resolve the requester before any approver is bothered: an unknown person fails at once.
     try {
       user = idp.resolveUser(request.requester());
     } catch (ActivityFailure failure) {
+      if (approvalPolicy) {
+        audit(AuditKind.SUBMITTED, submittedText());
+      }
       fail("the requester " + request.requester() + " could not be resolved in the IdP: " + Failures.describe(failure));
       return finish();
     }
 
-    if (request.route().isEmpty()) {
+    if (approvalPolicy) {
+      // The route is computed once, here, from the catalog's stages and the IdP profile just resolved
+      // (a recorded activity result, so a replay computes the same route).
+      String unroutable = resolveRoute();
+      audit(AuditKind.SUBMITTED, submittedText());
+      notifyRequester(AuditKind.SUBMITTED, "Your request for " + request.app() + " / " + request.role()
+          + " was submitted. Route: " + describeRoute() + ".");
+      if (unroutable != null) {
+        fail(unroutable);
+        return finish();
+      }
+      if (request.policy().breakGlass()) {
+        return breakGlass();
+      }
+      if (!approveByPolicy()) {
+        return finish();
+      }
+    } else if (request.route().isEmpty()) {
       RecordedDecision auto = new RecordedDecision("policy", "accessflow", Verdict.APPROVE, Channel.SYSTEM,
           "no approval required for risk tier " + request.riskTier(), now(), "policy");
       decisions.add(auto);
@@ -122,11 +163,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
         return finish();
       }
       if (status == DENIED) {
-        RecordedDecision denial = decisions.get(decisions.size() - 1);
-        String text = "Denied by " + denial.actor() + " via " + denial.channel()
-            + (denial.comment() == null ? "" : ": " + denial.comment()) + ". Nothing was granted.";
-        audit(AuditKind.DENIED, text);
-        tellEveryone(AuditKind.DENIED, text);
+        announceDenial();
         return finish();
       }
       audit(AuditKind.APPROVED, "All approval stages complete: " + describeApprovals() + ".");
@@ -138,6 +175,307 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     holdUntilExpiryOrRevocation();
     removeAccess();
     return finish();
+  }
+
+  private String submittedText() {
+    return request.requester() + " asked for " + request.app() + " / " + request.role()
+        + " for " + request.duration() + " (risk " + request.riskTier() + ", via " + request.source() + ")."
+        + " Reason: " + request.reason() + ". Route: " + describeRoute() + ".";
+  }
+
+  private void announceDenial() {
+    RecordedDecision denial = decisions.get(decisions.size() - 1);
+    String text = "Denied by " + denial.actor() + " via " + denial.channel()
+        + (denial.comment() == null ? "" : ": " + denial.comment()) + ". Nothing was granted.";
+    audit(AuditKind.DENIED, text);
+    tellEveryone(AuditKind.DENIED, text);
+  }
+
+  // ---- approval policy (version 1) ----
+
+  /**
+   * Fills in the requester's manager, leaves the requester out of every stage (nobody approves their
+   * own request), and tops a stage up from its escalateTo people when too few remain. Returns why the
+   * request cannot be routed, or null.
+   */
+  private String resolveRoute() {
+    List<ApprovalStage> resolved = new ArrayList<>();
+    for (ApprovalStage stage : route) {
+      List<String> people = new ArrayList<>(stage.approvers());
+      String note = "";
+      if (stage.requesterManager()) {
+        if (user.manager() == null || user.manager().isBlank()) {
+          note = request.requester() + " has no manager in the IdP";
+        } else {
+          people.add(user.manager());
+        }
+      }
+      people.removeIf(this::isRequester);
+      int needed = stage.allOf() ? distinct(people).size() : stage.required();
+      if (distinct(people).size() < needed || people.isEmpty()) {
+        for (String fallback : stage.escalateTo()) {
+          if (!isRequester(fallback)) {
+            people.add(fallback);
+          }
+        }
+        needed = Math.max(1, Math.min(needed, distinct(people).size()));
+      }
+      if (distinct(people).size() < needed || people.isEmpty()) {
+        return "stage '" + stage.name() + "' has nobody who may approve it ("
+            + (note.isEmpty() ? "" : note + "; ")
+            + "the requester cannot approve their own request, and the stage names no escalateTo people)";
+      }
+      resolved.add(stage.withApprovers(distinct(people), needed));
+    }
+    route.clear();
+    route.addAll(resolved);
+    return null;
+  }
+
+  /** Runs the route stage by stage; true once approved (by people or a rule), false when it ended without a grant. */
+  private boolean approveByPolicy() {
+    String rule = status == SUBMITTED && decisions.isEmpty()
+        ? route.isEmpty() ? "no approval required for risk tier " + request.riskTier()
+            : request.policy().autoApprovalRule(user.department())
+        : null;
+    if (rule != null) {
+      decisions.add(new RecordedDecision("policy", "accessflow", Verdict.APPROVE, Channel.SYSTEM, rule, now(), "policy"));
+      stageIndex = route.size();
+      transition(APPROVED);
+      audit(AuditKind.AUTO_APPROVED, "Approved automatically by policy: " + rule + ".");
+      return true;
+    }
+    if (status == SUBMITTED) {
+      transition(PENDING_APPROVAL);
+    }
+    while (status == PENDING_APPROVAL) {
+      int stage = stageIndex;
+      String stuck = startStage(stage);
+      if (stuck != null) {
+        fail(stuck);
+        return false;
+      }
+      if (!awaitStage(stage)) {
+        return false;
+      }
+    }
+    if (status == DENIED) {
+      announceDenial();
+      return false;
+    }
+    audit(AuditKind.APPROVED, "All approval stages complete: " + describeApprovals() + ".");
+    return true;
+  }
+
+  /**
+   * Puts a stage to its approvers. One person gives one approval per request, so people who already
+   * approved an earlier stage do not count here; when too few remain the stage escalates at once.
+   * Returns why the stage can never complete, or null.
+   */
+  private String startStage(int index) {
+    ApprovalStage stage = route.get(index);
+    if (eligible(stage).size() < stillNeeded(stage)) {
+      escalate(index, "its remaining approvers already approved an earlier stage, and one person gives one approval");
+      stage = route.get(index);
+      if (eligible(stage).size() < stillNeeded(stage)) {
+        return "stage '" + stage.name() + "' cannot be completed: " + String.join(", ", stage.approvers())
+            + " already approved an earlier stage, and one person cannot approve two stages";
+      }
+    }
+    askStage(index, eligible(stage));
+    return null;
+  }
+
+  /** Waits out one stage: reminders, then escalation, then expiry, each timed from when the stage started. */
+  private boolean awaitStage(int index) {
+    StageTimings timings = route.get(index).timings();
+    Instant started = now();
+    Duration expireAfter = timings.expireAfter() != null ? timings.expireAfter() : request.approvalTimeout();
+    Instant expiry = started.plus(expireAfter);
+    boolean escalates = timings.escalateAfter() != null && timings.escalateAfter().compareTo(expireAfter) < 0
+        && !route.get(index).escalateTo().isEmpty();
+    Instant escalation = escalates ? started.plus(timings.escalateAfter()) : expiry;
+    if (timings.remindAfter() != null) {
+      for (Instant at = started.plus(timings.remindAfter()); at.isBefore(escalation); at = at.plus(timings.remindAfter())) {
+        if (stageMovedBy(at, index)) {
+          return status != APPROVAL_TIMED_OUT;
+        }
+        remind(index, started);
+      }
+    }
+    if (escalates) {
+      if (stageMovedBy(escalation, index)) {
+        return true;
+      }
+      escalate(index, "nobody decided within " + timings.escalateAfter());
+    }
+    if (stageMovedBy(expiry, index)) {
+      return true;
+    }
+    transition(APPROVAL_TIMED_OUT);
+    String text = "Stage '" + route.get(index).name() + "' got no decision within " + expireAfter
+        + "; the request expired. Nothing was granted.";
+    audit(AuditKind.APPROVAL_TIMED_OUT, text);
+    tellEveryone(AuditKind.APPROVAL_TIMED_OUT, text);
+    return false;
+  }
+
+  /** Sleeps until {@code at} unless the stage completes, or the request is decided, first. */
+  private boolean stageMovedBy(Instant at, int index) {
+    Duration left = Duration.between(now(), at);
+    if (left.isNegative() || left.isZero()) {
+      return stageIndex != index || status != PENDING_APPROVAL;
+    }
+    return Workflow.await(left, () -> stageIndex != index || status != PENDING_APPROVAL);
+  }
+
+  private void remind(int index, Instant started) {
+    ApprovalStage stage = route.get(index);
+    List<String> waitingOn = eligible(stage);
+    List<ChatMessageRef> messages = stageMessages.getOrDefault(index, List.of()).stream()
+        .filter(m -> waitingOn.stream().anyMatch(w -> w.equalsIgnoreCase(m.recipient())))
+        .toList();
+    String text = "Reminder: request " + request.requestId() + " (" + request.requester() + ", " + request.app() + " / "
+        + request.role() + ") has waited for stage '" + stage.name() + "' since " + started + ". Waiting on "
+        + String.join(", ", waitingOn) + ".";
+    audit(AuditKind.REMINDER, text);
+    RequesterNotice notice = new RequesterNotice(request.requestId(), request.requester(), AuditKind.REMINDER, text);
+    if (!messages.isEmpty()) {
+      chatOutbox.post(() -> chat.remindApprovers(messages, notice));
+    }
+  }
+
+  /** Adds the stage's escalateTo people as approvers, asks them, and says so in the security channel. */
+  private void escalate(int index, String why) {
+    ApprovalStage stage = route.get(index);
+    List<String> added = new ArrayList<>();
+    for (String person : stage.escalateTo()) {
+      if (!isRequester(person) && !stage.allows(person)) {
+        added.add(person);
+      }
+    }
+    if (added.isEmpty()) {
+      return;
+    }
+    List<String> people = new ArrayList<>(stage.approvers());
+    people.addAll(added);
+    route.set(index, stage.withApprovers(people, stage.required()));
+    String text = "Stage '" + stage.name() + "' of request " + request.requestId() + " escalated to "
+        + String.join(", ", added) + ": " + why + ".";
+    audit(AuditKind.ESCALATED, text);
+    RequesterNotice notice = new RequesterNotice(request.requestId(), request.requester(), AuditKind.ESCALATED, text);
+    chatOutbox.post(() -> chat.announce(notice));
+    chatOutbox.post(() -> chat.notifyRequester(notice));
+    if (askedStage == index) {
+      List<String> ask = added.stream().filter(a -> eligible(route.get(index)).contains(a)).toList();
+      ApprovalStage escalated = route.get(index);
+      chatOutbox.post(() -> recordMessages(index, chat.askApprovers(new ApprovalPrompt(request, escalated, ask, ticketKey))));
+    }
+  }
+
+  /** People of the stage who may still approve it: not the requester, not anyone who already decided. */
+  private List<String> eligible(ApprovalStage stage) {
+    return stage.approvers().stream()
+        .filter(a -> !isRequester(a))
+        .filter(a -> round().stream().noneMatch(d -> d.actor().equalsIgnoreCase(a)))
+        .toList();
+  }
+
+  private boolean awaitingManager() {
+    return !status.isClosed() && stageIndex < route.size() && route.get(stageIndex).requesterManager();
+  }
+
+  private List<RecordedDecision> round() {
+    return decisions.subList(roundStart, decisions.size());
+  }
+
+  private long stillNeeded(ApprovalStage stage) {
+    return stage.required() - round().stream()
+        .filter(d -> d.stage().equals(stage.name()) && d.verdict() == Verdict.APPROVE)
+        .count();
+  }
+
+  private void askStage(int index, List<String> approvers) {
+    if (index <= askedStage || index >= route.size()) {
+      return;
+    }
+    askedStage = index;
+    ApprovalStage stage = route.get(index);
+    chatOutbox.post(() -> recordMessages(index, chat.askApprovers(new ApprovalPrompt(request, stage, approvers, ticketKey))));
+  }
+
+  private void recordMessages(int index, List<ChatMessageRef> messages) {
+    approverMessages.addAll(messages);
+    stageMessages.computeIfAbsent(index, i -> new ArrayList<>()).addAll(messages);
+  }
+
+  /**
+   * Emergency access: granted at once for the short time the catalog allows, the security channel told
+   * immediately, and the route turned into an after-the-fact review that keeps the request open (and
+   * visible in state) until it is complete, even after the access is gone.
+   */
+  private AccessRequestState breakGlass() {
+    // reviewPending was set at start; an early reviewer may already have settled it.
+    transition(APPROVED);
+    String text = "Break-glass: " + request.requester() + " took emergency access to " + request.app() + " / "
+        + request.role() + " for " + request.duration() + " without prior approval. Reason: " + request.reason()
+        + ". Review after the fact by: " + describeRoute() + ".";
+    audit(AuditKind.BREAK_GLASS, text);
+    RequesterNotice notice = new RequesterNotice(request.requestId(), request.requester(), AuditKind.BREAK_GLASS, text);
+    chatOutbox.post(() -> chat.announce(notice));
+    if (reviewPending) {
+      askStage(0, eligible(route.get(0)));
+    }
+    if (provision()) {
+      holdUntilExpiryOrRevocation();
+      removeAccess();
+    } else {
+      reviewPending = false; // nothing was granted, so there is nothing to review
+    }
+    StageTimings timings = request.policy().reviewTimings();
+    Instant started = now();
+    while (reviewPending) {
+      if (timings.remindAfter() == null) {
+        Workflow.await(() -> !reviewPending);
+      } else if (!Workflow.await(timings.remindAfter(), () -> !reviewPending)) {
+        remind(stageIndex, started);
+      }
+    }
+    return finish();
+  }
+
+  private void decideReview(Decision decision, ApprovalStage stage) {
+    if (decision.verdict() == Verdict.DENY) {
+      reviewPending = false;
+      audit(AuditKind.BREAK_GLASS_REVIEWED, "Break-glass review: " + decision.actor() + " rejected the emergency access"
+          + (decision.comment() == null ? "" : ": " + decision.comment()) + "."
+          + (status.holdsAccess() || status == APPROVED ? " The access is removed now." : ""));
+      if (revocation == null && !status.isClosed()) {
+        revocation = new Revocation(decision.eventId(), decision.actor(), decision.channel(),
+            "break-glass review rejected it" + (decision.comment() == null ? "" : ": " + decision.comment()));
+        revocationRequestedAt = now();
+      }
+      return;
+    }
+    if (stillNeeded(stage) > 0) {
+      return;
+    }
+    if (++stageIndex < route.size()) {
+      askStage(stageIndex, eligible(route.get(stageIndex)));
+      return;
+    }
+    reviewPending = false;
+    audit(AuditKind.BREAK_GLASS_REVIEWED, "Break-glass review complete: " + describeApprovals() + ".");
+  }
+
+  private static List<String> distinct(List<String> logins) {
+    List<String> out = new ArrayList<>();
+    for (String login : logins) {
+      if (out.stream().noneMatch(l -> l.equalsIgnoreCase(login))) {
+        out.add(login);
+      }
+    }
+    return out;
   }
 
   // ---- provisioning and expiry ----
@@ -176,19 +514,46 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   }
 
   private void holdUntilExpiryOrRevocation() {
+    Duration lead = approvalPolicy ? request.policy().expiringSoonLead() : null;
+    Instant warnedFor = null;
     while (revocation == null) {
       Duration left = Duration.between(now(), expiresAt);
       if (left.isNegative() || left.isZero()) {
         return;
       }
       Instant scheduled = expiresAt;
-      Workflow.await(left, () -> revocation != null || !expiresAt.equals(scheduled));
+      // Version 1: tell the requester once per expiry, lead before it, so they can ask to extend;
+      // grants no longer than the lead get no warning.
+      boolean warn = lead != null && !scheduled.equals(warnedFor) && Duration.between(grantedAt, scheduled).compareTo(lead) > 0;
+      if (warn && left.compareTo(lead) > 0) {
+        if (!Workflow.await(left.minus(lead), () -> revocation != null || !expiresAt.equals(scheduled))) {
+          warnExpiringSoon(scheduled);
+          warnedFor = scheduled;
+        }
+      } else if (warn) {
+        warnExpiringSoon(scheduled);
+        warnedFor = scheduled;
+      } else {
+        Workflow.await(left, () -> revocation != null || !expiresAt.equals(scheduled));
+      }
     }
+  }
+
+  private void warnExpiringSoon(Instant at) {
+    String text = "Access to " + request.app() + " / " + request.role() + " ends at " + at + "."
+        + " Ask to extend it if you still need it" + (request.policy().selfExtend() ? " (you may extend it yourself)" : "") + ".";
+    audit(AuditKind.EXPIRING_SOON, text);
+    notifyRequester(AuditKind.EXPIRING_SOON, text);
   }
 
   private void removeAccess() {
     boolean early = revocation != null;
     Instant due = early ? revocationRequestedAt : expiresAt;
+    if (pendingExtension != null) {
+      audit(AuditKind.DECISION, "The extension to " + pendingExtension.newDuration() + " lapsed: the grant ended before it was approved.");
+      pendingExtension = null;
+      stageIndex = route.size();
+    }
     transition(REVOKING);
     Promise<Void> removed = Async.procedure(this::removeFromAllGroups);
     if (!Workflow.await(OVERDUE_AFTER, removed::isCompleted)) {
@@ -262,19 +627,28 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     if (appliedEvents.containsKey(decision.eventId())) {
       return; // a redelivery: the handler answers with the first outcome
     }
-    // The route is known from the start, so decisions are taken from submission on.
-    if (status != PENDING_APPROVAL && status != SUBMITTED) {
+    // The route is known from the start, so decisions are taken from submission on; a break-glass
+    // review takes them while the emergency access runs and after it ended.
+    boolean reviewing = reviewPending && stageIndex < route.size();
+    boolean extending = pendingExtension != null && status == ACTIVE && stageIndex < route.size();
+    if (!reviewing && !extending && status != PENDING_APPROVAL && status != SUBMITTED) {
       throw refused(AccessflowTemporal.REFUSED_CONFLICT, notPendingReason());
     }
     if (isRequester(decision.actor())) {
       throw refused(AccessflowTemporal.REFUSED_NOT_ALLOWED, decision.actor() + " requested this access and cannot approve or deny it");
     }
-    ApprovalStage stage = request.route().get(stageIndex);
+    if (stageIndex >= route.size()) {
+      throw refused(AccessflowTemporal.REFUSED_CONFLICT, "request " + request.requestId() + " has no approval stage waiting");
+    }
+    ApprovalStage stage = route.get(stageIndex);
+    if (stage.requesterManager()) {
+      return; // the manager is known once the IdP answered: decide() waits for that, then checks again
+    }
     if (!stage.allows(decision.actor())) {
       throw refused(AccessflowTemporal.REFUSED_NOT_ALLOWED, decision.actor() + " is not an approver of stage '" + stage.name()
           + "' of request " + request.requestId() + " (approvers: " + String.join(", ", stage.approvers()) + ")");
     }
-    for (RecordedDecision earlier : decisions) {
+    for (RecordedDecision earlier : round()) {
       if (earlier.actor().equalsIgnoreCase(decision.actor())) {
         throw refused(AccessflowTemporal.REFUSED_NOT_ALLOWED, decision.actor() + " already approved this request at stage '"
             + earlier.stage() + "'; one person cannot give two approvals");
@@ -288,11 +662,30 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     if (previous != null) {
       return previous;
     }
-    ApprovalStage stage = request.route().get(stageIndex);
+    if (awaitingManager()) {
+      // Arrived before the route was resolved against the IdP: wait for it, then check as the validator would.
+      Workflow.await(() -> !awaitingManager());
+      previous = appliedEvents.get(decision.eventId());
+      if (previous != null) {
+        return previous;
+      }
+      validateDecide(decision);
+    }
+    ApprovalStage stage = route.get(stageIndex);
     decisions.add(new RecordedDecision(decision.eventId(), decision.actor(), decision.verdict(), decision.channel(),
         decision.comment(), now(), stage.name()));
     UpdateOutcome outcome;
-    if (decision.verdict() == Verdict.DENY) {
+    if (pendingExtension != null) {
+      outcome = decideExtension(decision, stage);
+    } else if (reviewPending) {
+      if (decision.verdict() == Verdict.APPROVE) {
+        audit(AuditKind.DECISION, "Break-glass review approved by " + decision.actor() + " via " + decision.channel()
+            + " at stage '" + stage.name() + "'" + (decision.comment() == null ? "" : ": " + decision.comment()) + ".");
+      }
+      decideReview(decision, stage);
+      outcome = new UpdateOutcome(status, reviewPending ? "review recorded; the review is not complete yet"
+          : decision.verdict() == Verdict.DENY ? "break-glass rejected by " + decision.actor() : "break-glass review complete");
+    } else if (decision.verdict() == Verdict.DENY) {
       transition(DENIED);
       outcome = new UpdateOutcome(DENIED, "denied by " + decision.actor());
     } else {
@@ -305,10 +698,12 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
       if (approvals < stage.required()) {
         outcome = new UpdateOutcome(PENDING_APPROVAL, "approval " + approvals + " of " + stage.required()
             + " recorded for stage '" + stage.name() + "'");
-      } else if (++stageIndex < request.route().size()) {
-        askCurrentStage();
+      } else if (++stageIndex < route.size()) {
+        if (!approvalPolicy) {
+          askCurrentStage(); // version 1 asks from the main loop, after its separation-of-duties check
+        }
         outcome = new UpdateOutcome(PENDING_APPROVAL, "stage '" + stage.name() + "' complete; waiting for stage '"
-            + request.route().get(stageIndex).name() + "'");
+            + route.get(stageIndex).name() + "'");
       } else {
         transition(APPROVED);
         outcome = new UpdateOutcome(APPROVED, "approved by " + decision.actor());
@@ -332,8 +727,14 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     if (status != ACTIVE) {
       throw refused(AccessflowTemporal.REFUSED_CONFLICT, "request " + request.requestId() + " is " + status + "; only an ACTIVE grant can be extended");
     }
-    boolean selfService = request.route().isEmpty() && isRequester(extension.actor());
-    if (!selfService && (isRequester(extension.actor()) || !isRouteApprover(extension.actor()))) {
+    // Low tiers may let the requester extend their own grant, always within the role's maximum.
+    boolean selfService = (route.isEmpty() || request.policy().selfExtend()) && isRequester(extension.actor());
+    boolean viaRoute = viaRoute(extension);
+    if (viaRoute && pendingExtension != null) {
+      throw refused(AccessflowTemporal.REFUSED_CONFLICT, "an extension to " + pendingExtension.newDuration()
+          + " is already waiting for approval on request " + request.requestId());
+    }
+    if (!selfService && !viaRoute && (isRequester(extension.actor()) || !isRouteApprover(extension.actor()))) {
       throw refused(AccessflowTemporal.REFUSED_NOT_ALLOWED, extension.actor() + " may not extend request " + request.requestId()
           + ": only its approvers can (the requester may ask for a new request)");
     }
@@ -353,16 +754,75 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     if (previous != null) {
       return previous;
     }
+    UpdateOutcome outcome;
+    if (viaRoute(extension)) {
+      // The requester's extension goes through the route again, as a new round of decisions.
+      pendingExtension = extension;
+      roundStart = decisions.size();
+      stageIndex = 0;
+      askedStage = -1;
+      audit(AuditKind.EXTENSION_REQUESTED, extension.actor() + " asked to extend the grant to " + extension.newDuration()
+          + " (until " + grantedAt.plus(extension.newDuration()) + ")" + (extension.comment() == null ? "" : ": " + extension.comment())
+          + ". Route: " + describeRoute() + ".");
+      askStage(0, eligible(route.get(0)));
+      outcome = new UpdateOutcome(ACTIVE, "extension to " + extension.newDuration() + " waits for approval: "
+          + describeStage(route.get(0)));
+    } else {
+      if (pendingExtension != null) {
+        pendingExtension = null; // an approver's own extension settles the requester's pending one
+        stageIndex = route.size();
+      }
+      applyExtension(extension, "by " + extension.actor() + " via " + extension.channel()
+          + (extension.comment() == null ? "" : ": " + extension.comment()));
+      outcome = new UpdateOutcome(ACTIVE, "expires at " + expiresAt);
+    }
+    appliedEvents.put(extension.eventId(), outcome);
+    return outcome;
+  }
+
+  /** Version 1: the requester asks, and the route decides (unless the tier lets them extend themselves). */
+  private boolean viaRoute(Extension extension) {
+    return approvalPolicy && isRequester(extension.actor()) && !route.isEmpty() && !request.policy().selfExtend()
+        && !request.policy().breakGlass();
+  }
+
+  private void applyExtension(Extension extension, String how) {
     Instant before = expiresAt;
     expiresAt = grantedAt.plus(extension.newDuration());
     transition(ACTIVE);
-    String text = "Expiry moved from " + before + " to " + expiresAt + " by " + extension.actor() + " via "
-        + extension.channel() + (extension.comment() == null ? "" : ": " + extension.comment()) + ".";
+    String text = "Expiry moved from " + before + " to " + expiresAt + " " + how + ".";
     audit(AuditKind.EXTENDED, text);
     notifyRequester(AuditKind.EXTENDED, text);
-    UpdateOutcome outcome = new UpdateOutcome(ACTIVE, "expires at " + expiresAt);
-    appliedEvents.put(extension.eventId(), outcome);
-    return outcome;
+  }
+
+  private UpdateOutcome decideExtension(Decision decision, ApprovalStage stage) {
+    Extension asked = pendingExtension;
+    String comment = decision.comment() == null ? "" : ": " + decision.comment();
+    if (decision.verdict() == Verdict.DENY) {
+      pendingExtension = null;
+      stageIndex = route.size();
+      String text = "Extension to " + asked.newDuration() + " denied by " + decision.actor() + " via " + decision.channel()
+          + comment + ". Access still ends at " + expiresAt + ".";
+      audit(AuditKind.DECISION, text);
+      notifyRequester(AuditKind.DECISION, text);
+      return new UpdateOutcome(ACTIVE, "extension denied by " + decision.actor());
+    }
+    audit(AuditKind.DECISION, "Extension approved by " + decision.actor() + " via " + decision.channel() + " at stage '"
+        + stage.name() + "'" + comment + ".");
+    if (stillNeeded(stage) > 0) {
+      return new UpdateOutcome(ACTIVE, "extension approval recorded for stage '" + stage.name() + "'");
+    }
+    if (++stageIndex < route.size()) {
+      askStage(stageIndex, eligible(route.get(stageIndex)));
+      return new UpdateOutcome(ACTIVE, "stage '" + stage.name() + "' complete; the extension waits for stage '"
+          + route.get(stageIndex).name() + "'");
+    }
+    pendingExtension = null;
+    if (!grantedAt.plus(asked.newDuration()).isAfter(now())) {
+      return new UpdateOutcome(ACTIVE, "approved too late: the extension to " + asked.newDuration() + " would end in the past");
+    }
+    applyExtension(asked, "as asked by " + asked.actor() + ", approved through the route");
+    return new UpdateOutcome(ACTIVE, "expires at " + expiresAt);
   }
 
   @Override
@@ -404,17 +864,17 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   public AccessRequestState state() {
     return new AccessRequestState(request, status, submittedAt, stageIndex, List.copyOf(decisions),
         user == null ? null : user.id(), grantedAt, expiresAt, revokedAt, revocationOverdueSince, revocationLag,
-        ticketKey, List.copyOf(approverMessages), lastError, ticketOutbox.backlog());
+        ticketKey, List.copyOf(approverMessages), lastError, ticketOutbox.backlog(), List.copyOf(route), reviewPending);
   }
 
   // ---- side effects: ticket, chat, search attributes ----
 
   private void askCurrentStage() {
-    if (stageIndex <= askedStage || stageIndex >= request.route().size() || status != PENDING_APPROVAL && status != SUBMITTED) {
+    if (stageIndex <= askedStage || stageIndex >= route.size() || status != PENDING_APPROVAL && status != SUBMITTED) {
       return; // already asked, or decided before the ask went out
     }
     askedStage = stageIndex;
-    ApprovalStage stage = request.route().get(stageIndex);
+    ApprovalStage stage = route.get(stageIndex);
     List<String> approvers = stage.approvers().stream().filter(a -> !isRequester(a)).toList();
     chatOutbox.post(() -> approverMessages.addAll(chat.askApprovers(new ApprovalPrompt(request, stage, approvers, ticketKey))));
   }
@@ -458,7 +918,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
       Workflow.upsertTypedSearchAttributes(AccessflowTemporal.STATUS.valueSet(next.name()));
     }
     Workflow.setCurrentDetails(next + (expiresAt != null && next.holdsAccess() ? " until " + expiresAt : "")
-        + (next == PENDING_APPROVAL ? " - waiting for " + describeStage(request.route().get(stageIndex)) : ""));
+        + (next == PENDING_APPROVAL && stageIndex < route.size() ? " - waiting for " + describeStage(route.get(stageIndex)) : ""));
   }
 
   private void fail(String reason) {
@@ -496,17 +956,21 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   }
 
   private boolean isRouteApprover(String login) {
-    return request.route().stream().anyMatch(stage -> stage.allows(login));
+    return route.stream().anyMatch(stage -> stage.allows(login));
   }
 
   private String describeRoute() {
-    if (request.route().isEmpty()) {
+    if (route.isEmpty()) {
       return "no approval required";
     }
-    return String.join(" then ", request.route().stream().map(AccessRequestWorkflowImpl::describeStage).toList());
+    return String.join(" then ", route.stream().map(AccessRequestWorkflowImpl::describeStage).toList());
   }
 
   private static String describeStage(ApprovalStage stage) {
+    if (stage.requesterManager()) {
+      return "'" + stage.name() + "' (" + stage.rule() + " the requester's manager"
+          + (stage.approvers().isEmpty() ? "" : ", " + String.join(", ", stage.approvers())) + ")";
+    }
     String rule = stage.required() == 1 ? "any of" : stage.required() == stage.approvers().size() ? "all of" : stage.required() + " of";
     return "'" + stage.name() + "' (" + rule + " " + String.join(", ", stage.approvers()) + ")";
   }

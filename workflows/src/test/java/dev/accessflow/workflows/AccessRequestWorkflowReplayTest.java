@@ -22,4 +22,14 @@ class AccessRequestWorkflowReplayTest {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
         "histories/approved-and-expired-shared-memberships.json", AccessRequestWorkflowImpl.class);
   }
+
+  /**
+   * Recorded with approval-policy version 1: the manager stage resolved from the IdP, a reminder and an
+   * escalation on the second stage, approval by the escalated person, grant and expiry.
+   */
+  @Test
+  void approvalPolicyHistoryStillReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/approval-policy-two-stages.json", AccessRequestWorkflowImpl.class);
+  }
 }

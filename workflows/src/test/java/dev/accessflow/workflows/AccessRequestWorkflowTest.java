@@ -125,7 +125,10 @@ class AccessRequestWorkflowTest {
     assertThat(tickets.entries()).extracting(AuditEntry::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
     assertThat(chat.prompts()).singleElement().satisfies(p -> assertThat(p.approvers()).containsExactly(MANAGER, OWNER));
     assertThat(chat.edits()).contains("D-" + MANAGER + "/r1.1: PROVISIONED", "D-" + OWNER + "/r1.1: REVOKED");
-    assertThat(chat.notices()).extracting(RequesterNotice::kind).containsExactly(AuditKind.PROVISIONED, AuditKind.REVOKED);
+    // The requester is shown the route at submission, then told of the grant and its end.
+    assertThat(chat.notices()).extracting(RequesterNotice::kind)
+        .containsExactly(AuditKind.SUBMITTED, AuditKind.PROVISIONED, AuditKind.REVOKED);
+    assertThat(chat.notices().get(0).text()).contains("Route: 'owner' (any of maria@example.com, omar@example.com)");
     recordHistoryIfAsked(AccessflowTemporal.workflowId("r1"));
     // A 24 h grant, from submission to removal, on skipped time.
     System.out.printf("24h grant lifecycle took %.3f s of wall time%n", wallSeconds);
@@ -187,7 +190,9 @@ class AccessRequestWorkflowTest {
     assertThat(Duration.between(done.submittedAt(), Instant.ofEpochMilli(env.currentTimeMillis())))
         .isGreaterThanOrEqualTo(Duration.ofHours(72));
     assertThat(directory.calls()).isEmpty();
-    assertThat(chat.notices()).extracting(RequesterNotice::kind).containsExactly(AuditKind.APPROVAL_TIMED_OUT);
+    assertThat(chat.notices()).extracting(RequesterNotice::kind).containsExactly(AuditKind.SUBMITTED, AuditKind.APPROVAL_TIMED_OUT);
+    assertThat(chat.notices().get(1).text())
+        .isEqualTo("Stage 'owner' got no decision within PT72H; the request expired. Nothing was granted.");
   }
 
   @Test
@@ -253,8 +258,9 @@ class AccessRequestWorkflowTest {
 
     assertThatThrownBy(() -> workflow.extend(new Extension("x1", MANAGER, Channel.REST, Duration.ofDays(8), null)))
         .rootCause().hasMessageContaining("PT192H is over the role's maximum of PT168H");
-    assertThatThrownBy(() -> workflow.extend(new Extension("x2", REQUESTER, Channel.REST, Duration.ofHours(48), null)))
-        .rootCause().hasMessageContaining("may not extend");
+    // The requester's own extension goes through the route again (ApprovalPolicyWorkflowTest); outsiders may not.
+    assertThatThrownBy(() -> workflow.extend(new Extension("x2", "sam@example.com", Channel.REST, Duration.ofHours(48), null)))
+        .rootCause().hasMessageContaining("sam@example.com may not extend request r7: only its approvers can");
 
     UpdateOutcome outcome = workflow.extend(new Extension("x3", MANAGER, Channel.SLACK, Duration.ofHours(48), "migration slipped"));
     assertThat(outcome.status()).isEqualTo(RequestStatus.ACTIVE);

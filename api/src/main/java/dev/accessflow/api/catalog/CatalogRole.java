@@ -1,12 +1,20 @@
 package dev.accessflow.api.catalog;
 
+import dev.accessflow.workflows.ApprovalStage;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * A requestable role of an app: the IdP groups it maps to, its risk tier, who approves it, and
- * the durations a requester may pick (each no longer than maxDuration). No approvers means the
- * role is approved by policy (low risk only).
+ * A requestable role of an app: the IdP groups it maps to, its risk tier, and its policy as resolved
+ * from the tier defaults and the role's overrides: allowed durations, whether an expiry is required,
+ * the approval route (owners, groups and named users already turned into logins; the manager is
+ * filled in by the workflow from the IdP), auto-approval and break-glass.
+ *
+ * @param approvers the legacy single-stage approver list as written (empty when the role uses a route)
+ * @param expiryRequired false: a request may leave the duration out and gets maxDuration
+ * @param selfExtend the requester may extend their own grant up to maxDuration
+ * @param breakGlass null when the role allows no emergency access
+ * @param expiringSoonLead how long before expiry the requester is warned (the catalog's timings); null = never
  */
 public record CatalogRole(
     String id,
@@ -15,7 +23,13 @@ public record CatalogRole(
     RiskTier risk,
     List<String> approvers,
     List<Duration> durations,
-    Duration maxDuration) {
+    Duration maxDuration,
+    List<ApprovalStage> route,
+    boolean expiryRequired,
+    boolean selfExtend,
+    AutoApproval autoApprove,
+    BreakGlass breakGlass,
+    Duration expiringSoonLead) {
 
   public boolean allows(Duration duration) {
     return durations.contains(duration);

@@ -5,6 +5,7 @@ import dev.accessflow.api.AccessRequestIntake;
 import dev.accessflow.api.ApiProblem;
 import dev.accessflow.workflows.AccessRequest;
 import dev.accessflow.workflows.AccessRequestState;
+import dev.accessflow.workflows.ApprovalStage;
 import dev.accessflow.workflows.Channel;
 import dev.accessflow.workflows.Decision;
 import dev.accessflow.workflows.Extension;
@@ -28,6 +29,7 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,8 +50,12 @@ public final class AccessRequestResource {
     this.gateway = gateway;
   }
 
-  /** Body of POST /v1/requests. requester may be omitted when the token is a person's own. */
-  public record CreateBody(String requestId, String requester, String app, String role, String duration, String reason) {}
+  /**
+   * Body of POST /v1/requests. requester may be omitted when the token is a person's own; emergency
+   * asks for break-glass access where the role allows it.
+   */
+  public record CreateBody(String requestId, String requester, String app, String role, String duration, String reason,
+      Boolean emergency) {}
 
   /** Body of POST /v1/requests/{id}/decision. */
   public record DecisionBody(String verdict, String actor, String comment) {}
@@ -66,12 +72,24 @@ public final class AccessRequestResource {
     String requester = caller(context).actingAs(b.requester(), "requester");
     String requestId = b.requestId() != null ? b.requestId() : newRequestId();
     AccessRequest request = intake.toRequest(new AccessRequestIntake.Ask(requestId, requester, b.app(), b.role(),
-        b.duration(), b.reason(), Channel.REST, null));
+        b.duration(), b.reason(), Channel.REST, null, Boolean.TRUE.equals(b.emergency())));
     gateway.start(request);
+    // The route as the catalog computed it; a manager stage is filled in from the IdP by the workflow
+    // (GET /v1/requests/{id} shows the resolved route).
     return Response.created(URI.create("/v1/requests/" + requestId))
         .entity(Map.of("requestId", requestId, "status", "SUBMITTED",
-            "approvers", request.route().stream().flatMap(s -> s.approvers().stream()).toList()))
+            "approvers", request.route().stream().flatMap(s -> s.approvers().stream()).toList(),
+            "route", request.route().stream().map(AccessRequestResource::describe).toList()))
         .build();
+  }
+
+  private static String describe(ApprovalStage stage) {
+    List<String> who = new ArrayList<>();
+    if (stage.requesterManager()) {
+      who.add("the requester's manager");
+    }
+    who.addAll(stage.approvers());
+    return stage.name() + ": " + stage.rule() + " " + String.join(", ", who);
   }
 
   @GET

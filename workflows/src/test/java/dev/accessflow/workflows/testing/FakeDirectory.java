@@ -29,7 +29,11 @@ public final class FakeDirectory implements IdentityProvider {
   }
 
   public FakeDirectory withUser(String login, String manager) {
-    users.put(login, new IdpUser(login, "id-" + login.substring(0, login.indexOf('@')), login, manager, "engineering", null));
+    return withUser(login, manager, "engineering");
+  }
+
+  public FakeDirectory withUser(String login, String manager, String department) {
+    users.put(login, new IdpUser(login, "id-" + login.substring(0, login.indexOf('@')), login, manager, department, null));
     return this;
   }
 

@@ -1,0 +1,71 @@
+package dev.accessflow.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.accessflow.api.catalog.Catalog;
+import dev.accessflow.api.catalog.CatalogFile;
+import dev.accessflow.workflows.AccessRequest;
+import dev.accessflow.workflows.ApprovalStage;
+import dev.accessflow.workflows.Channel;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The route and policy a request gets at submission, from the shipped example catalog. */
+class AccessRequestIntakeTest {
+  private static final Catalog CATALOG = CatalogFile.load(Path.of("../config/catalog.yml"));
+  private static final String DANA = "dana@example.com";
+
+  private final AccessRequestIntake intake = new AccessRequestIntake(CATALOG, Duration.ofHours(72),
+      (requester, app, role) -> requester.equals("ed@example.com") ? 3 : 2);
+
+  private AccessRequest ask(String requester, String app, String role, String duration, boolean emergency) {
+    return intake.toRequest(new AccessRequestIntake.Ask("r-1", requester, app, role, duration, "because", Channel.REST,
+        null, emergency));
+  }
+
+  @Test
+  void routeComesFromTheCatalogAndTheManagerIsLeftToTheWorkflow() {
+    AccessRequest request = ask(DANA, "figma", "editor", "PT24H", false);
+    assertThat(request.route()).extracting(ApprovalStage::name).containsExactly("manager", "budget owner");
+    assertThat(request.route().get(0).requesterManager()).isTrue();
+    assertThat(request.policy().breakGlass()).isFalse();
+  }
+
+  @Test
+  void lowTierNeedsNoExpiryAndCarriesItsAutoApprovalRules() {
+    AccessRequest request = ask(DANA, "grafana", "viewer", null, false);
+    assertThat(request.duration()).isEqualTo(Duration.ofDays(7));
+    assertThat(request.policy().autoApproveDepartments()).containsExactly("engineering");
+    assertThat(request.policy().autoApprovedBy()).isNull(); // 2 earlier approvals, the rule needs 3
+    assertThat(request.policy().selfExtend()).isTrue();
+
+    assertThat(ask("ed@example.com", "grafana", "viewer", "PT24H", false).policy().autoApprovedBy())
+        .isEqualTo("the same request was approved 3 times before (rule: 3)");
+  }
+
+  @Test
+  void tierThatRequiresAnExpiryRefusesARequestWithout() {
+    assertThatThrownBy(() -> ask(DANA, "grafana", "admin", null, false))
+        .isInstanceOf(ApiProblem.class)
+        .hasMessage("duration is required; allowed: PT1H, PT6H, PT24H");
+  }
+
+  @Test
+  void breakGlassIsShortAndReviewedBySecurity() {
+    AccessRequest request = ask(DANA, "aws-prod", "break-fix", null, true);
+    assertThat(request.duration()).isEqualTo(Duration.ofHours(1));
+    assertThat(request.policy().breakGlass()).isTrue();
+    assertThat(request.route()).singleElement().satisfies(stage -> {
+      assertThat(stage.name()).isEqualTo("security review");
+      assertThat(stage.approvers()).containsExactly("sam@example.com");
+    });
+    assertThat(request.policy().reviewTimings().remindAfter()).isEqualTo(Duration.ofHours(1));
+
+    assertThatThrownBy(() -> ask(DANA, "aws-prod", "break-fix", "PT6H", true))
+        .hasMessage("break-glass access to aws-prod / break-fix lasts at most PT1H; ask for PT1H or less");
+    assertThatThrownBy(() -> ask(DANA, "grafana", "admin", "PT1H", true))
+        .hasMessage("grafana / admin does not allow break-glass access; ask for it normally");
+  }
+}

@@ -1,0 +1,230 @@
+package dev.accessflow.api.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.accessflow.workflows.ApprovalStage;
+import dev.accessflow.workflows.StageTimings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The policy model of the catalog: tiers, routes, approver kinds, timings, auto-approval, break-glass. */
+class CatalogPolicyTest {
+  private static final Path FILE = Path.of("catalog.yml");
+  private static final Catalog SHIPPED = CatalogFile.load(Path.of("../config/catalog.yml"));
+
+  private static CatalogRole shipped(String app, String role) {
+    return SHIPPED.app(app).orElseThrow().role(role).orElseThrow();
+  }
+
+  @Test
+  void standardAppIsTheManagerOrAutoApproval() {
+    CatalogRole viewer = shipped("grafana", "viewer");
+    assertThat(viewer.route()).singleElement().satisfies(stage -> {
+      assertThat(stage.name()).isEqualTo("manager");
+      assertThat(stage.requesterManager()).isTrue();
+      assertThat(stage.approvers()).isEmpty();
+      assertThat(stage.escalateTo()).containsExactly("sam@example.com");
+      assertThat(stage.timings()).isEqualTo(new StageTimings(Duration.ofHours(24), Duration.ofHours(48), Duration.ofHours(72)));
+    });
+    assertThat(viewer.autoApprove()).isEqualTo(new AutoApproval(List.of("engineering"), 3));
+    assertThat(viewer.expiryRequired()).isFalse();
+    assertThat(viewer.selfExtend()).isTrue();
+    assertThat(viewer.expiringSoonLead()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void paidLicenceIsTheManagerThenTheBudgetOwner() {
+    assertThat(shipped("figma", "editor").route()).extracting(ApprovalStage::name, ApprovalStage::approvers,
+            ApprovalStage::requesterManager)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("manager", List.of(), true),
+            org.assertj.core.groups.Tuple.tuple("budget owner", List.of("bea@example.com"), false));
+  }
+
+  @Test
+  void adminIsTheAppOwnerWithTheHighTierDurations() {
+    CatalogRole admin = shipped("grafana", "admin");
+    assertThat(admin.route()).singleElement().satisfies(stage -> {
+      assertThat(stage.name()).isEqualTo("app owner");
+      assertThat(stage.approvers()).containsExactly("omar@example.com");
+    });
+    assertThat(admin.durations()).containsExactly(Duration.ofHours(1), Duration.ofHours(6), Duration.ofHours(24));
+    assertThat(admin.maxDuration()).isEqualTo(Duration.ofHours(24));
+    assertThat(admin.expiryRequired()).isTrue();
+  }
+
+  @Test
+  void productionIsTheAppOwnerThenAllOfSecurity() {
+    List<ApprovalStage> route = shipped("aws-prod", "deploy").route();
+    assertThat(route).extracting(ApprovalStage::name).containsExactly("app owner", "security");
+    assertThat(route.get(1).allOf()).isTrue();
+    assertThat(route.get(1).rule()).isEqualTo("all of");
+    assertThat(route.get(1).timings().remindAfter()).isEqualTo(Duration.ofHours(4));
+  }
+
+  @Test
+  void temporaryElevatedIsTheAppOwnerWithARequiredExpiryAndBreakGlass() {
+    CatalogRole breakFix = shipped("aws-prod", "break-fix");
+    assertThat(breakFix.route()).extracting(ApprovalStage::name).containsExactly("app owner");
+    assertThat(breakFix.expiryRequired()).isTrue();
+    assertThat(breakFix.maxDuration()).isEqualTo(Duration.ofHours(6));
+    assertThat(breakFix.breakGlass().maxDuration()).isEqualTo(Duration.ofHours(1));
+    assertThat(breakFix.breakGlass().review()).singleElement()
+        .satisfies(stage -> assertThat(stage.approvers()).containsExactly("sam@example.com"));
+  }
+
+  @Test
+  void atLeastNOfAGroup() {
+    Catalog catalog = CatalogFile.parse(FILE, base("""
+        route: [{stage: security, approvers: [group:security], rule: 2}]
+        """));
+    ApprovalStage stage = catalog.app("grafana").orElseThrow().role("admin").orElseThrow().route().get(0);
+    assertThat(stage.required()).isEqualTo(2);
+    assertThat(stage.rule()).isEqualTo("at least 2 of");
+  }
+
+  // ---- validation errors, exactly as an operator sees them ----
+
+  @Test
+  void unknownGroupIsNamed() {
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, base("""
+        route: [{stage: security, approvers: [group:secops]}]
+        """)))
+        .isInstanceOf(CatalogException.class)
+        .hasMessage("catalog catalog.yml, app 'grafana', role 'admin', field 'route', stage 'security', field 'approvers':"
+            + " unknown group 'secops'; approverGroups defines security");
+  }
+
+  @Test
+  void tierThatNeedsAnOwnerRefusesAnAppWithout() {
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, """
+        apps:
+          grafana:
+            owners: []
+            roles:
+              admin:
+                groups: [g]
+                risk: high
+                durations: [PT1H]
+                maxDuration: PT1H
+        """))
+        .hasMessage("catalog catalog.yml, app 'grafana', role 'admin': a high risk role needs an app owner,"
+            + " but field 'owners' of app 'grafana' is empty");
+  }
+
+  @Test
+  void durationOverTheTierMaximumIsNamed() {
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, """
+        tiers:
+          high: {durations: [PT1H, PT24H], maxDuration: PT24H}
+        apps:
+          grafana:
+            owners: [omar@example.com]
+            roles:
+              admin:
+                groups: [g]
+                risk: high
+                durations: [PT1H, P7D]
+        """))
+        .hasMessage("catalog catalog.yml, app 'grafana', role 'admin', field 'durations': PT168H is over the high tier's"
+            + " maxDuration PT24H");
+  }
+
+  @Test
+  void ownerDurationsNeedTheAppOwnerInTheRoute() {
+    assertThat(shipped("aws-prod", "deploy").durations()).contains(Duration.ofDays(7));
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, """
+        approverGroups:
+          security: [sam@example.com]
+        tiers:
+          high: {maxDuration: PT24H, ownerDurations: [P7D]}
+        apps:
+          grafana:
+            owners: [omar@example.com]
+            roles:
+              admin:
+                groups: [g]
+                risk: high
+                durations: [PT1H, P7D]
+                maxDuration: P7D
+                route: [{stage: security, approvers: [group:security]}]
+        """))
+        .hasMessage("catalog catalog.yml, app 'grafana', role 'admin', field 'maxDuration': PT168H is over the high tier's"
+            + " maxDuration PT24H (PT168H is allowed only when the route has the app owner approve and the app names an owner)\n"
+            + "catalog catalog.yml, app 'grafana', role 'admin', field 'durations': PT168H is over the high tier's"
+            + " maxDuration PT24H (PT168H is allowed only when the route has the app owner approve and the app names an owner)");
+  }
+
+  @Test
+  void roleMaximumOverTheTierMaximumIsNamed() {
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, """
+        tiers:
+          high: {maxDuration: PT24H}
+        apps:
+          grafana:
+            owners: [omar@example.com]
+            roles:
+              admin: {groups: [g], risk: high, durations: [PT1H], maxDuration: P7D}
+        """))
+        .hasMessage("catalog catalog.yml, app 'grafana', role 'admin', field 'maxDuration': PT168H is over the high"
+            + " tier's maxDuration PT24H");
+  }
+
+  @Test
+  void otherPolicyMistakesAreNamed() {
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, """
+        approverGroups:
+          security: [sam@example.com]
+        apps:
+          grafana:
+            owners: [omar@example.com]
+            roles:
+              admin:
+                groups: [g]
+                risk: high
+                durations: [PT1H]
+                maxDuration: PT1H
+                route: [{stage: security, approvers: [group:security], rule: 3}]
+                autoApprove: {departments: [engineering]}
+              ops:
+                groups: [g]
+                risk: high
+                durations: [PT1H]
+                maxDuration: PT1H
+                route: nightly
+              viewer:
+                groups: [g]
+                risk: low
+                durations: [PT1H]
+                maxDuration: PT1H
+                route: [{stage: manager, approvers: [manager], escalateTo: [manager], rule: most}]
+                breakGlass: {maxDuration: PT2H}
+        """))
+        .hasMessageContaining("role 'admin', field 'route': stage 'security' requires 3 approvals but names only 1 approver")
+        .hasMessageContaining("role 'admin', field 'autoApprove': only low risk roles are approved automatically (this role is high)")
+        .hasMessageContaining("role 'ops', field 'route': route 'nightly' is not defined under 'routes' (defined: none)")
+        .hasMessageContaining("role 'viewer', field 'route', stage 'manager', field 'escalateTo': 'manager' cannot be used here")
+        .hasMessageContaining("role 'viewer', field 'route', stage 'manager', field 'rule': 'most' is not any, all or a number")
+        .hasMessageContaining("role 'viewer', field 'breakGlass', field 'maxDuration': PT2H is over the role's maxDuration PT1H");
+  }
+
+  /** A catalog with a security group and one high-risk grafana admin role, plus the given role lines. */
+  private static String base(String roleLines) {
+    return """
+        approverGroups:
+          security: [sam@example.com, sol@example.com, sec3@example.com]
+        apps:
+          grafana:
+            owners: [omar@example.com]
+            roles:
+              admin:
+                groups: [g]
+                risk: high
+                durations: [PT1H]
+                maxDuration: PT1H
+        """ + roleLines.indent(8);
+  }
+}
