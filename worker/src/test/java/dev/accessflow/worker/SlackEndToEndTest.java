@@ -44,7 +44,18 @@ class SlackEndToEndTest {
     assertThat(command.status()).isEqualTo(200);
     Map<String, String> opened = SLACK.await("views.open", c -> "trigger-cmd-1".equals(c.get("trigger_id")), WAIT);
     String modal = JSON.readTree(opened.get("view")).toString();
-    assertThat(modal).contains("\"callback_id\":\"access_request\"", "sandbox-demo/reader", "figma/editor", "PT1M");
+    assertThat(modal).contains("\"callback_id\":\"access_request\"", "sandbox-demo/reader", "figma/editor", "PT1M", "PT168H");
+
+    // Picking a role narrows the durations to what the role allows (views.update with the view's hash).
+    assertThat(slack.send(SlackPayloads.chooseRole(SlackStub.DANA.userId(), "V-1", "sandbox-demo/reader")).status())
+        .isEqualTo(200);
+    Map<String, String> narrowed = SLACK.await("views.update", c -> "V-1".equals(c.get("view_id")), WAIT);
+    assertThat(narrowed.get("hash")).isEqualTo("hash-V-1");
+    JsonNode narrowedView = JSON.readTree(narrowed.get("view"));
+    JsonNode durationOptions = narrowedView.path("blocks").get(2).path("element").path("options");
+    assertThat(durationOptions.findValuesAsText("value")).containsExactly("PT10S", "PT1M", "PT1H");
+    assertThat(narrowedView.path("blocks").get(1).path("element").path("initial_option").path("value").asText())
+        .isEqualTo("sandbox-demo/reader");
 
     // A duration the role does not allow: the error shows next to the field, nothing starts.
     SlackPayloads.Reply invalid = slack.send(SlackPayloads.submitRequest(SlackStub.DANA.userId(), "V-bad",

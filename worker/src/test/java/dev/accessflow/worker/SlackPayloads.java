@@ -82,6 +82,28 @@ final class SlackPayloads {
     return interaction(p, "BlockActionPayload.json");
   }
 
+  /** A role picked in the open request modal (a block_actions from a view). */
+  static String chooseRole(String userId, String viewId, String appRole) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("type", "block_actions");
+    p.putObject("team").put("id", "T1").put("domain", "acme");
+    p.putObject("user").put("id", userId).put("username", userId.toLowerCase()).put("name", userId.toLowerCase()).put("team_id", "T1");
+    p.put("api_app_id", "A1");
+    p.put("token", "legacy");
+    p.putObject("container").put("type", "view").put("view_id", viewId);
+    p.put("trigger_id", "trigger-role-" + viewId);
+    ObjectNode view = p.putObject("view");
+    view.put("id", viewId).put("team_id", "T1").put("type", "modal").put("callback_id", "access_request")
+        .put("private_metadata", "").put("hash", "hash-" + viewId).put("app_id", "A1");
+    view.putObject("state").putObject("values");
+    ObjectNode action = p.putArray("actions").addObject();
+    action.put("action_id", "access_role").put("block_id", "role").put("type", "static_select").put("action_ts", "1.1");
+    ObjectNode selected = action.putObject("selected_option");
+    selected.put("value", appRole);
+    selected.putObject("text").put("type", "plain_text").put("text", appRole).put("emoji", false);
+    return interaction(p, "BlockActionPayload.json");
+  }
+
   /** The request modal submitted (ViewSubmissionPayload.json shape); null choices are left out. */
   static String submitRequest(String userId, String viewId, String appRole, String duration, String reason) {
     ObjectNode p = JSON.createObjectNode();

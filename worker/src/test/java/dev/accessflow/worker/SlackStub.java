@@ -48,6 +48,7 @@ final class SlackStub {
     }
     server.stubFor(post(urlPathEqualTo("/api/chat.update")).willReturn(okJson("{\"ok\":true}")));
     server.stubFor(post(urlPathEqualTo("/api/views.open")).willReturn(okJson("{\"ok\":true,\"view\":{\"id\":\"V1\"}}")));
+    server.stubFor(post(urlPathEqualTo("/api/views.update")).willReturn(okJson("{\"ok\":true,\"view\":{\"id\":\"V1\"}}")));
     server.stubFor(post(urlPathMatching("/respond/.*")).willReturn(okJson("{\"ok\":true}")));
   }
 

@@ -53,16 +53,37 @@ public final class RequestModal {
     return role.approvers().isEmpty() || role.approvers().stream().anyMatch(a -> !a.equalsIgnoreCase(requester));
   }
 
+  /** Whether the requester may ask for this app's role (false for unknown roles, which the intake names). */
+  public boolean allows(String requester, String appId, String roleId) {
+    return catalog.app(appId).flatMap(app -> app.role(roleId)).map(role -> mayRequest(requester, role)).orElse(true);
+  }
+
   /** The modal for this requester: only the roles they may request, grouped by app. */
   public View view(String requester) {
+    return view(requester, null);
+  }
+
+  /**
+   * The modal once a role is chosen: the duration list narrows to what that role allows. The
+   * duration block gets a new id per role so Slack drops a choice the new role does not offer.
+   */
+  public View view(String requester, String chosenRole) {
     List<OptionGroupObject> groups = new ArrayList<>();
     TreeSet<Duration> durations = new TreeSet<>();
+    OptionObject chosen = null;
     for (CatalogApp app : catalog.apps().values()) {
       List<OptionObject> roles = new ArrayList<>();
       for (CatalogRole role : app.roles().values()) {
         if (mayRequest(requester, role)) {
-          roles.add(option(plainText(truncate(app.name() + " / " + role.name(), 75)), app.id() + "/" + role.id()));
-          durations.addAll(role.durations());
+          String key = app.id() + "/" + role.id();
+          OptionObject option = option(plainText(truncate(app.name() + " / " + role.name(), 75)), key);
+          roles.add(option);
+          if (chosenRole == null) {
+            durations.addAll(role.durations());
+          } else if (chosenRole.equals(key)) {
+            durations.addAll(role.durations());
+            chosen = option;
+          }
         }
       }
       if (!roles.isEmpty()) {
@@ -72,13 +93,17 @@ public final class RequestModal {
     List<OptionObject> durationOptions = durations.stream()
         .map(d -> option(plainText(human(d)), d.toString()))
         .toList();
+    OptionObject initialRole = chosen;
+    String durationBlock = chosen == null ? DURATION_BLOCK : DURATION_BLOCK + ":" + chosenRole;
     List<LayoutBlock> blocks = List.of(
         section(s -> s.text(markdownText("Ask for time-boxed access. Approvers are asked in Slack; you get a DM"
             + " when it is decided."))),
-        input(i -> i.blockId(ROLE_BLOCK).label(plainText("App and role"))
-            .element(staticSelect(e -> e.actionId(ROLE_ACTION).placeholder(plainText("Pick a role")).optionGroups(groups)))),
-        input(i -> i.blockId(DURATION_BLOCK).label(plainText("For how long"))
-            .hint(plainText("Each role allows only some of these; you will be told if yours does not."))
+        input(i -> i.blockId(ROLE_BLOCK).label(plainText("App and role")).dispatchAction(true)
+            .element(staticSelect(e -> e.actionId(ROLE_ACTION).placeholder(plainText("Pick a role")).optionGroups(groups)
+                .initialOption(initialRole)))),
+        input(i -> i.blockId(durationBlock).label(plainText("For how long"))
+            .hint(plainText(initialRole == null ? "Pick a role first to see only the durations it allows."
+                : "The durations this role allows."))
             .element(staticSelect(e -> e.actionId(DURATION_ACTION).placeholder(plainText("Pick a duration"))
                 .options(durationOptions)))),
         input(i -> i.blockId(REASON_BLOCK).label(plainText("Business reason"))
@@ -99,22 +124,28 @@ public final class RequestModal {
       app = role.substring(0, role.indexOf('/'));
       role = role.substring(role.indexOf('/') + 1);
     }
-    String duration = selected(values, DURATION_BLOCK, DURATION_ACTION);
+    String duration = selected(values, durationBlock(values), DURATION_ACTION);
     ViewState.Value reason = values.getOrDefault(REASON_BLOCK, Map.of()).get(REASON_ACTION);
     return new AccessRequestIntake.Ask(requestId, requester, app, role, duration, reason == null ? null : reason.getValue(),
         Channel.SLACK, null);
   }
 
   /** The modal block that shows an intake complaint about this field. */
-  public static String blockFor(String field) {
+  public static String blockFor(String field, ViewState state) {
     if (field == null) {
       return ROLE_BLOCK;
     }
     return switch (field) {
-      case "duration" -> DURATION_BLOCK;
+      case "duration" -> durationBlock(state == null || state.getValues() == null ? Map.of() : state.getValues());
       case "reason" -> REASON_BLOCK;
       default -> ROLE_BLOCK;
     };
+  }
+
+  /** The duration block's id in this submission (it changes with the chosen role). */
+  private static String durationBlock(Map<String, Map<String, ViewState.Value>> values) {
+    return values.keySet().stream().filter(id -> id.equals(DURATION_BLOCK) || id.startsWith(DURATION_BLOCK + ":"))
+        .findFirst().orElse(DURATION_BLOCK);
   }
 
   private static String selected(Map<String, Map<String, ViewState.Value>> values, String block, String action) {

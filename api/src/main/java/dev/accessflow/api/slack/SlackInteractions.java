@@ -116,8 +116,18 @@ public final class SlackInteractions {
       work.execute(() -> extend(click, ctx));
       return ctx.ack();
     });
-    // Choosing a role in the modal is an interaction too; nothing to do until submission.
-    app.blockAction(RequestModal.ROLE_ACTION, (req, ctx) -> ctx.ack());
+    // Choosing a role narrows the duration list to what that role allows.
+    app.blockAction(RequestModal.ROLE_ACTION, (req, ctx) -> {
+      var payload = req.getPayload();
+      var chosen = payload.getActions().get(0).getSelectedOption();
+      if (payload.getView() != null && chosen != null) {
+        String userId = payload.getUser().getId();
+        String viewId = payload.getView().getId();
+        String hash = payload.getView().getHash();
+        work.execute(() -> narrowDurations(userId, viewId, hash, chosen.getValue()));
+      }
+      return ctx.ack();
+    });
   }
 
   /** One button click, reduced to what the decision needs. */
@@ -153,6 +163,21 @@ public final class SlackInteractions {
     }
   }
 
+  private void narrowDurations(String slackUserId, String viewId, String hash, String role) {
+    try {
+      Optional<String> requester = identities.login(slackUserId);
+      if (requester.isPresent()) {
+        // The hash makes Slack refuse the update if the person changed the modal in the meantime.
+        var reply = slack.viewsUpdate(r -> r.viewId(viewId).hash(hash).view(modal.view(requester.get(), role)));
+        if (!reply.isOk() && !"hash_conflict".equals(reply.getError())) {
+          log.warn("Slack views.update of the request modal: {}", reply.getError());
+        }
+      }
+    } catch (Exception e) {
+      log.warn("could not narrow the request modal: {}", e.toString());
+    }
+  }
+
   interface ErrorsAck {
     Response ack(Map<String, String> errors);
   }
@@ -179,11 +204,10 @@ public final class SlackInteractions {
     try {
       request = intake.toRequest(RequestModal.ask(newRequestId(), requester, state));
     } catch (ApiProblem problem) {
-      return errors.ack(Map.of(RequestModal.blockFor(problem.field()), problem.getMessage()));
+      return errors.ack(Map.of(RequestModal.blockFor(problem.field(), state), problem.getMessage()));
     }
-    if (!request.route().isEmpty() && request.route().stream().allMatch(
-        stage -> stage.approvers().stream().allMatch(a -> a.equalsIgnoreCase(requester)))) {
-      return errors.ack(Map.of(RequestModal.ROLE_BLOCK, "You are the only approver of this role, so nobody could approve it."));
+    if (!modal.allows(requester, request.app(), request.role())) {
+      return errors.ack(Map.of(RequestModal.ROLE_BLOCK, "You may not request this role here (you are its only approver)."));
     }
     work.execute(() -> {
       try {
