@@ -100,7 +100,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     if (config.runWorker) {
       IdentityProvider idp = identityProvider(config, catalog);
       environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded(), idp,
-          tickets(config), slack != null ? slack.chat() : new NoChat()));
+          tickets(config), slack != null ? slack.chat(new AccessRequestGateway(client, temporal.taskQueue)) : new NoChat()));
     }
 
     if (config.runApi) {

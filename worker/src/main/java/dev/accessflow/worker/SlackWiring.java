@@ -22,6 +22,7 @@ import io.dropwizard.lifecycle.Managed;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -55,9 +56,13 @@ final class SlackWiring implements Managed {
     this.methods = slack.methods(settings.botToken);
   }
 
-  /** The chat port for the Temporal worker. */
-  ApprovalChat chat() {
-    return new SlackChat(methods, settings.securityChannel, settings.jiraBrowseUrl, clock);
+  /** The chat port for the Temporal worker; who decided is read from the request's own state. */
+  ApprovalChat chat(AccessRequestGateway gateway) {
+    SlackChat.DecisionLookup lookup = requestId -> {
+      var decisions = gateway.state(requestId).decisions();
+      return decisions.isEmpty() ? Optional.empty() : Optional.of(decisions.get(decisions.size() - 1));
+    };
+    return new SlackChat(methods, lookup, settings.securityChannel, settings.jiraBrowseUrl, clock);
   }
 
   /** Mounts POST /slack/events: signature filter first, then Bolt. */

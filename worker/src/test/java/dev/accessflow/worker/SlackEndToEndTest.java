@@ -100,7 +100,8 @@ class SlackEndToEndTest {
     for (Person approver : new Person[] {SlackStub.MARIA, SlackStub.OMAR}) {
       Map<String, String> edit = SLACK.await("chat.update", c -> approver.dmChannel().equals(c.get("channel")), WAIT);
       assertThat(edit.get("ts")).isEqualTo(approver.promptTs());
-      assertThat(JSON.readTree(edit.get("blocks")).toString()).contains(requestId + ": approved, access active")
+      assertThat(JSON.readTree(edit.get("blocks")).toString()).contains(requestId + ": approved, access active",
+              "*Approved* by maria@example.com via SLACK at <!date^")
           .doesNotContain("access_approve");
     }
     Map<String, String> told = SLACK.await("chat.postMessage", c -> SlackStub.DANA.userId().equals(c.get("channel"))

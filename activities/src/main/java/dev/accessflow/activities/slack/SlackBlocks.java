@@ -14,6 +14,8 @@ import com.slack.api.model.block.composition.TextObject;
 import dev.accessflow.workflows.AccessRequest;
 import dev.accessflow.workflows.ApprovalPrompt;
 import dev.accessflow.workflows.AuditKind;
+import dev.accessflow.workflows.RecordedDecision;
+import dev.accessflow.workflows.Verdict;
 import dev.accessflow.workflows.RequesterNotice;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,13 +60,22 @@ public final class SlackBlocks {
     return r.requester() + " asks for " + r.app() + " / " + r.role() + " for " + r.duration() + ": " + r.reason();
   }
 
-  /** The approver's message after the request was decided: the outcome replaces the buttons. */
-  public static List<LayoutBlock> outcome(RequesterNotice notice, Instant at) {
-    return List.of(
-        header(h -> h.text(plainText("Access request " + notice.requestId() + ": " + headline(notice.kind())))),
-        section(s -> s.text(markdownText(escape(notice.text())))),
-        context(c -> c.elements(List.of(markdownText("Requested by " + escape(notice.requester()) + " · updated "
-            + slackDate(at))))));
+  /**
+   * The approver's message after the request was decided: the outcome replaces the buttons, with
+   * who decided, where and when (decision may be null: a timeout, or not readable just now).
+   */
+  public static List<LayoutBlock> outcome(RequesterNotice notice, RecordedDecision decision, Instant at) {
+    List<LayoutBlock> blocks = new ArrayList<>();
+    blocks.add(header(h -> h.text(plainText("Access request " + notice.requestId() + ": " + headline(notice.kind())))));
+    if (decision != null) {
+      blocks.add(section(s -> s.text(markdownText("*" + (decision.verdict() == Verdict.APPROVE ? "Approved" : "Denied")
+          + "* by " + escape(decision.actor()) + " via " + decision.channel() + " at " + slackDate(decision.at())
+          + (decision.comment() == null || decision.comment().isBlank() ? "" : ": " + escape(decision.comment()))))));
+    }
+    blocks.add(section(s -> s.text(markdownText(escape(notice.text())))));
+    blocks.add(context(c -> c.elements(List.of(markdownText("Requested by " + escape(notice.requester()) + " · updated "
+        + slackDate(at))))));
+    return blocks;
   }
 
   /** A DM to the requester; an expiring grant carries an Extend button. */

@@ -7,7 +7,9 @@ import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import com.slack.api.methods.response.users.UsersLookupByEmailResponse;
 import com.slack.api.model.block.LayoutBlock;
 import dev.accessflow.workflows.ApprovalPrompt;
+import dev.accessflow.workflows.AuditKind;
 import dev.accessflow.workflows.ChatMessageRef;
+import dev.accessflow.workflows.RecordedDecision;
 import dev.accessflow.workflows.RequesterNotice;
 import dev.accessflow.workflows.ports.ApprovalChat;
 import io.temporal.failure.ApplicationFailure;
@@ -40,7 +42,17 @@ public final class SlackChat implements ApprovalChat {
   private static final Set<String> MISCONFIGURED = Set.of("invalid_auth", "not_authed", "token_revoked",
       "missing_scope", "not_allowed_token_type");
 
+  /** Who decided a request, for the edited approver messages; the chat port's notice does not carry it. */
+  @FunctionalInterface
+  public interface DecisionLookup {
+    /** The request's last decision, or empty when there is none or it cannot be read just now. */
+    Optional<RecordedDecision> lastDecision(String requestId);
+
+    DecisionLookup NONE = requestId -> Optional.empty();
+  }
+
   private final MethodsClient slack;
+  private final DecisionLookup decisions;
   private final String securityChannel;
   private final String jiraBrowseUrl;
   private final Clock clock;
@@ -51,7 +63,12 @@ public final class SlackChat implements ApprovalChat {
    * @param jiraBrowseUrl e.g. https://acme.atlassian.net/browse/ ; blank for no ticket links
    */
   public SlackChat(MethodsClient slack, String securityChannel, String jiraBrowseUrl, Clock clock) {
+    this(slack, DecisionLookup.NONE, securityChannel, jiraBrowseUrl, clock);
+  }
+
+  public SlackChat(MethodsClient slack, DecisionLookup decisions, String securityChannel, String jiraBrowseUrl, Clock clock) {
     this.slack = slack;
+    this.decisions = decisions;
     this.securityChannel = blankToNull(securityChannel);
     this.jiraBrowseUrl = blankToNull(jiraBrowseUrl);
     this.clock = clock;
@@ -80,7 +97,17 @@ public final class SlackChat implements ApprovalChat {
 
   @Override
   public void showOutcome(List<ChatMessageRef> messages, RequesterNotice outcome) {
-    List<LayoutBlock> blocks = SlackBlocks.outcome(outcome, clock.instant());
+    Optional<RecordedDecision> decided = Optional.empty();
+    try {
+      // A timeout has no decider (an earlier stage's approval would read as the outcome).
+      if (outcome.kind() != AuditKind.APPROVAL_TIMED_OUT) {
+        decided = decisions.lastDecision(outcome.requestId());
+      }
+    } catch (RuntimeException e) {
+      // Who decided is a nicety: the edit goes out without it rather than not at all.
+      log.warn("request {}: could not read its last decision for the Slack edit: {}", outcome.requestId(), e.toString());
+    }
+    List<LayoutBlock> blocks = SlackBlocks.outcome(outcome, decided.orElse(null), clock.instant());
     String text = "Access request " + outcome.requestId() + ": " + outcome.text();
     for (ChatMessageRef message : messages) {
       call("chat.update", () -> slack.chatUpdate(r -> r.channel(message.channelId()).ts(message.ts())

@@ -18,7 +18,10 @@ import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import dev.accessflow.workflows.ApprovalPrompt;
 import dev.accessflow.workflows.AuditKind;
+import dev.accessflow.workflows.Channel;
 import dev.accessflow.workflows.ChatMessageRef;
+import dev.accessflow.workflows.RecordedDecision;
+import dev.accessflow.workflows.Verdict;
 import dev.accessflow.workflows.RequesterNotice;
 import dev.accessflow.workflows.testing.AccessRequests;
 import io.temporal.failure.ApplicationFailure;
@@ -30,6 +33,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +71,10 @@ class SlackChatTest {
     SLACK.stubFor(post(urlPathEqualTo("/api/auth.test")).willReturn(okJson("{\"ok\":true,\"team_id\":\"T1\",\"user_id\":\"UBOT\"}")));
     SlackConfig config = new SlackConfig();
     config.setMethodsEndpointUrlPrefix(SLACK.baseUrl() + "/api/");
-    chat = new SlackChat(Slack.getInstance(config).methods("xoxb-test"), "CSEC", "https://acme.atlassian.net/browse/",
+    chat = new SlackChat(Slack.getInstance(config).methods("xoxb-test"),
+        requestId -> Optional.of(new RecordedDecision("e1", "omar@example.com", Verdict.DENY, Channel.SLACK, "not now",
+            Instant.parse("2026-11-29T01:59:00Z"), "owner")),
+        "CSEC", "https://acme.atlassian.net/browse/",
         Clock.fixed(Instant.parse("2026-11-29T02:00:00Z"), ZoneOffset.UTC));
   }
 
@@ -109,6 +116,7 @@ class SlackChatTest {
     assertThat(form(updates.get(1))).containsEntry("channel", "DOMAR").containsEntry("ts", "222.2");
     String blocks = JSON.readTree(form(updates.get(0)).get("blocks")).toString();
     assertThat(blocks).contains("REQ-1: denied", "Denied by omar@example.com via SLACK: not now.",
+        "*Denied* by omar@example.com via SLACK at <!date^" + Instant.parse("2026-11-29T01:59:00Z").getEpochSecond(),
         "<!date^" + Instant.parse("2026-11-29T02:00:00Z").getEpochSecond());
     assertThat(blocks).doesNotContain("access_approve", "access_deny"); // the buttons are gone
     assertThat(SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage")))).isEmpty();
