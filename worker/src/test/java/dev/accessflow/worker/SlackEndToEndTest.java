@@ -73,12 +73,14 @@ class SlackEndToEndTest {
     assertThat(submitted.status()).isEqualTo(200);
     assertThat(submitted.body()).doesNotContain("errors");
     Map<String, String> prompt = SLACK.await("chat.postMessage",
-        c -> SlackStub.MARIA.userId().equals(c.get("channel")) && c.getOrDefault("blocks", "").contains("access_approve"), WAIT);
+        c -> SlackStub.MARIA.userId().equals(c.get("channel")) && c.getOrDefault("blocks", "").contains("access_approve")
+            && c.getOrDefault("text", "").contains("deploy the demo"), WAIT);
     JsonNode blocks = JSON.readTree(prompt.get("blocks"));
     String requestId = blocks.get(blocks.size() - 1).path("elements").get(0).path("value").asText();
     assertThat(requestId).matches("REQ-[A-Z0-9]{8}");
     assertThat(blocks.toString()).contains("dana@example.com", "sandbox-demo / reader", "PT1M", "deploy the demo", "medium");
-    SLACK.await("chat.postMessage", c -> SlackStub.OMAR.userId().equals(c.get("channel")), WAIT);
+    SLACK.await("chat.postMessage", c -> SlackStub.OMAR.userId().equals(c.get("channel"))
+        && c.getOrDefault("blocks", "").contains(requestId), WAIT);
     SLACK.await("chat.postMessage", c -> SlackStub.DANA.userId().equals(c.get("channel"))
         && c.getOrDefault("text", "").contains(requestId + "* for sandbox-demo / reader"), WAIT);
     assertThat(http.get("/v1/requests/" + requestId).text("status")).isIn("SUBMITTED", "PENDING_APPROVAL");
@@ -98,14 +100,15 @@ class SlackEndToEndTest {
 
     // Both approvers' DMs are edited in place (stored channel + ts), buttons gone; Dana is told.
     for (Person approver : new Person[] {SlackStub.MARIA, SlackStub.OMAR}) {
-      Map<String, String> edit = SLACK.await("chat.update", c -> approver.dmChannel().equals(c.get("channel")), WAIT);
+      Map<String, String> edit = SLACK.await("chat.update", c -> approver.dmChannel().equals(c.get("channel"))
+          && c.getOrDefault("blocks", "").contains(requestId), WAIT);
       assertThat(edit.get("ts")).isEqualTo(approver.promptTs());
       assertThat(JSON.readTree(edit.get("blocks")).toString()).contains(requestId + ": approved, access active",
               "*Approved* by maria@example.com via SLACK at <!date^")
           .doesNotContain("access_approve");
     }
     Map<String, String> told = SLACK.await("chat.postMessage", c -> SlackStub.DANA.userId().equals(c.get("channel"))
-        && c.getOrDefault("blocks", "").contains("approved, access active"), WAIT);
+        && c.getOrDefault("blocks", "").contains("approved, access active") && c.get("text").contains(requestId), WAIT);
     assertThat(told.get("text")).contains("active until");
 
     // Omar clicks the stale button: exactly one decision stands, and he is told who decided.
@@ -119,7 +122,8 @@ class SlackEndToEndTest {
     assertThat(state.path("decisions").get(0).path("actor").asText()).isEqualTo("maria@example.com");
     assertThat(state.path("decisions").get(0).path("channel").asText()).isEqualTo("SLACK");
     // Every edit targeted a stored message: never a re-post to the approvers.
-    assertThat(SLACK.calls("chat.postMessage").stream().filter(c -> SlackStub.MARIA.userId().equals(c.get("channel")))).hasSize(1);
+    assertThat(SLACK.calls("chat.postMessage").stream().filter(c -> SlackStub.MARIA.userId().equals(c.get("channel"))
+        && c.getOrDefault("blocks", "").contains(requestId))).hasSize(1);
   }
 
   @Test
@@ -129,6 +133,9 @@ class SlackEndToEndTest {
     Http.Reply created = http.post("/v1/requests", """
         {"requester":"dana@example.com","app":"sandbox-demo","role":"reader","duration":"PT1M","reason":"deny me"}""");
     String requestId = created.text("requestId");
+    // Omar clicks Deny in the DM he was sent.
+    SLACK.await("chat.postMessage", c -> SlackStub.OMAR.userId().equals(c.get("channel"))
+        && c.getOrDefault("blocks", "").contains(requestId), WAIT);
     assertThat(slack.send(click("access_deny", requestId, SlackStub.OMAR, "6000.1", "deny")).status()).isEqualTo(200);
     Map<String, String> opened = SLACK.await("views.open", c -> "trigger-6000.1".equals(c.get("trigger_id")), WAIT);
     JsonNode view = JSON.readTree(opened.get("view"));
@@ -144,7 +151,49 @@ class SlackEndToEndTest {
     JsonNode denied = awaitStatus(http, requestId, "DENIED");
     assertThat(denied.path("decisions").get(0).path("comment").asText()).isEqualTo("not during the freeze");
     SLACK.await("chat.postMessage", c -> SlackStub.DANA.userId().equals(c.get("channel"))
-        && c.getOrDefault("text", "").contains("not during the freeze"), WAIT);
+        && c.getOrDefault("text", "").contains(requestId) && c.getOrDefault("text", "").contains("not during the freeze"), WAIT);
+    // Omar's DM is edited to the denial, with him as the decider and his reason.
+    Map<String, String> edit = SLACK.await("chat.update", c -> SlackStub.OMAR.dmChannel().equals(c.get("channel"))
+        && c.getOrDefault("blocks", "").contains(requestId), WAIT);
+    assertThat(JSON.readTree(edit.get("blocks")).toString()).contains(requestId + ": denied",
+        "*Denied* by omar@example.com via SLACK", "not during the freeze");
+  }
+
+  @Test
+  void simultaneousClicksByBothApproversMakeExactlyOneDecision() throws Exception {
+    SlackPayloads slack = new SlackPayloads(APP.getLocalPort());
+    Http http = new Http(APP.getLocalPort());
+    String requestId = http.post("/v1/requests", """
+        {"requester":"dana@example.com","app":"sandbox-demo","role":"reader","duration":"PT1M","reason":"race"}""")
+        .text("requestId");
+    int clicks = 20;
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(clicks);
+    var go = new java.util.concurrent.CountDownLatch(1);
+    var replies = new java.util.ArrayList<java.util.concurrent.Future<SlackPayloads.Reply>>();
+    for (int i = 0; i < clicks; i++) {
+      Person who = i % 2 == 0 ? SlackStub.MARIA : SlackStub.OMAR;
+      String body = click("access_approve", requestId, who, "8000." + i, "race-" + i);
+      replies.add(pool.submit(() -> {
+        go.await();
+        return slack.send(body);
+      }));
+    }
+    go.countDown();
+    for (var reply : replies) {
+      assertThat(reply.get().status()).isEqualTo(200);
+    }
+    pool.shutdown();
+    int recorded = 0;
+    for (int i = 0; i < clicks; i++) {
+      String answer = SLACK.awaitResponse("race-" + i, WAIT);
+      if (answer.contains("Recorded")) {
+        recorded++;
+      } else {
+        assertThat(answer).contains("already");
+      }
+    }
+    assertThat(recorded).isEqualTo(1);
+    assertThat(http.get("/v1/requests/" + requestId).body().path("decisions")).hasSize(1);
   }
 
   @Test

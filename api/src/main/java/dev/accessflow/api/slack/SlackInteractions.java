@@ -30,6 +30,7 @@ import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,14 @@ public final class SlackInteractions {
     this.modal = modal;
     this.identities = identities;
     this.slack = slack;
-    this.work = work;
+    // Slack is answered even when the pool is saturated: the click is dropped with a log line, never a 500.
+    this.work = task -> {
+      try {
+        work.execute(task);
+      } catch (RejectedExecutionException e) {
+        log.error("Slack interaction dropped: the work queue is full ({})", e.getMessage());
+      }
+    };
   }
 
   /** Registers every handler on the Bolt app. */
