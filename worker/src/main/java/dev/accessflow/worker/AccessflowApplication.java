@@ -91,10 +91,17 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorPages(environment.getObjectMapper())));
     environment.healthChecks().register("temporal", new TemporalHealthCheck(service, target));
 
+    SlackWiring slack = config.slack.enabled() ? new SlackWiring(config.slack, java.time.Clock.systemUTC()) : null;
+    if (slack != null) {
+      environment.lifecycle().manage(slack); // auth.test at start-up: a bad token stops the process
+    } else {
+      log.info("chat: no Slack configured (slack.botToken); approvers are asked through REST or Jira only");
+    }
+
     if (config.runWorker) {
       IdentityProvider idp = identityProvider(config, catalog);
       environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded(), idp,
-          tickets(config), new NoChat()));
+          tickets(config), slack != null ? slack.chat(new AccessRequestGateway(client, temporal.taskQueue)) : new NoChat()));
     }
 
     if (config.runApi) {
@@ -123,6 +130,10 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
             + " (and the same secret on the Jira webhook) to take requests and approvals from Jira");
       } else if (config.jira.enabled()) {
         jersey.register(jiraWebhook(config, catalog, client, environment));
+      }
+      if (slack != null) {
+        slack.serve(environment, catalog, new AccessRequestIntake(catalog, config.approvalTimeout),
+            new AccessRequestGateway(client, temporal.taskQueue));
       }
       if (sandbox != null) {
         jersey.register(new SandboxResource(sandbox));

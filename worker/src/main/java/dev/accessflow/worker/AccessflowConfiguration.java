@@ -86,6 +86,31 @@ public final class AccessflowConfiguration extends Configuration {
     }
   }
 
+  /** Slack: approvals in DMs and the /access modal; off while botToken is empty. Secrets are never printed. */
+  public static final class SlackSettings {
+    /** Bot User OAuth Token (xoxb-...), from SLACK_BOT_TOKEN. */
+    @JsonProperty public String botToken = "";
+    /** The app's signing secret, from SLACK_SIGNING_SECRET; required to serve /slack/events. */
+    @JsonProperty public String signingSecret = "";
+    /** Channel id for announcements (break-glass, escalations); empty for none. */
+    @JsonProperty public String securityChannel = "";
+    /** Web API base URL; only tests change it. */
+    @JsonProperty public String apiUrl = "https://slack.com/api/";
+    /** Jira browse URL for ticket links in approver messages (https://acme.atlassian.net/browse/); empty for none. */
+    @JsonProperty public String jiraBrowseUrl = "";
+    /** Threads that do the slow part of interactions after Slack has been answered. */
+    @JsonProperty public int workerThreads = 16;
+
+    public boolean enabled() {
+      return botToken != null && !botToken.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "SlackSettings[apiUrl=" + apiUrl + ", botToken=" + (enabled() ? "***" : "") + "]";
+    }
+  }
+
   @JsonProperty public TemporalSettings temporal = new TemporalSettings();
   /** Run the Temporal worker in this replica. */
   @JsonProperty public boolean runWorker = true;
@@ -98,4 +123,5 @@ public final class AccessflowConfiguration extends Configuration {
   @JsonProperty public List<ApiToken> apiTokens = List.of();
   @JsonProperty public IdpSettings idp = new IdpSettings();
   @JsonProperty public JiraSettings jira = new JiraSettings();
+  @JsonProperty public SlackSettings slack = new SlackSettings();
 }

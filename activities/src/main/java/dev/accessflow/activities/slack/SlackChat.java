@@ -1,0 +1,199 @@
+package dev.accessflow.activities.slack;
+
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.SlackApiTextResponse;
+import com.slack.api.methods.response.chat.ChatPostMessageResponse;
+import com.slack.api.methods.response.users.UsersLookupByEmailResponse;
+import com.slack.api.model.block.LayoutBlock;
+import dev.accessflow.workflows.ApprovalPrompt;
+import dev.accessflow.workflows.AuditKind;
+import dev.accessflow.workflows.ChatMessageRef;
+import dev.accessflow.workflows.RecordedDecision;
+import dev.accessflow.workflows.RequesterNotice;
+import dev.accessflow.workflows.ports.ApprovalChat;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat port on the Slack Web API: approvers get a DM with Approve/Deny, the DMs are edited in
+ * place once the request is decided (chat.update on the stored channel and ts), the requester gets
+ * DMs about their request. People are found by their IdP login via users.lookupByEmail.
+ *
+ * <p>Errors Slack will answer the same way forever (a person without a Slack account, a message
+ * deleted by hand) are logged and skipped: a missing DM must never hold up an access decision.
+ * Everything else (network, rate limits, Slack down) throws, and Temporal retries the activity.
+ */
+public final class SlackChat implements ApprovalChat {
+  private static final Logger log = LoggerFactory.getLogger(SlackChat.class);
+  /** Slack's answers that a retry cannot change. */
+  private static final Set<String> PERMANENT = Set.of("users_not_found", "user_not_found", "message_not_found",
+      "cant_update_message", "edit_window_closed", "is_archived", "channel_not_found", "account_inactive");
+  /** Slack's answers that mean our own setup is wrong: fail loudly, no point retrying. */
+  private static final Set<String> MISCONFIGURED = Set.of("invalid_auth", "not_authed", "token_revoked",
+      "missing_scope", "not_allowed_token_type");
+
+  /** Who decided a request, for the edited approver messages; the chat port's notice does not carry it. */
+  @FunctionalInterface
+  public interface DecisionLookup {
+    /** The request's last decision, or empty when there is none or it cannot be read just now. */
+    Optional<RecordedDecision> lastDecision(String requestId);
+
+    DecisionLookup NONE = requestId -> Optional.empty();
+  }
+
+  private final MethodsClient slack;
+  private final DecisionLookup decisions;
+  private final String securityChannel;
+  private final String jiraBrowseUrl;
+  private final Clock clock;
+  private final Map<String, String> userIds = new ConcurrentHashMap<>();
+
+  /**
+   * @param securityChannel channel id or name for announcements; blank for none
+   * @param jiraBrowseUrl e.g. https://acme.atlassian.net/browse/ ; blank for no ticket links
+   */
+  public SlackChat(MethodsClient slack, String securityChannel, String jiraBrowseUrl, Clock clock) {
+    this(slack, DecisionLookup.NONE, securityChannel, jiraBrowseUrl, clock);
+  }
+
+  public SlackChat(MethodsClient slack, DecisionLookup decisions, String securityChannel, String jiraBrowseUrl, Clock clock) {
+    this.slack = slack;
+    this.decisions = decisions;
+    this.securityChannel = blankToNull(securityChannel);
+    this.jiraBrowseUrl = blankToNull(jiraBrowseUrl);
+    this.clock = clock;
+  }
+
+  @Override
+  public List<ChatMessageRef> askApprovers(ApprovalPrompt prompt) {
+    List<LayoutBlock> blocks = SlackBlocks.approvalPrompt(prompt, ticketUrl(prompt.ticketKey()));
+    String text = SlackBlocks.approvalPromptText(prompt);
+    List<ChatMessageRef> posted = new ArrayList<>();
+    for (String approver : prompt.approvers()) {
+      Optional<String> userId = userId(approver);
+      if (userId.isEmpty()) {
+        log.warn("request {}: approver {} has no Slack account with that email; not asked in Slack",
+            prompt.request().requestId(), approver);
+        continue;
+      }
+      ChatPostMessageResponse reply = call("chat.postMessage", () -> slack.chatPostMessage(r -> r
+          .channel(userId.get()).text(text).blocks(blocks)));
+      if (reply != null) {
+        posted.add(new ChatMessageRef(approver, reply.getChannel(), reply.getTs()));
+      }
+    }
+    return posted;
+  }
+
+  @Override
+  public void showOutcome(List<ChatMessageRef> messages, RequesterNotice outcome) {
+    Optional<RecordedDecision> decided = Optional.empty();
+    try {
+      // A timeout has no decider (an earlier stage's approval would read as the outcome).
+      if (outcome.kind() != AuditKind.APPROVAL_TIMED_OUT) {
+        decided = decisions.lastDecision(outcome.requestId());
+      }
+    } catch (RuntimeException e) {
+      // Who decided is a nicety: the edit goes out without it rather than not at all.
+      log.warn("request {}: could not read its last decision for the Slack edit: {}", outcome.requestId(), e.toString());
+    }
+    List<LayoutBlock> blocks = SlackBlocks.outcome(outcome, decided.orElse(null), clock.instant());
+    String text = "Access request " + outcome.requestId() + ": " + outcome.text();
+    for (ChatMessageRef message : messages) {
+      call("chat.update", () -> slack.chatUpdate(r -> r.channel(message.channelId()).ts(message.ts())
+          .text(text).blocks(blocks)));
+    }
+  }
+
+  @Override
+  public void notifyRequester(RequesterNotice notice) {
+    Optional<String> userId = userId(notice.requester());
+    if (userId.isEmpty()) {
+      log.warn("request {}: requester {} has no Slack account with that email; not told in Slack",
+          notice.requestId(), notice.requester());
+      return;
+    }
+    call("chat.postMessage", () -> slack.chatPostMessage(r -> r.channel(userId.get())
+        .text("Request " + notice.requestId() + ": " + notice.text()).blocks(SlackBlocks.requesterNotice(notice))));
+  }
+
+  @Override
+  public void remindApprovers(List<ChatMessageRef> messages, RequesterNotice reminder) {
+    for (ChatMessageRef message : messages) {
+      call("chat.postMessage", () -> slack.chatPostMessage(r -> r.channel(message.channelId()).threadTs(message.ts())
+          .text(reminder.text()).blocks(SlackBlocks.note(reminder))));
+    }
+  }
+
+  @Override
+  public void announce(RequesterNotice notice) {
+    if (securityChannel == null) {
+      return;
+    }
+    call("chat.postMessage", () -> slack.chatPostMessage(r -> r.channel(securityChannel)
+        .text("Request " + notice.requestId() + ": " + notice.text()).blocks(SlackBlocks.note(notice))));
+  }
+
+  /** The Slack user id of an IdP login; empty when Slack knows no such email. Cached: ids never change. */
+  Optional<String> userId(String login) {
+    String key = login.toLowerCase();
+    String known = userIds.get(key);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    UsersLookupByEmailResponse reply = call("users.lookupByEmail", () -> slack.usersLookupByEmail(r -> r.email(key)));
+    if (reply == null || reply.getUser() == null) {
+      return Optional.empty();
+    }
+    userIds.put(key, reply.getUser().getId());
+    return Optional.of(reply.getUser().getId());
+  }
+
+  private String ticketUrl(String ticketKey) {
+    return jiraBrowseUrl == null || ticketKey == null ? null
+        : (jiraBrowseUrl.endsWith("/") ? jiraBrowseUrl : jiraBrowseUrl + "/") + ticketKey;
+  }
+
+  private interface SlackCall<T extends SlackApiTextResponse> {
+    T run() throws IOException, SlackApiException;
+  }
+
+  /** Runs one Web API call: the reply when ok, null when Slack's "no" is permanent, else an exception. */
+  private static <T extends SlackApiTextResponse> T call(String method, SlackCall<T> call) {
+    T reply;
+    try {
+      reply = call.run();
+    } catch (SlackApiException e) {
+      // HTTP-level failure (429 with Retry-After, 5xx): Temporal's retry backs off.
+      throw new IllegalStateException("Slack " + method + " answered HTTP " + e.getResponse().code());
+    } catch (IOException e) {
+      throw new IllegalStateException("Slack " + method + " unreachable: " + e.getMessage(), e);
+    }
+    if (reply.isOk()) {
+      return reply;
+    }
+    if (PERMANENT.contains(reply.getError())) {
+      log.warn("Slack {}: {} (skipped)", method, reply.getError());
+      return null;
+    }
+    if (MISCONFIGURED.contains(reply.getError())) {
+      throw ApplicationFailure.newNonRetryableFailure("Slack " + method + ": " + reply.getError()
+          + " (check the bot token and the app's scopes)", "SlackMisconfigured");
+    }
+    throw new IllegalStateException("Slack " + method + ": " + reply.getError());
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

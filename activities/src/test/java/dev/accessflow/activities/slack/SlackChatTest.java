@@ -1,0 +1,173 @@
+package dev.accessflow.activities.slack;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import dev.accessflow.workflows.ApprovalPrompt;
+import dev.accessflow.workflows.AuditKind;
+import dev.accessflow.workflows.Channel;
+import dev.accessflow.workflows.ChatMessageRef;
+import dev.accessflow.workflows.RecordedDecision;
+import dev.accessflow.workflows.Verdict;
+import dev.accessflow.workflows.RequesterNotice;
+import dev.accessflow.workflows.testing.AccessRequests;
+import io.temporal.failure.ApplicationFailure;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** SlackChat against a WireMock stand-in for the Slack Web API: the Block Kit sent and where edits go. */
+class SlackChatTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final WireMockServer SLACK = start();
+  private SlackChat chat;
+
+  private static WireMockServer start() {
+    WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort());
+    server.start();
+    return server;
+  }
+
+  @AfterAll
+  static void stop() {
+    SLACK.stop();
+  }
+
+  @BeforeEach
+  void stubs() {
+    SLACK.resetAll();
+    SLACK.stubFor(post(urlPathEqualTo("/api/users.lookupByEmail")).withRequestBody(containing("maria%40example.com"))
+        .willReturn(okJson("{\"ok\":true,\"user\":{\"id\":\"UMARIA\"}}")));
+    SLACK.stubFor(post(urlPathEqualTo("/api/users.lookupByEmail")).withRequestBody(containing("dana%40example.com"))
+        .willReturn(okJson("{\"ok\":true,\"user\":{\"id\":\"UDANA\"}}")));
+    SLACK.stubFor(post(urlPathEqualTo("/api/users.lookupByEmail")).withRequestBody(containing("omar%40example.com"))
+        .willReturn(okJson("{\"ok\":false,\"error\":\"users_not_found\"}")));
+    SLACK.stubFor(post(urlPathEqualTo("/api/chat.postMessage"))
+        .willReturn(okJson("{\"ok\":true,\"channel\":\"DMARIA\",\"ts\":\"1700000000.000100\"}")));
+    SLACK.stubFor(post(urlPathEqualTo("/api/chat.update")).willReturn(okJson("{\"ok\":true}")));
+    // The SDK asks auth.test once for its team-id cache (metrics).
+    SLACK.stubFor(post(urlPathEqualTo("/api/auth.test")).willReturn(okJson("{\"ok\":true,\"team_id\":\"T1\",\"user_id\":\"UBOT\"}")));
+    SlackConfig config = new SlackConfig();
+    config.setMethodsEndpointUrlPrefix(SLACK.baseUrl() + "/api/");
+    chat = new SlackChat(Slack.getInstance(config).methods("xoxb-test"),
+        requestId -> Optional.of(new RecordedDecision("e1", "omar@example.com", Verdict.DENY, Channel.SLACK, "not now",
+            Instant.parse("2026-11-29T01:59:00Z"), "owner")),
+        "CSEC", "https://acme.atlassian.net/browse/",
+        Clock.fixed(Instant.parse("2026-11-29T02:00:00Z"), ZoneOffset.UTC));
+  }
+
+  @Test
+  void eachApproverWithASlackAccountGetsADmWithTheRequestAndTwoButtons() throws Exception {
+    var request = AccessRequests.grafanaAdmin("REQ-1");
+    List<ChatMessageRef> refs = chat.askApprovers(new ApprovalPrompt(request, request.route().get(0),
+        List.of("maria@example.com", "omar@example.com"), "ITS-7"));
+
+    // omar has no Slack account: skipped, not retried forever.
+    assertThat(refs).containsExactly(new ChatMessageRef("maria@example.com", "DMARIA", "1700000000.000100"));
+    List<LoggedRequest> posts = SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
+    assertThat(posts).hasSize(1);
+    Map<String, String> form = form(posts.get(0));
+    assertThat(posts.get(0).getHeader("Authorization")).isEqualTo("Bearer xoxb-test");
+    assertThat(form.get("channel")).isEqualTo("UMARIA");
+    JsonNode blocks = JSON.readTree(form.get("blocks"));
+    String all = blocks.toString();
+    assertThat(all).contains("dana@example.com", "grafana / admin", "PT24H", "high", "incident INC-42 needs dashboard edits",
+        "<https://acme.atlassian.net/browse/ITS-7|ITS-7>");
+    JsonNode actions = blocks.get(blocks.size() - 1);
+    assertThat(actions.path("type").asText()).isEqualTo("actions");
+    assertThat(actions.path("block_id").asText()).isEqualTo("decision:REQ-1");
+    assertThat(actions.path("elements").get(0).path("action_id").asText()).isEqualTo(SlackBlocks.ACTION_APPROVE);
+    assertThat(actions.path("elements").get(0).path("value").asText()).isEqualTo("REQ-1");
+    assertThat(actions.path("elements").get(1).path("action_id").asText()).isEqualTo(SlackBlocks.ACTION_DENY);
+    assertThat(form.get("text")).contains("dana@example.com asks for grafana / admin");
+  }
+
+  @Test
+  void theOutcomeEditsTheStoredMessagesInPlaceAndPostsNothingNew() throws Exception {
+    chat.showOutcome(List.of(new ChatMessageRef("maria@example.com", "DMARIA", "111.1"),
+            new ChatMessageRef("omar@example.com", "DOMAR", "222.2")),
+        new RequesterNotice("REQ-1", "dana@example.com", AuditKind.DENIED, "Denied by omar@example.com via SLACK: not now."));
+
+    List<LoggedRequest> updates = SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.update")));
+    assertThat(updates).hasSize(2);
+    assertThat(form(updates.get(0))).containsEntry("channel", "DMARIA").containsEntry("ts", "111.1");
+    assertThat(form(updates.get(1))).containsEntry("channel", "DOMAR").containsEntry("ts", "222.2");
+    String blocks = JSON.readTree(form(updates.get(0)).get("blocks")).toString();
+    assertThat(blocks).contains("REQ-1: denied", "Denied by omar@example.com via SLACK: not now.",
+        "*Denied* by omar@example.com via SLACK at <!date^" + Instant.parse("2026-11-29T01:59:00Z").getEpochSecond(),
+        "<!date^" + Instant.parse("2026-11-29T02:00:00Z").getEpochSecond());
+    assertThat(blocks).doesNotContain("access_approve", "access_deny"); // the buttons are gone
+    assertThat(SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage")))).isEmpty();
+  }
+
+  @Test
+  void theRequesterIsToldInADmAndAnExpiringGrantOffersExtend() throws Exception {
+    chat.notifyRequester(new RequesterNotice("REQ-1", "dana@example.com", AuditKind.EXPIRING_SOON,
+        "Access to grafana / admin ends at 2026-11-29T03:00:00Z."));
+    chat.notifyRequester(new RequesterNotice("REQ-1", "dana@example.com", AuditKind.PROVISIONED,
+        "Access to grafana / admin is active until 2026-11-29T03:00:00Z."));
+    List<LoggedRequest> posts = SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
+    assertThat(posts).hasSize(2);
+    assertThat(form(posts.get(0))).containsEntry("channel", "UDANA");
+    assertThat(JSON.readTree(form(posts.get(0)).get("blocks")).toString()).contains("expiring soon", SlackBlocks.ACTION_EXTEND);
+    assertThat(JSON.readTree(form(posts.get(1)).get("blocks")).toString()).contains("approved, access active", "2026-11-29T03:00:00Z")
+        .doesNotContain(SlackBlocks.ACTION_EXTEND);
+    // The Slack id is looked up once per person.
+    assertThat(SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/users.lookupByEmail")))).hasSize(1);
+  }
+
+  @Test
+  void remindersGoUnderTheOriginalMessageAndAnnouncementsToTheSecurityChannel() throws Exception {
+    chat.remindApprovers(List.of(new ChatMessageRef("maria@example.com", "DMARIA", "111.1")),
+        new RequesterNotice("REQ-1", "dana@example.com", AuditKind.REMINDER, "Still waiting."));
+    chat.announce(new RequesterNotice("REQ-1", "dana@example.com", AuditKind.BREAK_GLASS, "Break-glass used."));
+    List<LoggedRequest> posts = SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
+    assertThat(form(posts.get(0))).containsEntry("channel", "DMARIA").containsEntry("thread_ts", "111.1");
+    assertThat(form(posts.get(1))).containsEntry("channel", "CSEC");
+  }
+
+  @Test
+  void aBadTokenFailsWithoutRetriesAndAnOutageIsRetried() {
+    SLACK.stubFor(post(urlPathEqualTo("/api/chat.update")).withRequestBody(containing("BAD"))
+        .willReturn(okJson("{\"ok\":false,\"error\":\"invalid_auth\"}")));
+    SLACK.stubFor(post(urlPathEqualTo("/api/chat.update")).withRequestBody(containing("DOWN"))
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(503)));
+    RequesterNotice notice = new RequesterNotice("REQ-1", "dana@example.com", AuditKind.DENIED, "Denied.");
+    assertThatThrownBy(() -> chat.showOutcome(List.of(new ChatMessageRef("x", "BAD", "1.1")), notice))
+        .isInstanceOf(ApplicationFailure.class).hasMessageContaining("invalid_auth");
+    assertThatThrownBy(() -> chat.showOutcome(List.of(new ChatMessageRef("x", "DOWN", "1.1")), notice))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("503");
+  }
+
+  private static Map<String, String> form(LoggedRequest request) {
+    Map<String, String> form = new LinkedHashMap<>();
+    for (String pair : request.getBodyAsString().split("&")) {
+      int eq = pair.indexOf('=');
+      form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+          URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return form;
+  }
+}

@@ -1,0 +1,322 @@
+package dev.accessflow.api.slack;
+
+import static com.slack.api.model.block.Blocks.input;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.plainTextInput;
+import static com.slack.api.model.view.Views.view;
+import static com.slack.api.model.view.Views.viewClose;
+import static com.slack.api.model.view.Views.viewSubmit;
+import static com.slack.api.model.view.Views.viewTitle;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.model.view.View;
+import com.slack.api.model.view.ViewState;
+import dev.accessflow.api.AccessRequestGateway;
+import dev.accessflow.api.AccessRequestIntake;
+import dev.accessflow.api.ApiProblem;
+import dev.accessflow.workflows.AccessRequest;
+import dev.accessflow.workflows.AccessRequestState;
+import dev.accessflow.workflows.Channel;
+import dev.accessflow.workflows.Decision;
+import dev.accessflow.workflows.UpdateOutcome;
+import dev.accessflow.workflows.Verdict;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What Slack sends accessflow: the /access command and shortcut, the request modal, and the
+ * Approve / Deny / Extend buttons. Every handler acknowledges at once and does the slow part
+ * (Slack lookups, Temporal) on the executor, reporting back through response_url, ephemeral
+ * messages or DMs, so Slack's 3-second limit holds even when Temporal is slow.
+ */
+public final class SlackInteractions {
+  private static final Logger log = LoggerFactory.getLogger(SlackInteractions.class);
+
+  /** Action ids of the buttons SlackChat (activities) posts: the two sides must agree. */
+  public static final String ACTION_APPROVE = "access_approve";
+  public static final String ACTION_DENY = "access_deny";
+  public static final String ACTION_EXTEND = "access_extend";
+  public static final String COMMAND = "/access";
+  public static final String SHORTCUT = "access_request";
+  public static final String DENY_CALLBACK_ID = "access_deny_reason";
+  static final String DENY_BLOCK = "deny_reason";
+  static final String DENY_ACTION = "deny_reason_input";
+
+  private static final char[] ID_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789".toCharArray();
+
+  private final AccessRequestIntake intake;
+  private final AccessRequestGateway gateway;
+  private final RequestModal modal;
+  private final SlackIdentities identities;
+  private final MethodsClient slack;
+  private final Executor work;
+  private final SecureRandom random = new SecureRandom();
+
+  public SlackInteractions(AccessRequestIntake intake, AccessRequestGateway gateway, RequestModal modal,
+      SlackIdentities identities, MethodsClient slack, Executor work) {
+    this.intake = intake;
+    this.gateway = gateway;
+    this.modal = modal;
+    this.identities = identities;
+    this.slack = slack;
+    // Slack is answered even when the pool is saturated: the click is dropped with a log line, never a 500.
+    this.work = task -> {
+      try {
+        work.execute(task);
+      } catch (RejectedExecutionException e) {
+        log.error("Slack interaction dropped: the work queue is full ({})", e.getMessage());
+      }
+    };
+  }
+
+  /** Registers every handler on the Bolt app. */
+  public void register(App app) {
+    app.command(COMMAND, (req, ctx) -> {
+      String userId = req.getPayload().getUserId();
+      String triggerId = req.getPayload().getTriggerId();
+      work.execute(() -> openRequestModal(userId, triggerId));
+      return ctx.ack();
+    });
+    app.globalShortcut(SHORTCUT, (req, ctx) -> {
+      String userId = req.getPayload().getUser().getId();
+      String triggerId = req.getPayload().getTriggerId();
+      work.execute(() -> openRequestModal(userId, triggerId));
+      return ctx.ack();
+    });
+    app.viewSubmission(RequestModal.CALLBACK_ID, (req, ctx) -> submitRequest(req.getPayload().getUser().getId(),
+        req.getPayload().getView().getState(), ctx::ackWithErrors, ctx::ack));
+    app.blockAction(ACTION_APPROVE, (req, ctx) -> {
+      Click click = Click.of(req);
+      work.execute(() -> decide(click, Verdict.APPROVE, null, ctx));
+      return ctx.ack();
+    });
+    app.blockAction(ACTION_DENY, (req, ctx) -> {
+      Click click = Click.of(req);
+      work.execute(() -> openDenyModal(click, ctx));
+      return ctx.ack();
+    });
+    app.viewSubmission(DENY_CALLBACK_ID, (req, ctx) -> {
+      ViewState.Value reason = req.getPayload().getView().getState().getValues()
+          .getOrDefault(DENY_BLOCK, Map.of()).get(DENY_ACTION);
+      if (reason == null || reason.getValue() == null || reason.getValue().isBlank()) {
+        return ctx.ackWithErrors(Map.of(DENY_BLOCK, "Say why you deny this request."));
+      }
+      String[] meta = req.getPayload().getView().getPrivateMetadata().split("\\|", 2);
+      // The view id is stable for this modal, so a resubmitted modal is the same decision.
+      Click click = new Click(meta[0], req.getPayload().getUser().getId(), req.getPayload().getView().getId(),
+          meta.length > 1 ? meta[1] : null);
+      work.execute(() -> decide(click, Verdict.DENY, reason.getValue().strip(), null));
+      return ctx.ack();
+    });
+    app.blockAction(ACTION_EXTEND, (req, ctx) -> {
+      Click click = Click.of(req);
+      work.execute(() -> extend(click, ctx));
+      return ctx.ack();
+    });
+    // Choosing a role narrows the duration list to what that role allows.
+    app.blockAction(RequestModal.ROLE_ACTION, (req, ctx) -> {
+      var payload = req.getPayload();
+      var chosen = payload.getActions().get(0).getSelectedOption();
+      if (payload.getView() != null && chosen != null) {
+        String userId = payload.getUser().getId();
+        String viewId = payload.getView().getId();
+        String hash = payload.getView().getHash();
+        work.execute(() -> narrowDurations(userId, viewId, hash, chosen.getValue()));
+      }
+      return ctx.ack();
+    });
+  }
+
+  /** One button click, reduced to what the decision needs. */
+  record Click(String requestId, String slackUserId, String clickId, String channelId) {
+    static Click of(BlockActionRequest req) {
+      var payload = req.getPayload();
+      var action = payload.getActions().get(0);
+      String channel = payload.getContainer() != null ? payload.getContainer().getChannelId()
+          : payload.getChannel() != null ? payload.getChannel().getId() : null;
+      return new Click(action.getValue(), payload.getUser().getId(), action.getActionTs(), channel);
+    }
+
+    /** The decision's event id (and so its Temporal update id): the same click delivered twice is one decision. */
+    String eventId() {
+      return "slack-" + clickId + "-" + slackUserId;
+    }
+  }
+
+  private void openRequestModal(String slackUserId, String triggerId) {
+    try {
+      Optional<String> requester = identities.login(slackUserId);
+      if (requester.isEmpty()) {
+        tell(slackUserId, null, "accessflow could not find an email on your Slack profile, so it cannot tell who you are"
+            + " in the identity provider. Ask an admin.");
+        return;
+      }
+      var reply = slack.viewsOpen(r -> r.triggerId(triggerId).view(modal.view(requester.get())));
+      if (!reply.isOk()) {
+        log.warn("Slack views.open for the request modal: {}", reply.getError());
+      }
+    } catch (Exception e) {
+      log.warn("could not open the request modal: {}", e.toString());
+    }
+  }
+
+  private void narrowDurations(String slackUserId, String viewId, String hash, String role) {
+    try {
+      Optional<String> requester = identities.login(slackUserId);
+      if (requester.isPresent()) {
+        // The hash makes Slack refuse the update if the person changed the modal in the meantime.
+        var reply = slack.viewsUpdate(r -> r.viewId(viewId).hash(hash).view(modal.view(requester.get(), role)));
+        if (!reply.isOk() && !"hash_conflict".equals(reply.getError())) {
+          log.warn("Slack views.update of the request modal: {}", reply.getError());
+        }
+      }
+    } catch (Exception e) {
+      log.warn("could not narrow the request modal: {}", e.toString());
+    }
+  }
+
+  interface ErrorsAck {
+    Response ack(Map<String, String> errors);
+  }
+
+  interface PlainAck {
+    Response ack();
+  }
+
+  /**
+   * Validates a submitted modal while Slack waits (local checks only; the email is cached from
+   * opening the modal) so mistakes show next to the field, then starts the workflow in the background.
+   */
+  Response submitRequest(String slackUserId, ViewState state, ErrorsAck errors, PlainAck close) {
+    String requester;
+    try {
+      requester = identities.login(slackUserId).orElse(null);
+    } catch (Exception e) {
+      return errors.ack(Map.of(RequestModal.ROLE_BLOCK, "Slack did not say who you are just now; try again."));
+    }
+    if (requester == null) {
+      return errors.ack(Map.of(RequestModal.ROLE_BLOCK, "Your Slack profile has no email accessflow can match."));
+    }
+    AccessRequest request;
+    try {
+      request = intake.toRequest(RequestModal.ask(newRequestId(), requester, state));
+    } catch (ApiProblem problem) {
+      return errors.ack(Map.of(RequestModal.blockFor(problem.field(), state), problem.getMessage()));
+    }
+    if (!modal.allows(requester, request.app(), request.role())) {
+      return errors.ack(Map.of(RequestModal.ROLE_BLOCK, "You may not request this role here (you are its only approver)."));
+    }
+    work.execute(() -> {
+      try {
+        gateway.start(request);
+        tell(slackUserId, null, "Request *" + request.requestId() + "* for " + request.app() + " / " + request.role()
+            + " (" + request.duration() + ") is submitted. You will get a DM when it is decided.");
+      } catch (Exception e) {
+        log.warn("request {} from Slack could not be started: {}", request.requestId(), e.toString());
+        tell(slackUserId, null, "Your request for " + request.app() + " / " + request.role()
+            + " could not be started: " + e.getMessage() + ". Please try again.");
+      }
+    });
+    return close.ack();
+  }
+
+  private void decide(Click click, Verdict verdict, String comment, ActionContext ctx) {
+    String answer;
+    try {
+      Optional<String> actor = identities.login(click.slackUserId());
+      if (actor.isEmpty()) {
+        answer = "Not recorded: your Slack profile has no email accessflow can match to an approver.";
+      } else {
+        UpdateOutcome outcome = gateway.decide(click.requestId(),
+            new Decision(click.eventId(), actor.get(), verdict, Channel.SLACK, comment));
+        answer = "Recorded for " + click.requestId() + ": " + outcome.message() + ".";
+      }
+    } catch (ApiProblem refused) {
+      // The workflow's own reason: not an approver, the requester, or already decided by whom.
+      answer = "Not recorded: " + refused.getMessage() + ".";
+    } catch (Exception e) {
+      log.warn("Slack decision on {} failed: {}", click.requestId(), e.toString());
+      answer = "accessflow could not record your decision just now; please click again in a minute.";
+    }
+    tell(click.slackUserId(), ctx, answer);
+  }
+
+  private void openDenyModal(Click click, ActionContext ctx) {
+    View deny = view(v -> v.type("modal").callbackId(DENY_CALLBACK_ID)
+        .privateMetadata(click.requestId() + "|" + (click.channelId() == null ? "" : click.channelId()))
+        .title(viewTitle(t -> t.type("plain_text").text("Deny request")))
+        .submit(viewSubmit(t -> t.type("plain_text").text("Deny")))
+        .close(viewClose(t -> t.type("plain_text").text("Cancel")))
+        .blocks(java.util.List.of(
+            section(s -> s.text(markdownText("Deny request *" + click.requestId() + "*. The requester sees your reason."))),
+            input(i -> i.blockId(DENY_BLOCK).label(plainText("Reason"))
+                .element(plainTextInput(e -> e.actionId(DENY_ACTION).multiline(true).maxLength(500)))))));
+    try {
+      var reply = ctx.client().viewsOpen(r -> r.triggerId(ctx.getTriggerId()).view(deny));
+      if (!reply.isOk()) {
+        tell(click.slackUserId(), ctx, "Could not open the deny form (" + reply.getError() + "); click Deny again.");
+      }
+    } catch (Exception e) {
+      tell(click.slackUserId(), ctx, "Could not open the deny form; click Deny again.");
+    }
+  }
+
+  /** The requester asks for more time: a new request for the same role, approved like any other. */
+  private void extend(Click click, ActionContext ctx) {
+    String answer;
+    try {
+      String requester = identities.login(click.slackUserId()).orElse(null);
+      AccessRequestState state = gateway.state(click.requestId());
+      AccessRequest old = state.request();
+      if (requester == null || !requester.equalsIgnoreCase(old.requester())) {
+        answer = "Only " + old.requester() + " can ask to extend " + click.requestId() + ".";
+      } else {
+        AccessRequest next = intake.toRequest(new AccessRequestIntake.Ask(newRequestId(), requester, old.app(), old.role(),
+            old.duration().toString(), "Extension of " + old.requestId() + ": " + old.reason(), Channel.SLACK, null));
+        gateway.start(next);
+        answer = "Extension requested as " + next.requestId() + "; its approvers are asked now.";
+      }
+    } catch (ApiProblem problem) {
+      answer = "Could not ask for an extension: " + problem.getMessage();
+    } catch (Exception e) {
+      log.warn("Slack extension of {} failed: {}", click.requestId(), e.toString());
+      answer = "accessflow could not ask for the extension just now; please try again.";
+    }
+    tell(click.slackUserId(), ctx, answer);
+  }
+
+  /** Answers the person who clicked: ephemerally under the message when Slack gave a response_url, else a DM. */
+  private void tell(String slackUserId, ActionContext ctx, String text) {
+    try {
+      if (ctx != null && ctx.getResponseUrl() != null) {
+        ctx.respond(r -> r.responseType("ephemeral").replaceOriginal(false).text(text));
+        return;
+      }
+      var reply = slack.chatPostMessage(r -> r.channel(slackUserId).text(text));
+      if (!reply.isOk()) {
+        log.warn("Slack chat.postMessage to the clicker: {}", reply.getError());
+      }
+    } catch (Exception e) {
+      log.warn("could not answer a Slack user: {}", e.toString());
+    }
+  }
+
+  private String newRequestId() {
+    StringBuilder id = new StringBuilder("REQ-");
+    for (int i = 0; i < 8; i++) {
+      id.append(ID_ALPHABET[random.nextInt(ID_ALPHABET.length)]);
+    }
+    return id.toString();
+  }
+}
