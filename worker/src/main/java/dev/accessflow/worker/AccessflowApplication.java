@@ -92,7 +92,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
 
     if (config.runWorker) {
       IdentityProvider idp = identityProvider(config, catalog);
-      environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded(), idp,
+      environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded() || !temporal.stickyExecution, idp,
           tickets(config), new NoChat()));
     }
 
