@@ -24,7 +24,7 @@ public final class Bench {
   /** Command-line options. */
   public record Options(List<String> scenarios, double rate, int count, int minSeconds, int maxSeconds,
       List<Double> sweepRates, int idpLatencyMs, int faultSeconds, int kills, int hostileInputs, int historySample,
-      int workers, Path jar, Path out) {
+      int workers, boolean decideImmediately, Path jar, Path out) {
 
     static Options parse(String... args) {
       Map<String, String> a = new LinkedHashMap<>();
@@ -51,7 +51,7 @@ public final class Bench {
           rates, Integer.parseInt(a.getOrDefault("idp-latency-ms", "20")),
           Integer.parseInt(a.getOrDefault("fault-seconds", "60")), Integer.parseInt(a.getOrDefault("kills", "3")),
           Integer.parseInt(a.getOrDefault("hostile", "1000")), Integer.parseInt(a.getOrDefault("history-sample", "50")),
-          Integer.parseInt(a.getOrDefault("workers", "1")),
+          Integer.parseInt(a.getOrDefault("workers", "1")), a.getOrDefault("decide", "pending").equals("immediately"),
           Path.of(a.getOrDefault("jar", "worker/target/accessflow.jar")),
           Path.of(a.getOrDefault("out", "bench/target/bench-report.json")));
     }
@@ -69,6 +69,7 @@ public final class Bench {
         --kills K          worker SIGKILLs in kill-worker (default 3)
         --hostile N        hostile inputs (default 1000)
         --workers W        worker-only replicas (default 1)
+        --decide WHEN      pending (default: once the request awaits approval, as a person would) | immediately
         --jar PATH         accessflow jar (default worker/target/accessflow.jar)
         --out PATH         JSON report (default bench/target/bench-report.json)
       Figures are measured on the Temporal Java test server, not a real Temporal cluster.""";
@@ -123,8 +124,10 @@ public final class Bench {
     result.put("count", count);
     result.put("durationsSeconds", minSeconds + "-" + maxSeconds);
     result.put("idpLatencyMs", o.idpLatencyMs());
-    try (OktaStub stub = OktaStub.start(JavaProcess.freePort(), Duration.ofMillis(o.idpLatencyMs()));
-         Cluster cluster = Cluster.start(o.jar(), dir, stub.url(), minSeconds, maxSeconds, o.workers());
+    result.put("decide", o.decideImmediately() ? "immediately after create" : "once PENDING_APPROVAL");
+    Path trustStore = dir.resolve("okta-stub.p12");
+    try (OktaStub stub = OktaStub.start(JavaProcess.freePort(), Duration.ofMillis(o.idpLatencyMs()), trustStore);
+         Cluster cluster = Cluster.start(o.jar(), dir, stub.url(), trustStore, minSeconds, maxSeconds, o.workers());
          Histories histories = new Histories(cluster.temporalTarget())) {
       Api api = new Api(cluster.apiUrl());
       Instant loadStart = Instant.now();
@@ -134,7 +137,8 @@ public final class Bench {
       if (scenario.equals("hostile")) {
         sent = hostile(o, api, stub, histories, result, rate, minSeconds, maxSeconds);
       } else {
-        Load load = new Load(api, scenario.equals("duplicates") ? Load.Deliveries.DUPLICATED : Load.Deliveries.ONCE);
+        Load load = new Load(api, scenario.equals("duplicates") ? Load.Deliveries.DUPLICATED : Load.Deliveries.ONCE,
+            !o.decideImmediately());
         if (fault != null) {
           fault.start();
         }
@@ -249,7 +253,7 @@ public final class Bench {
     h.put("membershipCalls", (int) stub.calls().stream().filter(OktaStub.IdpCall::membership).count() - membershipCallsBefore);
     result.put("hostile", h);
     // Then ordinary traffic must still work: the ledger checks this part like any run.
-    Load load = new Load(api, Load.Deliveries.ONCE);
+    Load load = new Load(api, Load.Deliveries.ONCE, !o.decideImmediately());
     List<Load.Sent> sent = load.run(rate, Math.min(o.count(), (int) Math.max(10, rate * 20)), minSeconds, maxSeconds, 1, 7);
     load.close();
     return sent;

@@ -32,11 +32,13 @@ final class Cluster implements AutoCloseable {
   private final Path jar;
   private final Path dir;
   private final Path config;
+  private final Path trustStore;
 
-  private Cluster(Path jar, Path dir, Path config, int temporalPort, JavaProcess server, JavaProcess api, int apiPort) {
+  private Cluster(Path jar, Path dir, Path config, Path trustStore, int temporalPort, JavaProcess server, JavaProcess api, int apiPort) {
     this.jar = jar;
     this.dir = dir;
     this.config = config;
+    this.trustStore = trustStore;
     this.temporalPort = temporalPort;
     this.server = server;
     this.api = api;
@@ -51,7 +53,7 @@ final class Cluster implements AutoCloseable {
     return "127.0.0.1:" + temporalPort;
   }
 
-  static Cluster start(Path jar, Path dir, String idpUrl, int minSeconds, int maxSeconds, int workerCount) {
+  static Cluster start(Path jar, Path dir, String idpUrl, Path trustStore, int minSeconds, int maxSeconds, int workerCount) {
     try {
       Files.createDirectories(dir);
       Path catalog = dir.resolve("bench-catalog.yml");
@@ -66,8 +68,8 @@ final class Cluster implements AutoCloseable {
       server.start();
       server.awaitPort(temporalPort, Duration.ofSeconds(60));
       int apiPort = JavaProcess.freePort();
-      JavaProcess api = accessflow(jar, config, dir, "127.0.0.1:" + temporalPort, "api", apiPort, true, false);
-      Cluster cluster = new Cluster(jar, dir, config, temporalPort, server, api, apiPort);
+      JavaProcess api = accessflow(jar, config, dir, trustStore, "127.0.0.1:" + temporalPort, "api", apiPort, true, false);
+      Cluster cluster = new Cluster(jar, dir, config, trustStore, temporalPort, server, api, apiPort);
       api.start();
       for (int i = 0; i < workerCount; i++) {
         cluster.workers.add(cluster.newWorker(i));
@@ -104,14 +106,16 @@ final class Cluster implements AutoCloseable {
   }
 
   private JavaProcess accessflow(String name, int port, boolean runApi, boolean runWorker) {
-    return accessflow(jar, config, dir, temporalTarget(), name, port, runApi, runWorker);
+    return accessflow(jar, config, dir, trustStore, temporalTarget(), name, port, runApi, runWorker);
   }
 
-  private static JavaProcess accessflow(Path jar, Path config, Path dir, String temporal, String name, int port,
+  private static JavaProcess accessflow(Path jar, Path config, Path dir, Path trustStore, String temporal, String name, int port,
       boolean runApi, boolean runWorker) {
     int adminPort = JavaProcess.freePort();
     JavaProcess p = new JavaProcess(name,
-        JavaProcess.java("-Xmx512m", "-Dokta.testing.disableHttpsCheck=true", "-jar", jar.toString(), "server",
+        // The stub Okta's self-signed certificate is the only one this JVM needs to trust.
+        JavaProcess.java("-Xmx512m", "-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStoreType=PKCS12",
+            "-Djavax.net.ssl.trustStorePassword=" + OktaStub.STORE_PASSWORD, "-jar", jar.toString(), "server",
             config.toString()),
         Map.of("PORT", Integer.toString(port), "ADMIN_PORT", Integer.toString(adminPort),
             "TEMPORAL_ADDRESS", temporal, "ACCESSFLOW_RUN_API", Boolean.toString(runApi), "ACCESSFLOW_RUN_WORKER", Boolean.toString(runWorker)),

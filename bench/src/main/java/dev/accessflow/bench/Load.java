@@ -52,11 +52,18 @@ final class Load {
 
   private final Api api;
   private final Deliveries deliveries;
+  /**
+   * Decide only once the approvers have been asked (status PENDING_APPROVAL), as a person would;
+   * false sends the decision the moment the create returns (see README: a decision that arrives
+   * before the requester is resolved can wedge the workflow on the test server).
+   */
+  private final boolean waitForPending;
   private final ExecutorService pool = Executors.newFixedThreadPool(64);
 
-  Load(Api api, Deliveries deliveries) {
+  Load(Api api, Deliveries deliveries, boolean waitForPending) {
     this.api = api;
     this.deliveries = deliveries;
+    this.waitForPending = waitForPending;
   }
 
   /** Sends {@code count} requests at {@code rate}/s, numbering requesters from {@code firstUser}; returns when all are decided. */
@@ -103,6 +110,9 @@ final class Load {
       return;
     }
     s.id = created.text("requestId");
+    if (waitForPending) {
+      awaitPending(s);
+    }
     String verdict = s.deny ? "DENY" : "APPROVE";
     s.decisionSentAt = Instant.now();
     if (deliveries == Deliveries.ONCE) {
@@ -139,6 +149,18 @@ final class Load {
       s.error = e.toString();
     } finally {
       burst.shutdown();
+    }
+  }
+
+  private void awaitPending(Sent s) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    JavaProcess.pause(200);
+    while (System.nanoTime() < deadline) {
+      Api.Reply state = api.state(s.id);
+      if (state.status() == 200 && !"SUBMITTED".equals(state.text("status"))) {
+        return;
+      }
+      JavaProcess.pause(200);
     }
   }
 

@@ -2,6 +2,14 @@ package dev.accessflow.bench;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -41,8 +49,10 @@ final class OktaStub implements AutoCloseable {
   private static final Pattern MEMBERSHIP = Pattern.compile("/api/v1/groups/([^/]+)/users/([^/?]+)");
   private static final Pattern LOGIN = Pattern.compile("u(\\d+)@bench\\.example");
 
+  static final String STORE_PASSWORD = "bench-stub";
   private final int port;
   private final Duration latency;
+  private final SSLContext tls;
   private final ExecutorService pool = Executors.newFixedThreadPool(32);
   private final List<IdpCall> calls = new ArrayList<>();
   private volatile Mode mode = Mode.UP;
@@ -51,19 +61,54 @@ final class OktaStub implements AutoCloseable {
   private volatile Instant throttleEnd = Instant.EPOCH;
   private HttpServer server;
 
-  private OktaStub(int port, Duration latency) {
+  private OktaStub(int port, Duration latency, SSLContext tls) {
     this.port = port;
     this.latency = latency;
+    this.tls = tls;
   }
 
-  static OktaStub start(int port, Duration latency) {
-    OktaStub stub = new OktaStub(port, latency);
+  /**
+   * Starts on HTTPS with a self-signed certificate for 127.0.0.1 kept in {@code keyStore}, which
+   * the worker JVM also gets as its trust store (the Okta adapter only accepts https org URLs).
+   */
+  static OktaStub start(int port, Duration latency, Path keyStore) {
+    OktaStub stub = new OktaStub(port, latency, tls(keyStore));
     stub.listen();
     return stub;
   }
 
   String url() {
-    return "http://127.0.0.1:" + port;
+    return "https://127.0.0.1:" + port;
+  }
+
+  private static SSLContext tls(Path keyStore) {
+    try {
+      Files.deleteIfExists(keyStore);
+      Files.createDirectories(keyStore.toAbsolutePath().getParent());
+      Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+          "-genkeypair", "-alias", "okta-stub", "-keyalg", "RSA", "-keysize", "2048", "-validity", "7",
+          "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
+          "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD)
+          .redirectErrorStream(true).start();
+      String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (keytool.waitFor() != 0) {
+        throw new IllegalStateException("keytool failed: " + out);
+      }
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(keyStore)) {
+        store.load(in, STORE_PASSWORD.toCharArray());
+      }
+      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(store, STORE_PASSWORD.toCharArray());
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keys.getKeyManagers(), null, null);
+      return context;
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("could not make the stub's TLS certificate", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   static String login(int n) {
@@ -118,7 +163,8 @@ final class OktaStub implements AutoCloseable {
       return;
     }
     try {
-      HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+      HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+      s.setHttpsConfigurator(new HttpsConfigurator(tls));
       s.setExecutor(pool);
       s.createContext("/", this::handle);
       s.start();
