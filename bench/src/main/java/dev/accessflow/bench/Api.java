@@ -21,12 +21,23 @@ final class Api {
     }
   }
 
+  /** Daemon threads shared by every client, so fresh clients do not pile up pools. */
+  private static final java.util.concurrent.ExecutorService HTTP_THREADS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "bench-http");
+    t.setDaemon(true);
+    return t;
+  });
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(8)).build();
+      .connectTimeout(Duration.ofSeconds(5)).executor(HTTP_THREADS).build();
   private final String base;
 
   Api(String base) {
     this.base = base;
+  }
+
+  /** A client with its own connections (after a 413 the server closes the connection it answered on). */
+  Api fresh() {
+    return new Api(base);
   }
 
   Reply create(String requester, String app, String role, String duration, String reason) {

@@ -65,19 +65,24 @@ final class Cluster implements AutoCloseable {
           JavaProcess.java("-Xmx1g", "-cp", jar.toString(), "dev.accessflow.worker.TemporalTestServerMain",
               Integer.toString(temporalPort)),
           Map.of(), dir.resolve("temporal-server.log"));
-      server.start();
-      server.awaitPort(temporalPort, Duration.ofSeconds(60));
       int apiPort = JavaProcess.freePort();
       JavaProcess api = accessflow(jar, config, dir, trustStore, "127.0.0.1:" + temporalPort, "api", apiPort, true, false);
       Cluster cluster = new Cluster(jar, dir, config, trustStore, temporalPort, server, api, apiPort);
-      api.start();
-      for (int i = 0; i < workerCount; i++) {
-        cluster.workers.add(cluster.newWorker(i));
-      }
-      cluster.workers.forEach(JavaProcess::start);
-      cluster.awaitHealthy(api);
-      for (JavaProcess w : cluster.workers) {
-        cluster.awaitHealthy(w);
+      try {
+        server.start();
+        server.awaitPort(temporalPort, Duration.ofSeconds(60));
+        api.start();
+        for (int i = 0; i < workerCount; i++) {
+          cluster.workers.add(cluster.newWorker(i));
+        }
+        cluster.workers.forEach(JavaProcess::start);
+        cluster.awaitHealthy(api);
+        for (JavaProcess w : cluster.workers) {
+          cluster.awaitHealthy(w);
+        }
+      } catch (RuntimeException e) {
+        cluster.close(); // never leave JVMs behind
+        throw e;
       }
       return cluster;
     } catch (IOException e) {

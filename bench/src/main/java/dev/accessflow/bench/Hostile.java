@@ -24,7 +24,7 @@ final class Hostile {
     a.add(new Attack("malformed JSON", t -> t.api().post("/v1/requests", "{\"app\": \"bench-app\", \"role\":", Cluster.TOKEN, null)));
     a.add(new Attack("wrong types", t -> t.api().post("/v1/requests",
         "{\"requester\":42,\"app\":[1],\"role\":{\"a\":1},\"duration\":true,\"reason\":7}", Cluster.TOKEN, null)));
-    a.add(new Attack("huge body", t -> t.api().post("/v1/requests", "{\"requester\":\"u1@bench.example\",\"app\":\"bench-app\","
+    a.add(new Attack("huge body", t -> t.api().fresh().post("/v1/requests", "{\"requester\":\"u1@bench.example\",\"app\":\"bench-app\","
         + "\"role\":\"operator\",\"duration\":\"PT60S\",\"reason\":\"" + huge + "\"}", Cluster.TOKEN, null)));
     a.add(new Attack("unknown app", t -> t.api().create("u900001@bench.example", "no-such-app", "operator", "PT60S", "x")));
     a.add(new Attack("unknown role", t -> t.api().create("u900002@bench.example", Cluster.APP, "root", "PT60S", "x")));

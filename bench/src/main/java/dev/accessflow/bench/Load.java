@@ -154,13 +154,14 @@ final class Load {
 
   private void awaitPending(Sent s) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    JavaProcess.pause(200);
+    // Each GET is a query (a replay on the worker with sticky execution off): poll gently.
+    JavaProcess.pause(500);
     while (System.nanoTime() < deadline) {
       Api.Reply state = api.state(s.id);
       if (state.status() == 200 && !"SUBMITTED".equals(state.text("status"))) {
         return;
       }
-      JavaProcess.pause(200);
+      JavaProcess.pause(500);
     }
   }
 

@@ -187,6 +187,11 @@ final class OktaStub implements AutoCloseable {
         groupId = membership.group(1);
         user = userNumber(membership.group(2).replace("00ubench", "u") + "@bench.example");
       }
+      Matcher lookup = USER.matcher(path);
+      if (user < 0 && lookup.matches()) {
+        String idOrLogin = java.net.URLDecoder.decode(lookup.group(1), StandardCharsets.UTF_8);
+        user = idOrLogin.startsWith("00ubench") ? Integer.parseInt(idOrLogin.substring(8)) : userNumber(idOrLogin);
+      }
       if (!latency.isZero()) {
         sleep(latency);
       }
