@@ -51,7 +51,7 @@ final class Api {
   }
 
   Reply state(String requestId) {
-    return send(request("/v1/requests/" + requestId, Cluster.TOKEN).GET());
+    return send(request("/v1/requests/" + requestId, Cluster.TOKEN).timeout(Duration.ofSeconds(10)).GET());
   }
 
   Reply post(String path, String body, String token, String idempotencyKey) {

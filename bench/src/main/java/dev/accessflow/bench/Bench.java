@@ -173,6 +173,8 @@ public final class Bench {
       result.put("faultWindows", faults.stream().map(w -> Map.of("what", w.what(), "start", w.start().toString(),
           "end", w.end().toString())).toList());
       result.put("processes", usage(cluster));
+      // Other builds share this machine: the load average says how much of it the run really had.
+      result.put("loadAverage", Files.readString(Path.of("/proc/loadavg")).strip());
     } catch (RuntimeException e) {
       result.put("failure", e.toString());
       System.out.println("RUN FAILED: " + e);

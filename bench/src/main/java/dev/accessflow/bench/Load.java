@@ -58,7 +58,7 @@ final class Load {
    * before the requester is resolved can wedge the workflow on the test server).
    */
   private final boolean waitForPending;
-  private final ExecutorService pool = Executors.newFixedThreadPool(64);
+  private final ExecutorService pool = Executors.newFixedThreadPool(256);
 
   Load(Api api, Deliveries deliveries, boolean waitForPending) {
     this.api = api;

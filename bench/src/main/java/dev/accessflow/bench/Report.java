@@ -27,6 +27,7 @@ final class Report {
     if (processes instanceof Map<?, ?> p) {
       p.forEach((name, u) -> System.out.printf("process %-8s %s%n", name, u));
     }
+    System.out.printf("machine load average at the end (1/5/15 min): %s%n", r.get("loadAverage"));
     System.out.printf("errors: create %s, decision %s %s%n", r.get("createErrors"), r.get("decisionErrors"),
         r.get("errorExamples"));
     for (String extra : List.of("hostile", "throttle", "decisionDeliveries")) {

@@ -457,8 +457,12 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     } else {
       Workflow.upsertTypedSearchAttributes(AccessflowTemporal.STATUS.valueSet(next.name()));
     }
+    // A decision's update handler can run while this thread waits in the upsert above and move
+    // stageIndex past the last stage (found by the bench harness: a decision arriving as the request
+    // turns PENDING_APPROVAL wedged the workflow with IndexOutOfBounds on every task).
     Workflow.setCurrentDetails(next + (expiresAt != null && next.holdsAccess() ? " until " + expiresAt : "")
-        + (next == PENDING_APPROVAL ? " - waiting for " + describeStage(request.route().get(stageIndex)) : ""));
+        + (next == PENDING_APPROVAL && stageIndex < request.route().size()
+            ? " - waiting for " + describeStage(request.route().get(stageIndex)) : ""));
   }
 
   private void fail(String reason) {
