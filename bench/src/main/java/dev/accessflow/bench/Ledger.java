@@ -126,7 +126,10 @@ final class Ledger {
       if (seen != null && (seen.adds > 1 || seen.removes > 1)) {
         repeatedIdpCalls++;
       }
-      if (!s.approved()) {
+      // Approved if the answer said so, or the request's own record holds an approval (a decision
+      // whose answer timed out may still have been applied).
+      boolean approved = s.approved() || (!s.deny && state != null && hasApproval(state));
+      if (!approved) {
         if (seen != null && seen.firstAdd != null) {
           wrong++;
           example(examples, "wrong " + OktaStub.login(s.n) + ": member although request " + s.id + " was "
@@ -137,6 +140,9 @@ final class Ledger {
       if (seen == null || seen.firstAdd == null) {
         lost++;
         example(examples, "lost " + s.id + ": approved, never added (state " + (state == null ? "?" : state.path("status").asText()) + ")");
+        continue;
+      }
+      if (s.decisionSentAt == null) {
         continue;
       }
       provisioning.add(Duration.between(s.decisionSentAt, seen.firstAdd).toNanos() / 1e6);
@@ -175,6 +181,15 @@ final class Ledger {
     out.put("revocationLagMsExpiryDuringFault", Stats.of(revocationInFault));
     out.put("revocationLagMsOtherwise", Stats.of(revocationOutside));
     return out;
+  }
+
+  private static boolean hasApproval(JsonNode state) {
+    for (JsonNode d : state.path("decisions")) {
+      if ("APPROVE".equals(d.path("verdict").asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void example(List<String> examples, String line) {

@@ -88,7 +88,10 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
         AccessflowTemporal.REQUESTER.valueSet(request.requester()),
         AccessflowTemporal.APP.valueSet(request.app()),
         AccessflowTemporal.ROLE.valueSet(request.role()));
-    transition(SUBMITTED);
+    // Not transition(SUBMITTED): a decision delivered with the start (or during the upsert above)
+    // has already moved the status on, and overwriting it left the request waiting forever for
+    // an approval it had (found by the bench harness under load).
+    transition(status);
     audit(AuditKind.SUBMITTED, request.requester() + " asked for " + request.app() + " / " + request.role()
         + " for " + request.duration() + " (risk " + request.riskTier() + ", via " + request.source() + ")."
         + " Reason: " + request.reason() + ". Route: " + describeRoute() + ".");
