@@ -275,7 +275,7 @@ public final class Bench {
         }
       };
       case "idp-down" -> () -> {
-        JavaProcess.pause(Math.min(loadTime.toMillis() / 4, 20_000));
+        JavaProcess.pause(idpFaultDelay(o, loadTime));
         Instant start = Instant.now();
         stub.down();
         System.out.printf("  IdP down (connection refused) at %s%n", start);
@@ -288,7 +288,7 @@ public final class Bench {
         System.out.printf("  IdP up again at %s%n", Instant.now());
       };
       case "idp-throttle" -> () -> {
-        JavaProcess.pause(Math.min(loadTime.toMillis() / 4, 20_000));
+        JavaProcess.pause(idpFaultDelay(o, loadTime));
         Instant start = Instant.now();
         Duration window = Duration.ofSeconds(10);
         Instant end = start.plusSeconds(Math.max(10, o.faultSeconds() / 2));
@@ -302,6 +302,14 @@ public final class Bench {
       default -> null;
     };
     return fault == null ? null : new Thread(fault, "fault-" + scenario);
+  }
+
+  /**
+   * When an IdP fault starts: a quarter into the load (at most 20 s), but not before the first
+   * grants are due to expire, so the fault spans expiries and not only grants.
+   */
+  private static long idpFaultDelay(Options o, Duration loadTime) {
+    return Math.max(Math.min(loadTime.toMillis() / 4, 20_000), (o.minSeconds() + 10) * 1000L);
   }
 
   /**
