@@ -100,7 +100,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
 
     if (config.runWorker) {
       IdentityProvider idp = identityProvider(config, catalog);
-      environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded(), idp,
+      // The test server's sticky queues misbehave across worker restarts: the bench turns them off.
+      environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded() || !temporal.stickyExecution, idp,
           tickets(config), slack != null ? slack.chat(new AccessRequestGateway(client, temporal.taskQueue)) : new NoChat()));
     }
 

@@ -19,6 +19,12 @@ public final class AccessflowConfiguration extends Configuration {
     @JsonProperty public int embeddedPort = 7233;
     /** Register the custom search attributes at start-up (idempotent). */
     @JsonProperty public boolean registerSearchAttributes = true;
+    /**
+     * Sticky execution (workflow caching per worker). Turn it off when the target is a standalone
+     * Temporal test server: that server never moves tasks off a dead worker's sticky queue, so a
+     * restarted worker would strand its workflows. The embedded server always runs without it.
+     */
+    @JsonProperty public boolean stickyExecution = true;
 
     public boolean embedded() {
       return target == null || target.isBlank();

@@ -108,7 +108,9 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
         AccessflowTemporal.REQUESTER.valueSet(request.requester()),
         AccessflowTemporal.APP.valueSet(request.app()),
         AccessflowTemporal.ROLE.valueSet(request.role()));
-    transition(SUBMITTED);
+    // Not transition(SUBMITTED): a decision delivered with the start may already have moved the
+    // status on, and overwriting it left the request waiting for an approval it had (found by the bench).
+    transition(status);
     approvalPolicy = Workflow.getVersion(APPROVAL_POLICY, Workflow.DEFAULT_VERSION, 1) == 1;
     if (!approvalPolicy) {
       audit(AuditKind.SUBMITTED, submittedText());
@@ -917,6 +919,9 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     } else {
       Workflow.upsertTypedSearchAttributes(AccessflowTemporal.STATUS.valueSet(next.name()));
     }
+    // A decision's update handler can run while this thread waits in the upsert above and move
+    // stageIndex past the last stage (found by the bench harness: a decision arriving as the request
+    // turns PENDING_APPROVAL wedged the workflow with IndexOutOfBounds on every task).
     Workflow.setCurrentDetails(next + (expiresAt != null && next.holdsAccess() ? " until " + expiresAt : "")
         + (next == PENDING_APPROVAL && stageIndex < route.size() ? " - waiting for " + describeStage(route.get(stageIndex)) : ""));
   }

@@ -50,7 +50,11 @@ public final class RequestModal {
    * model can replace it.
    */
   public static boolean mayRequest(String requester, CatalogRole role) {
-    return role.approvers().isEmpty() || role.approvers().stream().anyMatch(a -> !a.equalsIgnoreCase(requester));
+    // Every stage of the role's route needs someone other than the requester: their manager (filled
+    // in from the IdP by the workflow) or a named approver. An empty route is auto-approval.
+    return role.route().stream().allMatch(stage -> stage.requesterManager()
+        || stage.approvers().stream().anyMatch(a -> !a.equalsIgnoreCase(requester))
+        || !stage.escalateTo().isEmpty());
   }
 
   /** Whether the requester may ask for this app's role (false for unknown roles, which the intake names). */

@@ -1,0 +1,213 @@
+package dev.accessflow.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The real thing as separate JVMs: the Temporal test server, one API-only accessflow replica and
+ * N worker-only replicas, all from worker/target/accessflow.jar, with a generated config and
+ * catalog. Splitting API and worker lets a worker be killed while requests keep arriving.
+ */
+final class Cluster implements AutoCloseable {
+  static final String TOKEN = "bench-token-0123456789abcdef";
+  static final String APP = "bench-app";
+  static final String ROLE = "operator";
+  static final String GROUP = "00gbenchops";
+  static final String APPROVER = "approver1@bench.example";
+  static final String SECOND_APPROVER = "approver2@bench.example";
+
+  final JavaProcess server;
+  final JavaProcess api;
+  final List<JavaProcess> workers = new ArrayList<>();
+  final int temporalPort;
+  final int apiPort;
+  private final Path jar;
+  private final Path dir;
+  private final Path config;
+  private final Path trustStore;
+
+  private Cluster(Path jar, Path dir, Path config, Path trustStore, int temporalPort, JavaProcess server, JavaProcess api, int apiPort) {
+    this.jar = jar;
+    this.dir = dir;
+    this.config = config;
+    this.trustStore = trustStore;
+    this.temporalPort = temporalPort;
+    this.server = server;
+    this.api = api;
+    this.apiPort = apiPort;
+  }
+
+  String apiUrl() {
+    return "http://127.0.0.1:" + apiPort;
+  }
+
+  String temporalTarget() {
+    return "127.0.0.1:" + temporalPort;
+  }
+
+  static Cluster start(Path jar, Path dir, String idpUrl, Path trustStore, int minSeconds, int maxSeconds, int workerCount) {
+    try {
+      Files.createDirectories(dir);
+      Path catalog = dir.resolve("bench-catalog.yml");
+      Files.writeString(catalog, catalog(minSeconds, maxSeconds));
+      Path config = dir.resolve("accessflow-bench.yml");
+      Files.writeString(config, config(catalog, idpUrl));
+      int temporalPort = JavaProcess.freePort();
+      JavaProcess server = new JavaProcess("temporal-test-server",
+          JavaProcess.java("-Xmx1g", "-cp", jar.toString(), "dev.accessflow.worker.TemporalTestServerMain",
+              Integer.toString(temporalPort)),
+          Map.of(), dir.resolve("temporal-server.log"));
+      int apiPort = JavaProcess.freePort();
+      JavaProcess api = accessflow(jar, config, dir, trustStore, "127.0.0.1:" + temporalPort, "api", apiPort, true, false);
+      Cluster cluster = new Cluster(jar, dir, config, trustStore, temporalPort, server, api, apiPort);
+      try {
+        server.start();
+        server.awaitPort(temporalPort, Duration.ofSeconds(60));
+        api.start();
+        for (int i = 0; i < workerCount; i++) {
+          cluster.workers.add(cluster.newWorker(i));
+        }
+        cluster.workers.forEach(JavaProcess::start);
+        cluster.awaitHealthy(api);
+        for (JavaProcess w : cluster.workers) {
+          cluster.awaitHealthy(w);
+        }
+      } catch (RuntimeException e) {
+        cluster.close(); // never leave JVMs behind
+        throw e;
+      }
+      return cluster;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private JavaProcess newWorker(int index) {
+    return accessflow("worker-" + index, JavaProcess.freePort(), false, true);
+  }
+
+  /** The admin health check answers 200 once the replica is wired and Temporal answers. */
+  private void awaitHealthy(JavaProcess replica) {
+    replica.awaitHttp("http://127.0.0.1:" + replica.adminPort + "/healthcheck", Duration.ofSeconds(120));
+  }
+
+  /** SIGKILLs worker i, waits, and starts a fresh JVM in its place (new ports, same config). */
+  void killAndRestartWorker(int index, Duration down) {
+    JavaProcess old = workers.get(index);
+    old.kill();
+    JavaProcess.pause(down.toMillis());
+    JavaProcess fresh = newWorker(index).carrying(old);
+    workers.set(index, fresh);
+    fresh.start();
+    awaitHealthy(fresh);
+  }
+
+  private JavaProcess accessflow(String name, int port, boolean runApi, boolean runWorker) {
+    return accessflow(jar, config, dir, trustStore, temporalTarget(), name, port, runApi, runWorker);
+  }
+
+  private static JavaProcess accessflow(Path jar, Path config, Path dir, Path trustStore, String temporal, String name, int port,
+      boolean runApi, boolean runWorker) {
+    int adminPort = JavaProcess.freePort();
+    JavaProcess p = new JavaProcess(name,
+        // The stub Okta's self-signed certificate is the only one this JVM needs to trust.
+        JavaProcess.java("-Xmx512m", "-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStoreType=PKCS12",
+            "-Djavax.net.ssl.trustStorePassword=" + OktaStub.STORE_PASSWORD, "-jar", jar.toString(), "server",
+            config.toString()),
+        Map.of("PORT", Integer.toString(port), "ADMIN_PORT", Integer.toString(adminPort),
+            "TEMPORAL_ADDRESS", temporal, "ACCESSFLOW_RUN_API", Boolean.toString(runApi), "ACCESSFLOW_RUN_WORKER", Boolean.toString(runWorker)),
+        dir.resolve(name + ".log"));
+    p.adminPort = adminPort;
+    return p;
+  }
+
+  /** A role whose allowed durations cover the harness's spread, second by second. */
+  static String catalog(int minSeconds, int maxSeconds) {
+    String durations = IntStream.rangeClosed(minSeconds, maxSeconds).mapToObj(s -> "PT" + s + "S")
+        .collect(Collectors.joining(", "));
+    return """
+        # Generated by the accessflow bench harness: one role whose durations cover the load's spread.
+        minimumDuration: PT1S
+        apps:
+          %s:
+            name: Bench app
+            owners: [%s]
+            roles:
+              %s:
+                name: Operator
+                groups: [%s]
+                risk: high
+                approvers: [%s, %s]
+                durations: [%s]
+                maxDuration: PT%dS
+        """.formatted(APP, APPROVER, ROLE, GROUP, APPROVER, SECOND_APPROVER, durations, maxSeconds);
+  }
+
+  static String config(Path catalog, String idpUrl) {
+    return """
+        # Generated by the accessflow bench harness.
+        temporal:
+          target: ${TEMPORAL_ADDRESS}
+          namespace: default
+          taskQueue: accessflow
+          registerSearchAttributes: true
+          # The test server never moves tasks off a killed worker's sticky queue.
+          stickyExecution: false
+        runWorker: ${ACCESSFLOW_RUN_WORKER:-true}
+        runApi: ${ACCESSFLOW_RUN_API:-true}
+        catalog: %s
+        approvalTimeout: PT1H
+        apiTokens:
+          - principal: service:bench
+            token: %s
+            actOnBehalf: true
+        idp:
+          type: okta
+          okta:
+            orgUrl: %s
+            apiToken: 00BENCHfakeOktaToken
+            checkCatalogGroups: true
+            requestTimeout: PT5S
+        server:
+          applicationConnectors:
+            - type: http
+              bindHost: 127.0.0.1
+              port: ${PORT}
+          adminConnectors:
+            - type: http
+              bindHost: 127.0.0.1
+              port: ${ADMIN_PORT}
+          registerDefaultExceptionMappers: false
+        logging:
+          level: INFO
+          loggers:
+            io.temporal: WARN
+            io.grpc: WARN
+            accessflow.audit: INFO
+        """.formatted(catalog.toAbsolutePath(), TOKEN, idpUrl);
+  }
+
+  /** CPU seconds and peak RSS per role (workers summed over incarnations). */
+  Map<String, JavaProcess.Usage> usage() {
+    JavaProcess.Usage workerUsage = new JavaProcess.Usage(0, 0);
+    for (JavaProcess w : workers) {
+      workerUsage = workerUsage.plus(w.usage());
+    }
+    return Map.of("server", server.usage(), "api", api.usage(), "worker", workerUsage);
+  }
+
+  @Override
+  public void close() {
+    workers.forEach(JavaProcess::stop);
+    api.stop();
+    server.stop();
+  }
+}

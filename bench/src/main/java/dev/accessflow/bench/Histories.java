@@ -1,0 +1,119 @@
+package dev.accessflow.bench;
+
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
+import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsResponse;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsResponse;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads workflow histories straight from Temporal (the harness's own gRPC client) to count events
+ * per request and estimate Temporal Cloud billable actions from them.
+ */
+final class Histories implements AutoCloseable {
+  private final WorkflowServiceStubs service;
+
+  Histories(String target) {
+    service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+  }
+
+  /** Events of one workflow run (all pages); empty when it does not exist. */
+  List<HistoryEvent> events(String workflowId) {
+    List<HistoryEvent> events = new ArrayList<>();
+    ByteString token = ByteString.EMPTY;
+    try {
+      do {
+        GetWorkflowExecutionHistoryResponse page = service.blockingStub().getWorkflowExecutionHistory(
+            GetWorkflowExecutionHistoryRequest.newBuilder().setNamespace("default")
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).setNextPageToken(token).build());
+        events.addAll(page.getHistory().getEventsList());
+        token = page.getNextPageToken();
+      } while (!token.isEmpty());
+    } catch (io.grpc.StatusRuntimeException notFound) {
+      return List.of();
+    }
+    return events;
+  }
+
+  /**
+   * Actions Temporal Cloud would bill, estimated from history: a workflow start, every activity
+   * attempt, timers, signals, accepted updates, search-attribute upserts, markers (side effects,
+   * local activities), child workflow starts, external signals, continue-as-new. Queries (the API's
+   * GET) and rejected updates do not appear in history and are not counted.
+   */
+  static int billableActions(List<HistoryEvent> events) {
+    int actions = 0;
+    for (HistoryEvent e : events) {
+      EventType type = e.getEventType();
+      switch (type) {
+        case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, EVENT_TYPE_TIMER_STARTED, EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+            EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+            EVENT_TYPE_MARKER_RECORDED, EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+            EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW -> actions++;
+        case EVENT_TYPE_ACTIVITY_TASK_STARTED -> actions += Math.max(1, e.getActivityTaskStartedEventAttributes().getAttempt());
+        default -> { }
+      }
+    }
+    return actions;
+  }
+
+  /** Every workflow the server knows of, open or closed (legacy list API; the test server has no visibility queries). */
+  int countWorkflows() {
+    int count = 0;
+    ByteString token = ByteString.EMPTY;
+    do {
+      ListOpenWorkflowExecutionsResponse page = service.blockingStub().listOpenWorkflowExecutions(
+          ListOpenWorkflowExecutionsRequest.newBuilder().setNamespace("default").setMaximumPageSize(1000)
+              .setNextPageToken(token).build());
+      count += page.getExecutionsCount();
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    token = ByteString.EMPTY;
+    do {
+      ListClosedWorkflowExecutionsResponse page = service.blockingStub().listClosedWorkflowExecutions(
+          ListClosedWorkflowExecutionsRequest.newBuilder().setNamespace("default").setMaximumPageSize(1000)
+              .setNextPageToken(token).build());
+      count += page.getExecutionsCount();
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return count;
+  }
+
+  /** Events and billable actions per request over a sample: its own workflow plus its membership workflow. */
+  Map<String, Object> sample(List<Load.Sent> sent, int size) {
+    List<Double> events = new ArrayList<>();
+    List<Double> actions = new ArrayList<>();
+    List<Load.Sent> approved = sent.stream().filter(Load.Sent::approved).toList();
+    int step = Math.max(1, approved.size() / Math.max(1, size));
+    for (int i = 0; i < approved.size() && events.size() < size; i += step) {
+      Load.Sent s = approved.get(i);
+      List<HistoryEvent> request = events("access-request-" + s.id);
+      List<HistoryEvent> membership = events("group-membership-" + Cluster.GROUP + "-" + OktaStub.login(s.n));
+      if (request.isEmpty()) {
+        continue;
+      }
+      events.add((double) request.size() + membership.size());
+      actions.add((double) billableActions(request) + billableActions(membership));
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("historyEventsPerRequest", Stats.of(events));
+    out.put("billableActionsPerRequestEstimate", Stats.of(actions));
+    return out;
+  }
+
+  @Override
+  public void close() {
+    service.shutdownNow();
+  }
+}
