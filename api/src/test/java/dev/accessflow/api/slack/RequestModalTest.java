@@ -16,13 +16,16 @@ class RequestModalTest {
   private final RequestModal modal = new RequestModal(catalog);
 
   @Test
-  void aRoleWhoseOnlyApproverIsTheRequesterIsNotOffered() {
+  void aRoleWhoseRouteOnlyTheRequesterCouldApproveIsNotOffered() {
+    // aws-prod / deploy: stage 'app owner' names only omar and has no escalateTo people.
     String forOmar = modal.view("omar@example.com").toString();
-    assertThat(forOmar).doesNotContain("grafana/admin").contains("figma/editor", "sandbox-demo/reader", "grafana/viewer");
-    assertThat(modal.allows("omar@example.com", "grafana", "admin")).isFalse();
+    assertThat(forOmar).doesNotContain("aws-prod/deploy").contains("figma/editor", "sandbox-demo/reader", "grafana/viewer");
+    assertThat(modal.allows("omar@example.com", "aws-prod", "deploy")).isFalse();
+    // grafana / admin: omar is its only owner, but the stage escalates to the security group.
+    assertThat(modal.allows("omar@example.com", "grafana", "admin")).isTrue();
     // Two approvers: the other one can still approve.
     assertThat(modal.allows("omar@example.com", "sandbox-demo", "reader")).isTrue();
-    assertThat(modal.view("dana@example.com").toString()).contains("grafana/admin");
+    assertThat(modal.view("dana@example.com").toString()).contains("aws-prod/deploy", "grafana/admin");
   }
 
   @Test
