@@ -197,6 +197,33 @@ class SlackEndToEndTest {
   }
 
   @Test
+  void extendClickedByTheRequesterGoesThroughTheRouteAgain() throws Exception {
+    SlackPayloads slack = new SlackPayloads(APP.getLocalPort());
+    Http http = new Http(APP.getLocalPort());
+    String requestId = http.post("/v1/requests", """
+        {"requester":"dana@example.com","app":"sandbox-demo","role":"reader","duration":"PT1M","reason":"extend me"}""")
+        .text("requestId");
+    awaitStatus(http, requestId, "PENDING_APPROVAL");
+    assertThat(http.postWithKey("/v1/requests/" + requestId + "/decision",
+        "{\"verdict\":\"APPROVE\",\"actor\":\"maria@example.com\"}", "ext-approve-1").status()).isEqualTo(200);
+    JsonNode active = awaitStatus(http, requestId, "ACTIVE");
+
+    // Omar may not ask for Dana's extension; Dana's click asks the route again for one more minute.
+    assertThat(slack.send(click("access_extend", requestId, SlackStub.OMAR, "9000.1", "ext-omar")).status()).isEqualTo(200);
+    assertThat(SLACK.awaitResponse("ext-omar", WAIT)).contains("Only dana@example.com can ask to extend");
+    assertThat(slack.send(click("access_extend", requestId, SlackStub.DANA, "9000.2", "ext-dana")).status()).isEqualTo(200);
+    assertThat(SLACK.awaitResponse("ext-dana", WAIT)).contains("Extension of " + requestId + " to PT2M", "waits for approval");
+    assertThat(http.get("/v1/requests/" + requestId).text("expiresAt")).isEqualTo(active.path("expiresAt").asText());
+
+    // An approver of the route approves the extension: the same grant now ends two minutes after it began.
+    assertThat(http.postWithKey("/v1/requests/" + requestId + "/decision",
+        "{\"verdict\":\"APPROVE\",\"actor\":\"omar@example.com\"}", "ext-approve-2").status()).isEqualTo(200);
+    java.time.Instant granted = java.time.Instant.parse(active.path("grantedAt").asText());
+    assertThat(java.time.Instant.parse(http.get("/v1/requests/" + requestId).text("expiresAt")))
+        .isEqualTo(granted.plus(Duration.ofMinutes(2)));
+  }
+
+  @Test
   void onlyFreshCorrectlySignedRequestsAreServedAndEachOnlyOnce() {
     SlackPayloads slack = new SlackPayloads(APP.getLocalPort());
     String body = SlackPayloads.slashCommand(SlackStub.DANA.userId(), "trigger-sig");

@@ -24,9 +24,11 @@ import dev.accessflow.workflows.AccessRequest;
 import dev.accessflow.workflows.AccessRequestState;
 import dev.accessflow.workflows.Channel;
 import dev.accessflow.workflows.Decision;
+import dev.accessflow.workflows.Extension;
 import dev.accessflow.workflows.UpdateOutcome;
 import dev.accessflow.workflows.Verdict;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -272,23 +274,31 @@ public final class SlackInteractions {
     }
   }
 
-  /** The requester asks for more time: a new request for the same role, approved like any other. */
+  /**
+   * The requester asks for more time on the grant itself (the extend Update, as the requester):
+   * the workflow sends it through the route again, or applies it at once where the tier allows
+   * self-extension. One more original duration, capped at the role's maximum.
+   */
   private void extend(Click click, ActionContext ctx) {
     String answer;
     try {
       String requester = identities.login(click.slackUserId()).orElse(null);
       AccessRequestState state = gateway.state(click.requestId());
-      AccessRequest old = state.request();
-      if (requester == null || !requester.equalsIgnoreCase(old.requester())) {
-        answer = "Only " + old.requester() + " can ask to extend " + click.requestId() + ".";
+      AccessRequest granted = state.request();
+      if (requester == null || !requester.equalsIgnoreCase(granted.requester())) {
+        answer = "Only " + granted.requester() + " can ask to extend " + click.requestId() + ".";
+      } else if (state.grantedAt() == null || state.expiresAt() == null) {
+        answer = "Request " + click.requestId() + " is " + state.status() + "; only an active grant can be extended.";
       } else {
-        AccessRequest next = intake.toRequest(new AccessRequestIntake.Ask(newRequestId(), requester, old.app(), old.role(),
-            old.duration().toString(), "Extension of " + old.requestId() + ": " + old.reason(), Channel.SLACK, null));
-        gateway.start(next);
-        answer = "Extension requested as " + next.requestId() + "; its approvers are asked now.";
+        Duration current = Duration.between(state.grantedAt(), state.expiresAt());
+        Duration longer = current.plus(granted.duration());
+        Duration wanted = longer.compareTo(granted.maxDuration()) > 0 ? granted.maxDuration() : longer;
+        UpdateOutcome outcome = gateway.extend(click.requestId(),
+            new Extension(click.eventId(), requester, Channel.SLACK, wanted, "asked from Slack"));
+        answer = "Extension of " + click.requestId() + " to " + wanted + ": " + outcome.message();
       }
     } catch (ApiProblem problem) {
-      answer = "Could not ask for an extension: " + problem.getMessage();
+      answer = "Could not extend " + click.requestId() + ": " + problem.getMessage();
     } catch (Exception e) {
       log.warn("Slack extension of {} failed: {}", click.requestId(), e.toString());
       answer = "accessflow could not ask for the extension just now; please try again.";
