@@ -21,6 +21,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <pre>java -cp worker/target/accessflow.jar:bench/target/accessflow-bench.jar dev.accessflow.bench.Bench --help</pre>
  */
 public final class Bench {
+  /** How long after its expiry a grant may still be removed before the check calls it leaked; lateness itself is the revocation lag. */
+  private static final Duration LEAK_GRACE = Duration.ofSeconds(10);
+
   /** Command-line options. */
   public record Options(List<String> scenarios, double rate, int count, int minSeconds, int maxSeconds,
       List<Double> sweepRates, int idpLatencyMs, int faultSeconds, int kills, int hostileInputs, int historySample,
@@ -160,6 +163,17 @@ public final class Bench {
       JavaProcess.pause(2000); // a late duplicate call would land here
       Ledger ledger = new Ledger(stub.calls());
       ledger.readStates(api, sent);
+      // The wait above knows only decisions whose answer arrived, and expiry runs from the grant, not
+      // the decision: a grant made late (slow provisioning, a decision whose answer timed out) can
+      // expire after it. Wait for the latest recorded expiry plus a grace, then re-read.
+      Instant latest = ledger.latestExpiry();
+      if (latest != null && latest.plus(LEAK_GRACE).isAfter(Instant.now())) {
+        while (Instant.now().isBefore(latest.plus(LEAK_GRACE)) && Instant.now().isBefore(latest.plusSeconds(60))) {
+          JavaProcess.pause(500);
+        }
+        ledger = new Ledger(stub.calls());
+        ledger.readStates(api, sent);
+      }
       result.putAll(ledger.check(sent, faults, Instant.now()));
       result.put("createMs", Stats.of(sent.stream().filter(s -> s.createStatus == 201).map(s -> s.createMicros / 1000.0).toList()));
       result.put("decisionMs", Stats.of(sent.stream().filter(s -> s.decisionStatus == 200).map(s -> s.decisionMicros / 1000.0).toList()));

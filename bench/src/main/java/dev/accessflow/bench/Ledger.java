@@ -92,6 +92,12 @@ final class Ledger {
     }
   }
 
+  /** The latest expiresAt any request's state records (null when none was read). */
+  Instant latestExpiry() {
+    return states.values().stream().map(state -> instant(state, "expiresAt")).filter(java.util.Objects::nonNull)
+        .max(Instant::compareTo).orElse(null);
+  }
+
   static Instant instant(JsonNode state, String field) {
     JsonNode v = state == null ? null : state.get(field);
     return v == null || v.isNull() ? null : Instant.parse(v.asText());
