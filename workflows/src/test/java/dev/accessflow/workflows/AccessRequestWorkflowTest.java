@@ -14,7 +14,6 @@ import dev.accessflow.workflows.testing.RecordingTickets;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -60,23 +59,11 @@ class AccessRequestWorkflowTest {
   }
 
   private AccessRequestWorkflow submit(AccessRequest request) {
-    AccessRequestWorkflow workflow = client.newWorkflowStub(AccessRequestWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(AccessflowTemporal.workflowId(request.requestId()))
-        .setTaskQueue(QUEUE)
-        .build());
-    WorkflowClient.start(workflow::run, request);
-    return workflow;
+    return AccessRequests.start(client, QUEUE, request);
   }
 
   private static AccessRequestState awaitStatus(AccessRequestWorkflow workflow, RequestStatus wanted) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    AccessRequestState state = workflow.state();
-    while (state.status() != wanted && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      state = workflow.state();
-    }
-    assertThat(state.status()).isEqualTo(wanted);
-    return state;
+    return AccessRequests.awaitStatus(workflow, wanted);
   }
 
   /** Waits for the request to be pending, has the manager approve it, and waits until it is ACTIVE. */

@@ -12,7 +12,6 @@ import dev.accessflow.workflows.testing.FakeDirectory;
 import dev.accessflow.workflows.testing.RecordingChat;
 import dev.accessflow.workflows.testing.RecordingTickets;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -403,23 +402,11 @@ class ApprovalPolicyWorkflowTest {
   // ---- helpers ----
 
   private AccessRequestWorkflow submit(AccessRequest request) {
-    AccessRequestWorkflow workflow = client.newWorkflowStub(AccessRequestWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(AccessflowTemporal.workflowId(request.requestId()))
-        .setTaskQueue(QUEUE)
-        .build());
-    WorkflowClient.start(workflow::run, request);
-    return workflow;
+    return AccessRequests.start(client, QUEUE, request);
   }
 
   private static AccessRequestState awaitStatus(AccessRequestWorkflow workflow, RequestStatus wanted) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    AccessRequestState state = workflow.state();
-    while (state.status() != wanted && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      state = workflow.state();
-    }
-    assertThat(state.status()).isEqualTo(wanted);
-    return state;
+    return AccessRequests.awaitStatus(workflow, wanted);
   }
 
   /** Waits until the stage has been put to its approvers (prompts go out from the workflow's main loop). */

@@ -1,8 +1,16 @@
 package dev.accessflow.workflows.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.accessflow.workflows.AccessRequest;
+import dev.accessflow.workflows.AccessRequestState;
+import dev.accessflow.workflows.AccessRequestWorkflow;
+import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.ApprovalStage;
 import dev.accessflow.workflows.Channel;
+import dev.accessflow.workflows.RequestStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,5 +33,27 @@ public final class AccessRequests {
     AccessRequest r = grafanaAdmin(requestId);
     return new AccessRequest(r.requestId(), r.requester(), r.app(), r.role(), r.groups(), r.riskTier(), r.duration(),
         r.maxDuration(), r.reason(), r.source(), route, r.approvalTimeout(), r.ticketKey());
+  }
+
+  /** Starts the request's workflow on the queue, under its production workflow id. */
+  public static AccessRequestWorkflow start(WorkflowClient client, String queue, AccessRequest request) {
+    AccessRequestWorkflow workflow = client.newWorkflowStub(AccessRequestWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(AccessflowTemporal.workflowId(request.requestId()))
+        .setTaskQueue(queue)
+        .build());
+    WorkflowClient.start(workflow::run, request);
+    return workflow;
+  }
+
+  /** Polls the state query until the request reaches the status (10 s of wall time), and returns that state. */
+  public static AccessRequestState awaitStatus(AccessRequestWorkflow workflow, RequestStatus wanted) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    AccessRequestState state = workflow.state();
+    while (state.status() != wanted && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      state = workflow.state();
+    }
+    assertThat(state.status()).isEqualTo(wanted);
+    return state;
   }
 }
