@@ -3,6 +3,7 @@ package dev.accessflow.api.rest;
 import dev.accessflow.api.AccessRequestGateway;
 import dev.accessflow.api.AccessRequestIntake;
 import dev.accessflow.api.ApiProblem;
+import dev.accessflow.api.RequestIds;
 import dev.accessflow.workflows.AccessRequest;
 import dev.accessflow.workflows.AccessRequestState;
 import dev.accessflow.workflows.ApprovalStage;
@@ -26,7 +27,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -39,11 +39,10 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public final class AccessRequestResource {
-  private static final char[] ID_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789".toCharArray();
 
   private final AccessRequestIntake intake;
   private final AccessRequestGateway gateway;
-  private final SecureRandom random = new SecureRandom();
+  private final RequestIds requestIds = new RequestIds();
 
   public AccessRequestResource(AccessRequestIntake intake, AccessRequestGateway gateway) {
     this.intake = intake;
@@ -70,7 +69,7 @@ public final class AccessRequestResource {
   public Response create(@Context ContainerRequestContext context, CreateBody body) {
     CreateBody b = require(body);
     String requester = caller(context).actingAs(b.requester(), "requester");
-    String requestId = b.requestId() != null ? b.requestId() : newRequestId();
+    String requestId = b.requestId() != null ? b.requestId() : requestIds.next();
     AccessRequest request = intake.toRequest(new AccessRequestIntake.Ask(requestId, requester, b.app(), b.role(),
         b.duration(), b.reason(), Channel.REST, null, Boolean.TRUE.equals(b.emergency())));
     gateway.start(request);
@@ -157,21 +156,12 @@ public final class AccessRequestResource {
 
   private String eventId(String idempotencyKey) {
     if (idempotencyKey == null || idempotencyKey.isBlank()) {
-      return "rest-" + newRequestId();
+      return "rest-" + requestIds.next();
     }
     if (idempotencyKey.length() > 128) {
       throw ApiProblem.invalid("Idempotency-Key", "Idempotency-Key is longer than 128 characters");
     }
     return "rest-" + idempotencyKey;
-  }
-
-  /** A short, unambiguous business id such as REQ-7KQ2M9XD. */
-  private String newRequestId() {
-    StringBuilder id = new StringBuilder("REQ-");
-    for (int i = 0; i < 8; i++) {
-      id.append(ID_ALPHABET[random.nextInt(ID_ALPHABET.length)]);
-    }
-    return id.toString();
   }
 
   private static <T> T require(T body) {

@@ -20,6 +20,7 @@ import com.slack.api.model.view.ViewState;
 import dev.accessflow.api.AccessRequestGateway;
 import dev.accessflow.api.AccessRequestIntake;
 import dev.accessflow.api.ApiProblem;
+import dev.accessflow.api.RequestIds;
 import dev.accessflow.workflows.AccessRequest;
 import dev.accessflow.workflows.AccessRequestState;
 import dev.accessflow.workflows.Channel;
@@ -27,7 +28,6 @@ import dev.accessflow.workflows.Decision;
 import dev.accessflow.workflows.Extension;
 import dev.accessflow.workflows.UpdateOutcome;
 import dev.accessflow.workflows.Verdict;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +55,6 @@ public final class SlackInteractions {
   static final String DENY_BLOCK = "deny_reason";
   static final String DENY_ACTION = "deny_reason_input";
 
-  private static final char[] ID_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789".toCharArray();
 
   private final AccessRequestIntake intake;
   private final AccessRequestGateway gateway;
@@ -63,7 +62,7 @@ public final class SlackInteractions {
   private final SlackIdentities identities;
   private final MethodsClient slack;
   private final Executor work;
-  private final SecureRandom random = new SecureRandom();
+  private final RequestIds requestIds = new RequestIds();
 
   public SlackInteractions(AccessRequestIntake intake, AccessRequestGateway gateway, RequestModal modal,
       SlackIdentities identities, MethodsClient slack, Executor work) {
@@ -212,7 +211,7 @@ public final class SlackInteractions {
     }
     AccessRequest request;
     try {
-      request = intake.toRequest(RequestModal.ask(newRequestId(), requester, state));
+      request = intake.toRequest(RequestModal.ask(requestIds.next(), requester, state));
     } catch (ApiProblem problem) {
       return errors.ack(Map.of(RequestModal.blockFor(problem.field(), state), problem.getMessage()));
     }
@@ -322,11 +321,4 @@ public final class SlackInteractions {
     }
   }
 
-  private String newRequestId() {
-    StringBuilder id = new StringBuilder("REQ-");
-    for (int i = 0; i < 8; i++) {
-      id.append(ID_ALPHABET[random.nextInt(ID_ALPHABET.length)]);
-    }
-    return id.toString();
-  }
 }
