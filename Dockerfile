@@ -1,7 +1,7 @@
 # accessflow: Dropwizard service running the Temporal worker and the REST API.
 #
 #   docker build -t accessflow .
-#   docker run -p 8080:8080 -p 8081:8081 -e ACCESSFLOW_API_TOKEN=... \
+#   docker run -p 8080:8080 -p 8081:8081 -e ACCESSFLOW_API_TOKEN=$(openssl rand -hex 24) \
 #     -e TEMPORAL_ADDRESS=temporal-frontend:7233 accessflow
 #
 # Configuration comes from the environment (see docs/deployment.md); no secret
@@ -18,6 +18,8 @@ COPY workflows/pom.xml workflows/
 COPY activities/pom.xml activities/
 COPY api/pom.xml api/
 COPY worker/pom.xml worker/
+# The harness is not built into the image, but the parent POM lists it as a module.
+COPY bench/pom.xml bench/
 # Warm the local repository. The project's own modules are not published
 # anywhere, so they are excluded; whatever this step misses (it can stop early
 # on inter-module resolution) is downloaded by the package step below.
@@ -28,7 +30,8 @@ COPY workflows/src workflows/src
 COPY activities/src activities/src
 COPY api/src api/src
 COPY worker/src worker/src
-RUN mvn -B -DskipTests package
+# Only the service and what it needs (-am); DockerBuildContextTest runs these steps on every test run.
+RUN mvn -B -DskipTests -pl worker -am package
 
 # ---- runtime ----------------------------------------------------------------
 FROM eclipse-temurin:17-jre
@@ -48,6 +51,9 @@ USER accessflow:accessflow
 
 # Heap sized from the container's memory limit; die (and get restarted) on OOM.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+# Inside a container the network namespace is the boundary: listen on every interface so the
+# published ports reach the service (the embedded default alone would bind 127.0.0.1).
+ENV ACCESSFLOW_BIND_HOST=0.0.0.0
 
 # 8080 application (REST API), 8081 Dropwizard admin (healthcheck, metrics).
 EXPOSE 8080 8081

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * the catalog. Everything is validated here, before any workflow starts.
  */
 public final class AccessRequestIntake {
-  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern LOGIN = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
   static final int MAX_REASON = 2000;
 
@@ -57,7 +57,7 @@ public final class AccessRequestIntake {
   /** Validates the ask and builds the workflow input, or throws an {@link ApiProblem} naming the field. */
   public AccessRequest toRequest(Ask ask) {
     if (ask.requestId() != null && !REQUEST_ID.matcher(ask.requestId()).matches()) {
-      throw ApiProblem.invalid("requestId", "requestId must be 1-64 letters, digits, '-' or '_', starting with a letter or digit");
+      throw ApiProblem.invalid("requestId", "requestId must be 1-64 letters, digits, '.', '-' or '_', starting with a letter or digit");
     }
     if (ask.requester() == null || !LOGIN.matcher(ask.requester()).matches()) {
       throw ApiProblem.invalid("requester", "requester must be the requester's IdP login (an email address)");

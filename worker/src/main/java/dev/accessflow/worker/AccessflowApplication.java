@@ -23,13 +23,17 @@ import dev.accessflow.api.rest.AccessRequestResource;
 import dev.accessflow.api.rest.ApiErrorMappers;
 import dev.accessflow.api.rest.BearerTokenFilter;
 import dev.accessflow.api.rest.CatalogResource;
+import dev.accessflow.api.rest.StrictJson;
 import dev.accessflow.workflows.ports.AccessTickets;
 import dev.accessflow.workflows.ports.IdentityProvider;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.jetty.ConnectorFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -69,12 +73,14 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     environment.getObjectMapper()
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+    StrictJson.configure(environment.getObjectMapper());
 
     // A bad catalog stops the process here, with every problem named.
     Catalog catalog = CatalogFile.load(Path.of(config.catalog));
     log.info("catalog {}: {} apps, {} IdP groups", config.catalog, catalog.apps().size(), catalog.groupIds().size());
 
     var temporal = config.temporal;
+    listenOn(config);
     String target = temporal.target;
     if (temporal.embedded()) {
       EmbeddedTemporal embedded = EmbeddedTemporal.start(temporal.embeddedPort);
@@ -88,7 +94,11 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     if (temporal.registerSearchAttributes) {
       SearchAttributeSetup.ensure(service, temporal.namespace);
     }
-    environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorPages(environment.getObjectMapper())));
+    // Jetty's own errors (a bad URI at the server, a disallowed method such as TRACE in a context) in our JSON shape.
+    JsonErrorPages errorPages = new JsonErrorPages(environment.getObjectMapper());
+    environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errorPages));
+    environment.getApplicationContext().setErrorHandler(errorPages);
+    environment.getAdminContext().setErrorHandler(errorPages);
     environment.healthChecks().register("temporal", new TemporalHealthCheck(service, target));
 
     SlackWiring slack = config.slack.enabled() ? new SlackWiring(config.slack, java.time.Clock.systemUTC()) : null;
@@ -148,6 +158,24 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     });
   }
 
+  /** The embedded default answers on loopback only unless told otherwise: its API token is in the README. */
+  private static void listenOn(AccessflowConfiguration config) {
+    boolean told = config.bindHost != null && !config.bindHost.isBlank();
+    String host = told ? config.bindHost.strip() : config.temporal.embedded() ? "127.0.0.1" : null;
+    if (host == null || !(config.getServerFactory() instanceof DefaultServerFactory server)) {
+      return;
+    }
+    for (var connectors : List.of(server.getApplicationConnectors(), server.getAdminConnectors())) {
+      for (ConnectorFactory connector : connectors) {
+        if (connector instanceof HttpConnectorFactory http && http.getBindHost() == null) {
+          http.setBindHost(host);
+        }
+      }
+    }
+    log.info("HTTP connectors listen on {}{}", host, config.temporal.embedded() && !told
+        ? " (embedded default; set ACCESSFLOW_BIND_HOST=0.0.0.0 to listen on every interface)" : "");
+  }
+
   private IdentityProvider identityProvider(AccessflowConfiguration config, Catalog catalog) {
     switch (config.idp.type) {
       case "sandbox" -> {
@@ -185,7 +213,14 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       return new LogOnlyTickets();
     }
     var jira = config.jira;
-    JiraConfig jiraConfig = jiraConfig(jira, jira.statusMap.isEmpty() ? JiraConfig.defaultStatusMap() : jira.statusMap);
+    // A status set to "" (e.g. JIRA_STATUS_DENIED=) means: do not move the issue for it.
+    Map<dev.accessflow.workflows.RequestStatus, String> statusMap = new java.util.EnumMap<>(dev.accessflow.workflows.RequestStatus.class);
+    jira.statusMap.forEach((status, name) -> {
+      if (name != null && !name.isBlank()) {
+        statusMap.put(status, name.strip());
+      }
+    });
+    JiraConfig jiraConfig = jiraConfig(jira, jira.statusMap.isEmpty() ? JiraConfig.defaultStatusMap() : statusMap);
     log.info("tickets: Jira at {} project {}", jira.baseUrl, jira.projectKey);
     return new JiraTickets(jiraConfig, JiraClient.create(jiraConfig));
   }

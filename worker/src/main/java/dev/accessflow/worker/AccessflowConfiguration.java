@@ -118,6 +118,11 @@ public final class AccessflowConfiguration extends Configuration {
   }
 
   @JsonProperty public TemporalSettings temporal = new TemporalSettings();
+  /**
+   * Interface every HTTP connector listens on; empty means 127.0.0.1 in the embedded default
+   * (whose token is published) and all interfaces otherwise. A connector's own bindHost wins.
+   */
+  @JsonProperty public String bindHost = "";
   /** Run the Temporal worker in this replica. */
   @JsonProperty public boolean runWorker = true;
   /** Serve the REST API in this replica. */

@@ -21,6 +21,12 @@ final class JsonErrorPages extends ErrorHandler {
     this.json = json;
   }
 
+  /** Jetty writes error bodies for GET, POST and HEAD only; a TRACE or an unknown method gets one too. */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
       Callback callback) throws java.io.IOException {

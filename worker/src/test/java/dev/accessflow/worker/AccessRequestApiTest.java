@@ -101,6 +101,78 @@ class AccessRequestApiTest {
   }
 
   @Test
+  void aChunkedBodyOverTheCapIsRefusedAndNothingIsApplied() {
+    assertThat(http.post("/v1/requests", ask("chunk-1", "figma", "editor", "PT24H", "design review")).status()).isEqualTo(201);
+    String huge = "{\"verdict\":\"APPROVE\",\"actor\":\"maria@example.com\",\"comment\":\"" + "x".repeat(1 << 20) + "\"}";
+    Http.Reply reply = http.request("POST", "/v1/requests/chunk-1/decision", huge, true, null);
+    assertThat(reply.status()).isEqualTo(413);
+    assertThat(reply.text("message")).contains("larger than 65536 bytes");
+    assertThat(http.get("/v1/requests/chunk-1").body().path("decisions")).isEmpty();
+    // A small chunked body is read normally.
+    Http.Reply small = http.request("POST", "/v1/requests/chunk-1/decision",
+        "{\"verdict\":\"DENY\",\"actor\":\"maria@example.com\",\"comment\":\"no\"}", true, null);
+    assertThat(small.status()).isEqualTo(200);
+    assertThat(small.text("status")).isEqualTo("DENIED");
+  }
+
+  @Test
+  void scalarsOfTheWrongTypeAreRefusedNotConverted() {
+    String[] bodies = {
+        "{\"requestId\":\"coerce-1\",\"requester\":\"dana@example.com\",\"app\":\"figma\",\"role\":\"editor\",\"duration\":\"PT24H\",\"reason\":123}",
+        "{\"requestId\":\"coerce-2\",\"requester\":\"dana@example.com\",\"app\":\"figma\",\"role\":\"editor\",\"duration\":\"PT24H\",\"reason\":true}",
+        "{\"requestId\":\"coerce-3\",\"requester\":\"dana@example.com\",\"app\":\"figma\",\"role\":\"editor\",\"duration\":\"PT24H\",\"reason\":1.5}",
+    };
+    for (String body : bodies) {
+      String id = body.substring(14, 22);
+      assertRefusedAndNotStarted(http.post("/v1/requests", body), 400, "reason", "field 'reason' has the wrong type", id);
+    }
+    assertRefusedAndNotStarted(http.post("/v1/requests",
+        "{\"requestId\":true,\"requester\":\"dana@example.com\",\"app\":\"figma\",\"role\":\"editor\",\"duration\":\"PT24H\",\"reason\":\"x\"}"),
+        400, "requestId", "field 'requestId' has the wrong type", "true");
+    assertRefusedAndNotStarted(http.post("/v1/requests",
+        "{\"requestId\":123,\"requester\":\"dana@example.com\",\"app\":\"figma\",\"role\":\"editor\",\"duration\":\"PT24H\",\"reason\":\"x\"}"),
+        400, "requestId", "field 'requestId' has the wrong type", "123");
+    assertRefusedAndNotStarted(http.post("/v1/requests",
+        "{\"requestId\":\"coerce-4\",\"requester\":\"dana@example.com\",\"app\":\"figma\",\"role\":\"editor\",\"duration\":\"PT24H\",\"reason\":\"x\",\"emergency\":\"true\"}"),
+        400, "emergency", "field 'emergency' has the wrong type", "coerce-4");
+  }
+
+  @Test
+  void requestIdsHaveAFormat() {
+    assertRefusedAndNotStarted(http.post("/v1/requests", ask("has space", "figma", "editor", "PT24H", "x")),
+        422, "requestId", "1-64 letters, digits, '.', '-' or '_'", null);
+    assertRefusedAndNotStarted(http.post("/v1/requests", ask("x".repeat(65), "figma", "editor", "PT24H", "x")),
+        422, "requestId", "1-64 letters", null);
+    assertThat(http.post("/v1/requests", ask("team.ops_1-a", "figma", "editor", "PT24H", "x")).status()).isEqualTo(201);
+  }
+
+  @Test
+  void unknownMethodsAnswerJsonNamingTheMethod() {
+    for (String method : new String[] {"TRACE", "PATCH", "FOO"}) {
+      Http.Reply reply = http.request(method, "/v1/requests", null, false, null);
+      assertThat(reply.status()).as(method).isEqualTo(405);
+      assertThat(reply.text("code")).as(method).isEqualTo("405");
+      assertThat(reply.text("message")).as(method).isNotBlank();
+    }
+  }
+
+  @Test
+  void oneIdempotencyKeyOnDifferentActionsAppliesEachAction() {
+    assertThat(http.post("/v1/requests", ask("kinds-1", "grafana", "admin", "PT1H", "incident")).status()).isEqualTo(201);
+    Http.Reply approved = http.request("POST", "/v1/requests/kinds-1/decision",
+        "{\"verdict\":\"APPROVE\",\"actor\":\"omar@example.com\"}", false, "same-key");
+    assertThat(approved.text("status")).isEqualTo("APPROVED");
+    http.awaitStatus("kinds-1", "ACTIVE", java.time.Duration.ofSeconds(30));
+    Http.Reply extended = http.request("POST", "/v1/requests/kinds-1/extend",
+        "{\"duration\":\"PT6H\",\"actor\":\"omar@example.com\"}", false, "same-key");
+    assertThat(extended.status()).isEqualTo(200);
+    assertThat(extended.text("message")).startsWith("expires at");
+    Http.Reply state = http.get("/v1/requests/kinds-1");
+    assertThat(java.time.Duration.between(java.time.Instant.parse(state.text("grantedAt")),
+        java.time.Instant.parse(state.text("expiresAt")))).isEqualTo(java.time.Duration.ofHours(6));
+  }
+
+  @Test
   void requesterMustBeAnEmailLogin() {
     assertRefusedAndNotStarted(http.post("/v1/requests",
         "{\"requestId\":\"who\",\"requester\":\"dana\",\"app\":\"grafana\",\"role\":\"admin\",\"duration\":\"PT1H\",\"reason\":\"x\"}"),
@@ -161,6 +233,29 @@ class AccessRequestApiTest {
     assertThat(reply.status()).isEqualTo(404);
     assertThat(reply.text("message")).isEqualTo("no access request with id nope-404");
     assertThat(http.get("/v1/requests/nope-404").status()).isEqualTo(404);
+  }
+
+  @Test
+  void theEmbeddedDefaultListensOnLoopbackOnly() throws Exception {
+    var server = (io.dropwizard.core.server.DefaultServerFactory) APP.getConfiguration().getServerFactory();
+    for (var connector : server.getApplicationConnectors()) {
+      assertThat(((io.dropwizard.jetty.HttpConnectorFactory) connector).getBindHost()).isEqualTo("127.0.0.1");
+    }
+    for (var connector : server.getAdminConnectors()) {
+      assertThat(((io.dropwizard.jetty.HttpConnectorFactory) connector).getBindHost()).isEqualTo("127.0.0.1");
+    }
+    // Where this machine has another address, the API is not reachable on it.
+    for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      for (var address : java.util.Collections.list(nic.getInetAddresses())) {
+        if (address.isLoopbackAddress() || !(address instanceof java.net.Inet4Address)) {
+          continue;
+        }
+        try (var socket = new java.net.Socket()) {
+          org.assertj.core.api.Assertions.assertThatThrownBy(() -> socket.connect(
+              new java.net.InetSocketAddress(address, APP.getLocalPort()), 2000)).isInstanceOf(java.io.IOException.class);
+        }
+      }
+    }
   }
 
   @Test

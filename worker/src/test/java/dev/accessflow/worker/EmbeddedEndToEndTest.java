@@ -33,13 +33,13 @@ class EmbeddedEndToEndTest {
     assertThat(approved.status()).isEqualTo(200);
     assertThat(approved.text("status")).isEqualTo("APPROVED");
 
-    Http.Reply active = awaitStatus(http, id, "ACTIVE", Duration.ofSeconds(10));
+    Http.Reply active = http.awaitStatus(id, "ACTIVE", Duration.ofSeconds(10));
     assertThat(http.get("/v1/sandbox/memberships").body().path("sandbox-readers").toString())
         .isEqualTo("[\"dana@example.com\"]");
     Instant expiresAt = Instant.parse(active.text("expiresAt"));
     assertThat(Duration.between(Instant.parse(active.text("grantedAt")), expiresAt)).isEqualTo(Duration.ofSeconds(10));
 
-    Http.Reply expired = awaitStatus(http, id, "EXPIRED", Duration.ofSeconds(30));
+    Http.Reply expired = http.awaitStatus(id, "EXPIRED", Duration.ofSeconds(30));
     assertThat(http.get("/v1/sandbox/memberships").body().path("sandbox-readers").toString()).isEqualTo("[]");
     Duration lag = Duration.parse(expired.text("revocationLag"));
     assertThat(Instant.parse(expired.text("revokedAt"))).isAfterOrEqualTo(expiresAt);
@@ -48,16 +48,5 @@ class EmbeddedEndToEndTest {
 
     System.out.printf("e2e: create -> approve -> active -> expired in %.2f s (10 s grant), revocation lag %s%n",
         (System.nanoTime() - started) / 1e9, lag);
-  }
-
-  private static Http.Reply awaitStatus(Http http, String id, String status, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Http.Reply reply = http.get("/v1/requests/" + id);
-    while (!status.equals(reply.text("status")) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      reply = http.get("/v1/requests/" + id);
-    }
-    assertThat(reply.text("status")).isEqualTo(status);
-    return reply;
   }
 }

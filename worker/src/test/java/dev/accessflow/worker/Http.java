@@ -52,6 +52,41 @@ final class Http {
     return send(b);
   }
 
+  /** Polls the request until it is in the status (the real process runs in real time), or fails after the timeout. */
+  Reply awaitStatus(String requestId, String status, java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Reply reply = get("/v1/requests/" + requestId);
+    while (!status.equals(reply.text("status")) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      reply = get("/v1/requests/" + requestId);
+    }
+    if (!status.equals(reply.text("status"))) {
+      throw new AssertionError("request " + requestId + " did not reach " + status + " within " + timeout + ": " + reply.body());
+    }
+    return reply;
+  }
+
+  /** Any method, the body sent chunked (no Content-Length) when asked. */
+  Reply request(String method, String path, String body, boolean chunked, String idempotencyKey) {
+    HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+        : chunked ? HttpRequest.BodyPublishers.ofInputStream(
+            () -> new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        : HttpRequest.BodyPublishers.ofString(body);
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + TOKEN)
+        .method(method, publisher);
+    if (idempotencyKey != null) {
+      b.header("Idempotency-Key", idempotencyKey);
+    }
+    return send(b);
+  }
+
   private Reply send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -211,18 +211,8 @@ class JiraWebhookTest {
     awaitStatus(key, "PENDING_APPROVAL");
   }
 
-  private JsonNode awaitStatus(String key, String status) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-    JsonNode last = null;
-    while (Instant.now().isBefore(deadline)) {
-      Http.Reply reply = http.get("/v1/requests/" + key);
-      last = reply.body();
-      if (reply.status() == 200 && status.equals(last.path("status").asText())) {
-        return last;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(key + " did not reach " + status + "; last state: " + last);
+  private JsonNode awaitStatus(String key, String status) {
+    return http.awaitStatus(key, status, Duration.ofSeconds(30)).body();
   }
 
   /** Delivers the body signed with the configured secret, as Jira would. */

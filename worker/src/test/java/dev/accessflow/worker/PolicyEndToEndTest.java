@@ -141,14 +141,7 @@ class PolicyEndToEndTest {
     }
   }
 
-  private Http.Reply awaitStatus(String id, String status) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    Http.Reply reply = http.get("/v1/requests/" + id);
-    while (!status.equals(reply.text("status")) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      reply = http.get("/v1/requests/" + id);
-    }
-    assertThat(reply.text("status")).as(reply.body().toString()).isEqualTo(status);
-    return reply;
+  private Http.Reply awaitStatus(String id, String status) {
+    return http.awaitStatus(id, status, Duration.ofSeconds(30));
   }
 }

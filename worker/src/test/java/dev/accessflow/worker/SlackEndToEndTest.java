@@ -95,7 +95,7 @@ class SlackEndToEndTest {
     assertThat(Duration.ofNanos(approved.nanos())).isLessThan(Duration.ofSeconds(3));
     assertThat(SLACK.awaitResponse("maria", WAIT)).contains("Recorded", "approved by maria@example.com");
 
-    awaitStatus(http, requestId, "ACTIVE");
+    http.awaitStatus(requestId, "ACTIVE", WAIT).body();
     assertThat(http.get("/v1/sandbox/memberships").body().path("sandbox-readers").toString()).contains("dana@example.com");
 
     // Both approvers' DMs are edited in place (stored channel + ts), buttons gone; Dana is told.
@@ -148,7 +148,7 @@ class SlackEndToEndTest {
          "value":"not during the freeze"}}}}}}""".formatted(view.path("private_metadata").asText()),
         java.nio.charset.StandardCharsets.UTF_8);
     assertThat(slack.send(body).status()).isEqualTo(200);
-    JsonNode denied = awaitStatus(http, requestId, "DENIED");
+    JsonNode denied = http.awaitStatus(requestId, "DENIED", WAIT).body();
     assertThat(denied.path("decisions").get(0).path("comment").asText()).isEqualTo("not during the freeze");
     SLACK.await("chat.postMessage", c -> SlackStub.DANA.userId().equals(c.get("channel"))
         && c.getOrDefault("text", "").contains(requestId) && c.getOrDefault("text", "").contains("not during the freeze"), WAIT);
@@ -203,10 +203,10 @@ class SlackEndToEndTest {
     String requestId = http.post("/v1/requests", """
         {"requester":"dana@example.com","app":"sandbox-demo","role":"reader","duration":"PT1M","reason":"extend me"}""")
         .text("requestId");
-    awaitStatus(http, requestId, "PENDING_APPROVAL");
+    http.awaitStatus(requestId, "PENDING_APPROVAL", WAIT).body();
     assertThat(http.postWithKey("/v1/requests/" + requestId + "/decision",
         "{\"verdict\":\"APPROVE\",\"actor\":\"maria@example.com\"}", "ext-approve-1").status()).isEqualTo(200);
-    JsonNode active = awaitStatus(http, requestId, "ACTIVE");
+    JsonNode active = http.awaitStatus(requestId, "ACTIVE", WAIT).body();
 
     // Omar may not ask for Dana's extension; Dana's click asks the route again for one more minute.
     assertThat(slack.send(click("access_extend", requestId, SlackStub.OMAR, "9000.1", "ext-omar")).status()).isEqualTo(200);
@@ -252,16 +252,5 @@ class SlackEndToEndTest {
   private static String click(String action, String requestId, Person who, String actionTs, String responseName) {
     return SlackPayloads.click(action, requestId, who.userId(), who.dmChannel(), who.promptTs(), actionTs,
         SLACK.responseUrl(responseName));
-  }
-
-  private static JsonNode awaitStatus(Http http, String id, String status) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    Http.Reply reply = http.get("/v1/requests/" + id);
-    while (!status.equals(reply.text("status")) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      reply = http.get("/v1/requests/" + id);
-    }
-    assertThat(reply.text("status")).isEqualTo(status);
-    return reply.body();
   }
 }

@@ -57,8 +57,8 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   private final Outbox ticketOutbox = new Outbox(this::noteError);
   private final Outbox chatOutbox = new Outbox(this::noteError);
   private final List<RecordedDecision> decisions = new ArrayList<>();
-  /** Outcome per applied external event id: a redelivered event gets the first answer again. */
-  private final Map<String, UpdateOutcome> appliedEvents = new HashMap<>();
+  /** Outcome per applied external event, per kind of update: a redelivered event gets the first answer again. */
+  private final AppliedEvents appliedEvents = new AppliedEvents();
   private final List<ChatMessageRef> approverMessages = new ArrayList<>();
   /** Messages per stage index, so a reminder goes only under that stage's prompts. */
   private final Map<Integer, List<ChatMessageRef>> stageMessages = new HashMap<>();
@@ -626,7 +626,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     requireText(decision.actor(), "actor");
     require(decision.verdict() != null, "verdict is required (APPROVE or DENY)");
     require(decision.channel() != null, "channel is required");
-    if (appliedEvents.containsKey(decision.eventId())) {
+    if (appliedEvents.applied(AppliedEvents.Kind.DECIDE, decision.eventId())) {
       return; // a redelivery: the handler answers with the first outcome
     }
     // The route is known from the start, so decisions are taken from submission on; a break-glass
@@ -660,14 +660,14 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
 
   @Override
   public UpdateOutcome decide(Decision decision) {
-    UpdateOutcome previous = appliedEvents.get(decision.eventId());
+    UpdateOutcome previous = appliedEvents.previous(AppliedEvents.Kind.DECIDE, decision.eventId());
     if (previous != null) {
       return previous;
     }
     if (awaitingManager()) {
       // Arrived before the route was resolved against the IdP: wait for it, then check as the validator would.
       Workflow.await(() -> !awaitingManager());
-      previous = appliedEvents.get(decision.eventId());
+      previous = appliedEvents.previous(AppliedEvents.Kind.DECIDE, decision.eventId());
       if (previous != null) {
         return previous;
       }
@@ -711,7 +711,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
         outcome = new UpdateOutcome(APPROVED, "approved by " + decision.actor());
       }
     }
-    appliedEvents.put(decision.eventId(), outcome);
+    appliedEvents.put(AppliedEvents.Kind.DECIDE, decision.eventId(), outcome);
     return outcome;
   }
 
@@ -723,7 +723,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     require(extension.channel() != null, "channel is required");
     require(extension.newDuration() != null && !extension.newDuration().isNegative() && !extension.newDuration().isZero(),
         "newDuration must be a positive ISO-8601 duration");
-    if (appliedEvents.containsKey(extension.eventId())) {
+    if (appliedEvents.applied(AppliedEvents.Kind.EXTEND, extension.eventId())) {
       return;
     }
     if (status != ACTIVE) {
@@ -752,7 +752,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
 
   @Override
   public UpdateOutcome extend(Extension extension) {
-    UpdateOutcome previous = appliedEvents.get(extension.eventId());
+    UpdateOutcome previous = appliedEvents.previous(AppliedEvents.Kind.EXTEND, extension.eventId());
     if (previous != null) {
       return previous;
     }
@@ -778,7 +778,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
           + (extension.comment() == null ? "" : ": " + extension.comment()));
       outcome = new UpdateOutcome(ACTIVE, "expires at " + expiresAt);
     }
-    appliedEvents.put(extension.eventId(), outcome);
+    appliedEvents.put(AppliedEvents.Kind.EXTEND, extension.eventId(), outcome);
     return outcome;
   }
 
@@ -833,7 +833,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     requireText(revocation.eventId(), "eventId");
     requireText(revocation.actor(), "actor");
     require(revocation.channel() != null, "channel is required");
-    if (appliedEvents.containsKey(revocation.eventId())) {
+    if (appliedEvents.applied(AppliedEvents.Kind.REVOKE, revocation.eventId())) {
       return;
     }
     if (this.revocation != null) {
@@ -851,14 +851,14 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
 
   @Override
   public UpdateOutcome revoke(Revocation revocation) {
-    UpdateOutcome previous = appliedEvents.get(revocation.eventId());
+    UpdateOutcome previous = appliedEvents.previous(AppliedEvents.Kind.REVOKE, revocation.eventId());
     if (previous != null) {
       return previous;
     }
     this.revocation = revocation;
     revocationRequestedAt = now();
     UpdateOutcome outcome = new UpdateOutcome(REVOKING, "revocation started; the membership is being removed");
-    appliedEvents.put(revocation.eventId(), outcome);
+    appliedEvents.put(AppliedEvents.Kind.REVOKE, revocation.eventId(), outcome);
     return outcome;
   }
 

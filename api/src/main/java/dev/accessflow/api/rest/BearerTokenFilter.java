@@ -7,6 +7,9 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import dev.accessflow.api.ApiProblem;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -41,12 +44,30 @@ public final class BearerTokenFilter implements ContainerRequestFilter {
           .build());
       return;
     }
-    if (request.getLength() > MAX_BODY_BYTES) {
+    // Read at most the cap whatever the framing: a chunked body has no Content-Length to check.
+    if (request.getLength() > MAX_BODY_BYTES || !boundedBody(request)) {
       request.abortWith(Response.status(413).type(MediaType.APPLICATION_JSON_TYPE)
           .entity(new ApiError(413, "request body is larger than " + MAX_BODY_BYTES + " bytes", null)).build());
       return;
     }
     request.setProperty(Caller.PROPERTY, caller);
+  }
+
+  /** Buffers the body (at most the cap) so the resource reads it from memory; false when it is over the cap. */
+  private static boolean boundedBody(ContainerRequestContext request) {
+    if (!request.hasEntity()) {
+      return true;
+    }
+    try {
+      byte[] body = request.getEntityStream().readNBytes((int) MAX_BODY_BYTES + 1);
+      if (body.length > MAX_BODY_BYTES) {
+        return false;
+      }
+      request.setEntityStream(new ByteArrayInputStream(body));
+      return true;
+    } catch (IOException e) {
+      throw new ApiProblem(400, "the request body could not be read", null);
+    }
   }
 
   private Caller match(String presented) {
