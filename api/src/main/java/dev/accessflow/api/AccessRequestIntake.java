@@ -54,6 +54,11 @@ public final class AccessRequestIntake {
     }
   }
 
+  /** Whether text has the shape of a request id (what a Slack button or Jira property may name). */
+  public static boolean isRequestId(String text) {
+    return text != null && REQUEST_ID.matcher(text).matches();
+  }
+
   /** Validates the ask and builds the workflow input, or throws an {@link ApiProblem} naming the field. */
   public AccessRequest toRequest(Ask ask) {
     if (ask.requestId() != null && !REQUEST_ID.matcher(ask.requestId()).matches()) {

@@ -15,6 +15,7 @@ import org.eclipse.jetty.util.Callback;
  * {@code %C0%80}, a bad header) in the same JSON shape as every other error, instead of an HTML page.
  */
 final class JsonErrorPages extends ErrorHandler {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JsonErrorPages.class);
   private final ObjectMapper json;
 
   JsonErrorPages(ObjectMapper json) {
@@ -31,8 +32,15 @@ final class JsonErrorPages extends ErrorHandler {
   protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
       Callback callback) throws java.io.IOException {
     String reason = HttpStatus.getMessage(code);
-    // Jetty's own message names the fault (e.g. "Bad URI"); never a stack trace or the raw input.
-    String text = message == null || message.isBlank() || message.equals(reason) ? reason : reason + ": " + message;
+    String text;
+    if (code >= 500) {
+      // A servlet's uncaught exception: Jetty's message is the exception's text, which stays in the log.
+      log.error("{} answering {} {}", code, request.getMethod(), request.getHttpURI().getPath(), cause);
+      text = "internal error; see the server log";
+    } else {
+      // Jetty's own message names the fault (e.g. "Bad URI"); never a stack trace or the raw input.
+      text = message == null || message.isBlank() || message.equals(reason) ? reason : reason + ": " + message;
+    }
     byte[] body = json.writeValueAsBytes(new ApiError(code, text, null));
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.write(true, ByteBuffer.wrap(body), callback);

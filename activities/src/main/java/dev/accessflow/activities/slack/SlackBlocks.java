@@ -38,18 +38,18 @@ public final class SlackBlocks {
   public static List<LayoutBlock> approvalPrompt(ApprovalPrompt prompt, String ticketUrl) {
     AccessRequest r = prompt.request();
     List<TextObject> fields = new ArrayList<>(List.of(
-        markdownText("*Requester*\n" + escape(r.requester())),
-        markdownText("*App / role*\n" + escape(r.app() + " / " + r.role())),
-        markdownText("*Duration*\n" + r.duration()),
-        markdownText("*Risk*\n" + escape(r.riskTier()))));
+        field("*Requester*\n" + escape(r.requester())),
+        field("*App / role*\n" + escape(r.app() + " / " + r.role())),
+        field("*Duration*\n" + r.duration()),
+        field("*Risk*\n" + escape(r.riskTier()))));
     if (ticketUrl != null) {
       fields.add(markdownText("*Ticket*\n<" + ticketUrl + "|" + escape(prompt.ticketKey()) + ">"));
     }
-    fields.add(markdownText("*Stage*\n" + escape(prompt.stage().name())));
+    fields.add(field("*Stage*\n" + escape(prompt.stage().name())));
     return List.of(
-        header(h -> h.text(plainText("Access request " + r.requestId()))),
+        header(h -> h.text(headerText("Access request " + r.requestId()))),
         section(s -> s.fields(fields)),
-        section(s -> s.text(markdownText("*Reason*\n" + escape(r.reason())))),
+        section(s -> s.text(sectionText("*Reason*\n" + escape(r.reason())))),
         actions(a -> a.blockId(DECISION_BLOCK_PREFIX + r.requestId()).elements(asElements(
             button(b -> b.actionId(ACTION_APPROVE).style("primary").text(plainText("Approve")).value(r.requestId())),
             button(b -> b.actionId(ACTION_DENY).style("danger").text(plainText("Deny")).value(r.requestId()))))));
@@ -57,7 +57,8 @@ public final class SlackBlocks {
 
   public static String approvalPromptText(ApprovalPrompt prompt) {
     AccessRequest r = prompt.request();
-    return r.requester() + " asks for " + r.app() + " / " + r.role() + " for " + r.duration() + ": " + r.reason();
+    return fit(r.requester() + " asks for " + r.app() + " / " + r.role() + " for " + r.duration() + ": " + r.reason(),
+        MESSAGE_TEXT);
   }
 
   /**
@@ -66,22 +67,22 @@ public final class SlackBlocks {
    */
   public static List<LayoutBlock> outcome(RequesterNotice notice, RecordedDecision decision, Instant at) {
     List<LayoutBlock> blocks = new ArrayList<>();
-    blocks.add(header(h -> h.text(plainText("Access request " + notice.requestId() + ": " + headline(notice.kind())))));
+    blocks.add(header(h -> h.text(headerText("Access request " + notice.requestId() + ": " + headline(notice.kind())))));
     if (decision != null) {
-      blocks.add(section(s -> s.text(markdownText("*" + (decision.verdict() == Verdict.APPROVE ? "Approved" : "Denied")
+      blocks.add(section(s -> s.text(sectionText("*" + (decision.verdict() == Verdict.APPROVE ? "Approved" : "Denied")
           + "* by " + escape(decision.actor()) + " via " + decision.channel() + " at " + slackDate(decision.at())
           + (decision.comment() == null || decision.comment().isBlank() ? "" : ": " + escape(decision.comment()))))));
     }
-    blocks.add(section(s -> s.text(markdownText(escape(notice.text())))));
-    blocks.add(context(c -> c.elements(List.of(markdownText("Requested by " + escape(notice.requester()) + " · updated "
-        + slackDate(at))))));
+    blocks.add(section(s -> s.text(sectionText(escape(notice.text())))));
+    blocks.add(context(c -> c.elements(List.of(fitted("Requested by " + escape(notice.requester()) + " · updated "
+        + slackDate(at), CONTEXT_TEXT)))));
     return blocks;
   }
 
   /** A DM to the requester; an expiring grant carries an Extend button. */
   public static List<LayoutBlock> requesterNotice(RequesterNotice notice) {
     List<LayoutBlock> blocks = new ArrayList<>();
-    blocks.add(section(s -> s.text(markdownText("*" + headline(notice.kind()) + "* · request " + notice.requestId()
+    blocks.add(section(s -> s.text(sectionText("*" + headline(notice.kind()) + "* · request " + notice.requestId()
         + "\n" + escape(notice.text())))));
     if (notice.kind() == AuditKind.EXPIRING_SOON) {
       blocks.add(actions(a -> a.blockId(DECISION_BLOCK_PREFIX + notice.requestId()).elements(asElements(
@@ -92,7 +93,7 @@ public final class SlackBlocks {
 
   /** A plain message (reminder, announcement) with a headline. */
   public static List<LayoutBlock> note(RequesterNotice notice) {
-    return List.of(section(s -> s.text(markdownText("*" + headline(notice.kind()) + "* · request " + notice.requestId()
+    return List.of(section(s -> s.text(sectionText("*" + headline(notice.kind()) + "* · request " + notice.requestId()
         + "\n" + escape(notice.text())))));
   }
 
@@ -111,6 +112,44 @@ public final class SlackBlocks {
       case BREAK_GLASS -> "break-glass access";
       default -> kind.name().toLowerCase().replace('_', ' ');
     };
+  }
+
+  // Block Kit's documented limits (https://api.slack.com/reference/block-kit/blocks): Slack refuses a
+  // message with any text over them, so what a person typed is cut to fit instead.
+  static final int SECTION_TEXT = 3000;
+  static final int FIELD_TEXT = 2000;
+  static final int HEADER_TEXT = 150;
+  static final int CONTEXT_TEXT = 2000;
+  /** chat.postMessage's top-level text: Slack truncates beyond 40,000; we stay well under. */
+  public static final int MESSAGE_TEXT = 4000;
+
+  private static TextObject sectionText(String mrkdwn) {
+    return fitted(mrkdwn, SECTION_TEXT);
+  }
+
+  private static TextObject field(String mrkdwn) {
+    return fitted(mrkdwn, FIELD_TEXT);
+  }
+
+  private static com.slack.api.model.block.composition.PlainTextObject headerText(String text) {
+    return plainText(fit(text, HEADER_TEXT));
+  }
+
+  private static TextObject fitted(String mrkdwn, int max) {
+    return markdownText(fit(mrkdwn, max));
+  }
+
+  /** At most max characters, cut with an ellipsis; never in the middle of an escape such as {@code &amp;}. */
+  public static String fit(String text, int max) {
+    if (text == null || text.length() <= max) {
+      return text;
+    }
+    String cut = text.substring(0, max - 1);
+    int amp = cut.lastIndexOf('&');
+    if (amp >= 0 && cut.indexOf(';', amp) < 0) {
+      cut = cut.substring(0, amp);
+    }
+    return cut + "…";
   }
 
   /** Slack renders this in the reader's own time zone; the fallback is UTC. */

@@ -108,7 +108,7 @@ public final class SlackChat implements ApprovalChat {
       log.warn("request {}: could not read its last decision for the Slack edit: {}", outcome.requestId(), e.toString());
     }
     List<LayoutBlock> blocks = SlackBlocks.outcome(outcome, decided.orElse(null), clock.instant());
-    String text = "Access request " + outcome.requestId() + ": " + outcome.text();
+    String text = SlackBlocks.fit("Access request " + outcome.requestId() + ": " + outcome.text(), SlackBlocks.MESSAGE_TEXT);
     for (ChatMessageRef message : messages) {
       call("chat.update", () -> slack.chatUpdate(r -> r.channel(message.channelId()).ts(message.ts())
           .text(text).blocks(blocks)));
@@ -124,14 +124,15 @@ public final class SlackChat implements ApprovalChat {
       return;
     }
     call("chat.postMessage", () -> slack.chatPostMessage(r -> r.channel(userId.get())
-        .text("Request " + notice.requestId() + ": " + notice.text()).blocks(SlackBlocks.requesterNotice(notice))));
+        .text(SlackBlocks.fit("Request " + notice.requestId() + ": " + notice.text(), SlackBlocks.MESSAGE_TEXT))
+        .blocks(SlackBlocks.requesterNotice(notice))));
   }
 
   @Override
   public void remindApprovers(List<ChatMessageRef> messages, RequesterNotice reminder) {
     for (ChatMessageRef message : messages) {
       call("chat.postMessage", () -> slack.chatPostMessage(r -> r.channel(message.channelId()).threadTs(message.ts())
-          .text(reminder.text()).blocks(SlackBlocks.note(reminder))));
+          .text(SlackBlocks.fit(reminder.text(), SlackBlocks.MESSAGE_TEXT)).blocks(SlackBlocks.note(reminder))));
     }
   }
 
@@ -141,7 +142,8 @@ public final class SlackChat implements ApprovalChat {
       return;
     }
     call("chat.postMessage", () -> slack.chatPostMessage(r -> r.channel(securityChannel)
-        .text("Request " + notice.requestId() + ": " + notice.text()).blocks(SlackBlocks.note(notice))));
+        .text(SlackBlocks.fit("Request " + notice.requestId() + ": " + notice.text(), SlackBlocks.MESSAGE_TEXT))
+        .blocks(SlackBlocks.note(notice))));
   }
 
   /** The Slack user id of an IdP login; empty when Slack knows no such email. Cached: ids never change. */

@@ -170,7 +170,7 @@ public final class RequestModal {
     return d.toSeconds() + " seconds";
   }
 
-  private static String truncate(String text, int max) {
+  static String truncate(String text, int max) {
     return text.length() <= max ? text : text.substring(0, max - 1) + "…";
   }
 }

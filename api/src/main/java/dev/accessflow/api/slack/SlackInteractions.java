@@ -54,6 +54,7 @@ public final class SlackInteractions {
   public static final String DENY_CALLBACK_ID = "access_deny_reason";
   static final String DENY_BLOCK = "deny_reason";
   static final String DENY_ACTION = "deny_reason_input";
+  static final int DENY_REASON_MAX = 500;
 
 
   private final AccessRequestIntake intake;
@@ -99,12 +100,20 @@ public final class SlackInteractions {
         req.getPayload().getView().getState(), ctx::ackWithErrors, ctx::ack));
     app.blockAction(ACTION_APPROVE, (req, ctx) -> {
       Click click = Click.of(req);
-      work.execute(() -> decide(click, Verdict.APPROVE, null, ctx));
+      work.execute(() -> {
+        if (click.namesARequest(this, ctx)) {
+          decide(click, Verdict.APPROVE, null, ctx);
+        }
+      });
       return ctx.ack();
     });
     app.blockAction(ACTION_DENY, (req, ctx) -> {
       Click click = Click.of(req);
-      work.execute(() -> openDenyModal(click, ctx));
+      work.execute(() -> {
+        if (click.namesARequest(this, ctx)) {
+          openDenyModal(click, ctx);
+        }
+      });
       return ctx.ack();
     });
     app.viewSubmission(DENY_CALLBACK_ID, (req, ctx) -> {
@@ -113,16 +122,26 @@ public final class SlackInteractions {
       if (reason == null || reason.getValue() == null || reason.getValue().isBlank()) {
         return ctx.ackWithErrors(Map.of(DENY_BLOCK, "Say why you deny this request."));
       }
-      String[] meta = req.getPayload().getView().getPrivateMetadata().split("\\|", 2);
+      String metadata = req.getPayload().getView().getPrivateMetadata();
+      String[] meta = (metadata == null ? "" : metadata).split("\\|", 2);
+      if (!AccessRequestIntake.isRequestId(meta[0])) {
+        return ctx.ackWithErrors(Map.of(DENY_BLOCK, "This form names no accessflow request; click Deny on the request again."));
+      }
       // The view id is stable for this modal, so a resubmitted modal is the same decision.
       Click click = new Click(meta[0], req.getPayload().getUser().getId(), req.getPayload().getView().getId(),
-          meta.length > 1 ? meta[1] : null);
-      work.execute(() -> decide(click, Verdict.DENY, reason.getValue().strip(), null));
+          meta.length > 1 ? Click.channel(meta[1]) : null);
+      // The modal caps the reason at 500 characters; a forged or older form is cut to the same.
+      String why = RequestModal.truncate(reason.getValue().strip(), DENY_REASON_MAX);
+      work.execute(() -> decide(click, Verdict.DENY, why, null));
       return ctx.ack();
     });
     app.blockAction(ACTION_EXTEND, (req, ctx) -> {
       Click click = Click.of(req);
-      work.execute(() -> extend(click, ctx));
+      work.execute(() -> {
+        if (click.namesARequest(this, ctx)) {
+          extend(click, ctx);
+        }
+      });
       return ctx.ack();
     });
     // Choosing a role narrows the duration list to what that role allows.
@@ -146,7 +165,23 @@ public final class SlackInteractions {
       var action = payload.getActions().get(0);
       String channel = payload.getContainer() != null ? payload.getContainer().getChannelId()
           : payload.getChannel() != null ? payload.getChannel().getId() : null;
-      return new Click(action.getValue(), payload.getUser().getId(), action.getActionTs(), channel);
+      return new Click(action.getValue(), payload.getUser().getId(), action.getActionTs(), channel(channel));
+    }
+
+    /** A Slack channel id is short; anything else is dropped rather than echoed into a modal's metadata. */
+    static String channel(String id) {
+      return id != null && id.length() <= 64 && id.matches("[A-Za-z0-9]+") ? id : null;
+    }
+
+    /** Our buttons carry a request id; a click whose value is anything else is answered, not acted on. */
+    boolean namesARequest(SlackInteractions slack, ActionContext ctx) {
+      if (AccessRequestIntake.isRequestId(requestId)) {
+        return true;
+      }
+      log.warn("Slack click with a value that is not a request id ({} characters) ignored",
+          requestId == null ? 0 : requestId.length());
+      slack.tell(slackUserId, ctx, "This button does not name an accessflow request; nothing was done.");
+      return false;
     }
 
     /** The decision's event id (and so its Temporal update id): the same click delivered twice is one decision. */
@@ -262,7 +297,7 @@ public final class SlackInteractions {
         .blocks(java.util.List.of(
             section(s -> s.text(markdownText("Deny request *" + click.requestId() + "*. The requester sees your reason."))),
             input(i -> i.blockId(DENY_BLOCK).label(plainText("Reason"))
-                .element(plainTextInput(e -> e.actionId(DENY_ACTION).multiline(true).maxLength(500)))))));
+                .element(plainTextInput(e -> e.actionId(DENY_ACTION).multiline(true).maxLength(DENY_REASON_MAX)))))));
     try {
       var reply = ctx.client().viewsOpen(r -> r.triggerId(ctx.getTriggerId()).view(deny));
       if (!reply.isOk()) {
@@ -306,7 +341,7 @@ public final class SlackInteractions {
   }
 
   /** Answers the person who clicked: ephemerally under the message when Slack gave a response_url, else a DM. */
-  private void tell(String slackUserId, ActionContext ctx, String text) {
+  void tell(String slackUserId, ActionContext ctx, String text) {
     try {
       if (ctx != null && ctx.getResponseUrl() != null) {
         ctx.respond(r -> r.responseType("ephemeral").replaceOriginal(false).text(text));

@@ -1,5 +1,7 @@
 package dev.accessflow.api.slack;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.accessflow.api.rest.ApiError;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -15,6 +17,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SlackSignatureFilter implements Filter {
   private static final Logger log = LoggerFactory.getLogger(SlackSignatureFilter.class);
-  /** Slack sends small form bodies; anything this big is not Slack. */
-  private static final int MAX_BODY = 1 << 20;
+  /** Slack sends small form bodies (our modals are a few KB); anything this big is not Slack. */
+  static final int MAX_BODY = 256 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SlackRequestVerifier verifier;
 
@@ -40,19 +44,34 @@ public final class SlackSignatureFilter implements Filter {
     HttpServletRequest http = (HttpServletRequest) request;
     HttpServletResponse reply = (HttpServletResponse) response;
     byte[] body = http.getInputStream().readNBytes(MAX_BODY + 1);
-    SlackRequestVerifier.Verdict verdict = body.length > MAX_BODY
-        ? SlackRequestVerifier.Verdict.BAD_SIGNATURE
-        : verifier.verify(http.getHeader("X-Slack-Request-Timestamp"), http.getHeader("X-Slack-Signature"), body);
+    if (body.length > MAX_BODY) {
+      log.warn("Slack request refused: body over {} bytes (from {})", MAX_BODY, http.getRemoteAddr());
+      refuse(reply, 413, "request body is larger than " + MAX_BODY + " bytes");
+      return;
+    }
+    SlackRequestVerifier.Verdict verdict =
+        verifier.verify(http.getHeader("X-Slack-Request-Timestamp"), http.getHeader("X-Slack-Signature"), body);
     if (!verdict.valid()) {
       // Only the verdict is logged: never the body or the signature.
       log.warn("Slack request refused: {} (from {})", verdict, http.getRemoteAddr());
-      reply.setStatus(401);
-      reply.setHeader("X-Slack-No-Retry", "1");
-      reply.setContentType("text/plain");
-      reply.getWriter().write("invalid Slack request: " + verdict.name().toLowerCase());
+      refuse(reply, 401, "invalid Slack request: " + verdict.name().toLowerCase());
+      return;
+    }
+    Optional<String> malformed = SlackDelivery.problem(body, http.getContentType());
+    if (malformed.isPresent()) {
+      log.warn("signed Slack delivery refused as malformed: {}", malformed.get());
+      refuse(reply, 400, malformed.get());
       return;
     }
     chain.doFilter(new CachedBody(http, body), response);
+  }
+
+  /** A refusal in the API's JSON shape; Slack is told not to retry it (it would fail the same way). */
+  private static void refuse(HttpServletResponse reply, int status, String message) throws IOException {
+    reply.setStatus(status);
+    reply.setHeader("X-Slack-No-Retry", "1");
+    reply.setContentType("application/json");
+    reply.getOutputStream().write(JSON.writeValueAsBytes(new ApiError(status, message, null)));
   }
 
   /** The request with its body already read, readable again by Bolt. */
