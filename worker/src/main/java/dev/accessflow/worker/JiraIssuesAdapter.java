@@ -8,6 +8,7 @@ import dev.accessflow.activities.jira.JiraModel.ChangeDetails;
 import dev.accessflow.activities.jira.JiraModel.History;
 import dev.accessflow.activities.jira.JiraModel.Issue;
 import dev.accessflow.activities.jira.JiraModel.Transition;
+import dev.accessflow.activities.jira.JiraTickets;
 import dev.accessflow.api.jira.JiraIssues;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,17 @@ final class JiraIssuesAdapter implements JiraIssues {
         value(issue, fields.duration()),
         value(issue, fields.reason()),
         text(issue.fields() == null ? null : issue.fields().path("reporter").path("accountId"))));
+  }
+
+  @Override
+  public Optional<String> openedFor(String issueKey) {
+    try {
+      return client.getIssueProperty(issueKey, JiraTickets.REQUEST_PROPERTY)
+          .map(owner -> owner.path("requestId").asText(null))
+          .filter(id -> id != null && !id.isBlank());
+    } catch (JiraException e) {
+      throw unavailable(e);
+    }
   }
 
   @Override

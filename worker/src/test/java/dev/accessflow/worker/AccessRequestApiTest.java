@@ -147,6 +147,16 @@ class AccessRequestApiTest {
   }
 
   @Test
+  void aCommentLongerThanTheTicketAndSlackTakeIsRefused() {
+    assertThat(http.post("/v1/requests", ask("long-comment", "grafana", "admin", "PT1H", "incident")).status()).isEqualTo(201);
+    Http.Reply reply = http.post("/v1/requests/long-comment/decision",
+        "{\"verdict\":\"DENY\",\"actor\":\"omar@example.com\",\"comment\":\"" + "c".repeat(2001) + "\"}");
+    assertThat(reply.status()).isEqualTo(422);
+    assertThat(reply.text("field")).isEqualTo("comment");
+    assertThat(http.get("/v1/requests/long-comment").body().path("decisions")).isEmpty();
+  }
+
+  @Test
   void unknownMethodsAnswerJsonNamingTheMethod() {
     for (String method : new String[] {"TRACE", "PATCH", "FOO"}) {
       Http.Reply reply = http.request(method, "/v1/requests", null, false, null);

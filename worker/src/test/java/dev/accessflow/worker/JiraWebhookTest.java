@@ -200,7 +200,64 @@ class JiraWebhookTest {
     assertThat(http.get("/v1/requests/ITS-5").body().path("status").asText()).isEqualTo("PENDING_APPROVAL");
   }
 
+  @Test
+  void anIssueAccessflowOpenedIsNoNewRequestAndMovingItDecidesTheRequestItWasOpenedFor() throws Exception {
+    JIRA.stubFor(post(urlPathEqualTo("/rest/api/3/search/jql")).willReturn(okJson("{\"issues\":[],\"isLast\":true}")));
+    JIRA.stubFor(post(urlPathEqualTo("/rest/api/3/issue"))
+        .willReturn(okJson("{\"id\":\"10015\",\"key\":\"ITS-15\"}").withStatus(201)));
+    JIRA.stubFor(get(urlPathEqualTo("/rest/api/3/issue/ITS-15")).atPriority(5).willReturn(okJson(
+        "{\"id\":\"10015\",\"key\":\"ITS-15\",\"fields\":{\"project\":{\"key\":\"ITS\"},"
+            + "\"status\":{\"name\":\"Pending approval\"},\"reporter\":{\"accountId\":\"acc-bot\"}}}")));
+    owner("ITS-15", "REQ-JIRA15");
+    Http.Reply made = http.post("/v1/requests", """
+        {"requestId":"REQ-JIRA15","requester":"dana@example.com","app":"grafana","role":"admin","duration":"PT1H",
+         "reason":"dashboards"}""");
+    assertThat(made.status()).isEqualTo(201);
+    awaitTicket("REQ-JIRA15", "ITS-15");
+    // What accessflow wrote is what it reads back: the duration field as ISO-8601.
+    JIRA.verify(postRequestedFor(urlPathEqualTo("/rest/api/3/issue"))
+        .withRequestBody(matchingJsonPath("$.fields." + DURATION_FIELD, equalTo("PT1H"))));
+
+    // Jira echoes the issue accessflow created: not a new request, no comment about bad fields.
+    Reply echo = deliverSigned(created("ITS-15"), "d-echo-15");
+    assertThat(echo.body().path("result").asText()).isEqualTo("ignored");
+    assertThat(echo.body().path("detail").asText()).isEqualTo("opened by accessflow for request REQ-JIRA15");
+    assertThat(http.get("/v1/requests/ITS-15").status()).isEqualTo(404);
+    JIRA.verify(0, postRequestedFor(urlPathEqualTo("/rest/api/3/issue/ITS-15/comment"))
+        .withRequestBody(containing("cannot start")));
+
+    // A person's issue claiming to be that request's ticket decides nothing, and is moved back.
+    owner("ITS-16", "REQ-JIRA15");
+    changelog("ITS-16", "acc-omar", "Pending approval", "Approved");
+    Reply forged = deliverSigned(updated("ITS-16", "Pending approval", "Approved"), "d-forged-16");
+    assertThat(forged.body().path("result").asText()).isEqualTo("refused");
+    assertThat(forged.body().path("detail").asText()).contains("not the ticket of request REQ-JIRA15");
+    assertThat(http.get("/v1/requests/REQ-JIRA15").body().path("decisions")).isEmpty();
+
+    // The app owner moves the real ticket to Approved: the request is approved and granted.
+    changelog("ITS-15", "acc-omar", "Pending approval", "Approved");
+    Reply approved = deliverSigned(updated("ITS-15", "Pending approval", "Approved"), "d-approve-15");
+    assertThat(approved.body().path("result").asText()).isEqualTo("decided");
+    JsonNode active = awaitStatus("REQ-JIRA15", "ACTIVE");
+    assertThat(active.path("decisions").get(0).path("actor").asText()).isEqualTo("omar@example.com");
+    assertThat(active.path("decisions").get(0).path("channel").asText()).isEqualTo("JIRA");
+  }
+
   // ---- helpers ----
+
+  /** The issue's accessflow.requestId property, as accessflow sets it on the issues it opens. */
+  private static void owner(String key, String requestId) {
+    JIRA.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key + "/properties/accessflow.requestId")).willReturn(okJson(
+        "{\"key\":\"accessflow.requestId\",\"value\":{\"requestId\":\"" + requestId + "\"}}")));
+  }
+
+  private void awaitTicket(String requestId, String ticketKey) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!ticketKey.equals(http.get("/v1/requests/" + requestId).text("ticketKey")) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(http.get("/v1/requests/" + requestId).text("ticketKey")).isEqualTo(ticketKey);
+  }
 
   record Reply(int status, JsonNode body) {}
 

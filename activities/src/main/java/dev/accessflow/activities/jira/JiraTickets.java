@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class JiraTickets implements AccessTickets {
   private static final Logger log = LoggerFactory.getLogger(JiraTickets.class);
 
-  static final String REQUEST_PROPERTY = "accessflow.requestId";
+  /** Issue entity property naming the request accessflow opened the issue for ({@code {"requestId": ...}}). */
+  public static final String REQUEST_PROPERTY = "accessflow.requestId";
   static final String AUDIT_PROPERTY = "accessflow.auditSequence";
   static final String LABEL = "accessflow";
   static final String LABEL_PREFIX = "accessflow-";
@@ -152,7 +153,8 @@ public final class JiraTickets implements AccessTickets {
     putCustom(fields, custom.requester(), request.requester());
     putCustom(fields, custom.app(), request.app());
     putCustom(fields, custom.role(), request.role());
-    putCustom(fields, custom.duration(), request.duration() == null ? null : Adf.human(request.duration()));
+    // ISO-8601, as the webhook's intake reads it back (a person reads the summary's "4h").
+    putCustom(fields, custom.duration(), request.duration() == null ? null : request.duration().toString());
     putCustom(fields, custom.reason(), request.reason());
     putCustom(fields, custom.risk(), request.riskTier());
     ObjectNode owner = NODES.objectNode().put("requestId", request.requestId());

@@ -43,7 +43,7 @@ final class JiraStub implements AutoCloseable {
 
   JiraConfig config() {
     return new JiraConfig(URI.create(server.baseUrl() + "/"), EMAIL, TOKEN, "ACC", "Access request",
-        new JiraConfig.CustomFields("customfield_10100", "customfield_10101", "customfield_10102", null,
+        new JiraConfig.CustomFields("customfield_10100", "customfield_10101", "customfield_10102", "customfield_10103",
             "customfield_10104", null),
         Map.of(AuditKind.REVOCATION_OVERDUE, "Revocation overdue"),
         JiraConfig.defaultStatusMap(), Duration.ofSeconds(5), null);

@@ -89,7 +89,8 @@ class JiraTicketsTest {
     assertThat(fields.get("customfield_10101").asText()).isEqualTo("github");
     assertThat(fields.get("customfield_10102").asText()).isEqualTo("admin");
     assertThat(fields.get("customfield_10104").asText()).startsWith("Fix the release pipeline");
-    assertThat(fields.has("customfield_10103")).as("unset duration field").isFalse();
+    // ISO-8601, the format the webhook's intake reads: the issue must not come back as a bad Jira-born request.
+    assertThat(fields.get("customfield_10103").asText()).isEqualTo("PT4H");
     assertThat(Adf.containsText(fields.get("description"), "gh-admins")).isTrue();
     JsonNode property = JiraStub.body(only(CREATE)).get("properties").get(0);
     assertThat(property.get("key").asText()).isEqualTo("accessflow.requestId");

@@ -23,6 +23,12 @@ public interface JiraIssues {
   /** The issue's request fields; empty when Jira does not know the issue (or hides it from us). */
   Optional<RequestIssue> requestIssue(String issueKey);
 
+  /**
+   * The request accessflow opened this issue for (the issue's {@code accessflow.requestId} property);
+   * empty for an issue a person opened, which is a request of its own.
+   */
+  Optional<String> openedFor(String issueKey);
+
   /** The issue's latest status change; empty when the issue is unknown or its status never changed. */
   Optional<StatusChange> latestStatusChange(String issueKey);
 

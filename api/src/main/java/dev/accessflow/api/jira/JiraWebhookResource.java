@@ -147,6 +147,11 @@ public final class JiraWebhookResource {
   // ---- jira:issue_created: start a request ----
 
   private Response created(String issueKey) {
+    Optional<String> openedFor = issues.openedFor(issueKey);
+    if (openedFor.isPresent()) {
+      // accessflow opened this issue itself, for a REST or Slack request: its own echo, not a new request.
+      return ok(new Result("ignored", issueKey, "opened by accessflow for request " + openedFor.get()));
+    }
     Optional<JiraIssues.RequestIssue> found = issues.requestIssue(issueKey);
     if (found.isEmpty()) {
       return ok(new Result("ignored", issueKey, "issue not found in Jira"));
@@ -212,17 +217,32 @@ public final class JiraWebhookResource {
       return refuse(issueKey, change, what, "the email address of the person who moved the issue could not be read"
           + " from Jira, so accessflow cannot check that they may decide");
     }
+    // An issue accessflow opened for a REST or Slack request decides that request; the property is only
+    // a hint, so the request must name this issue as its ticket.
+    String requestId = issues.openedFor(issueKey).orElse(issueKey);
+    if (!requestId.equals(issueKey)) {
+      String ticket;
+      try {
+        ticket = gateway.state(requestId).ticketKey();
+      } catch (ApiProblem problem) {
+        ticket = null;
+      }
+      if (ticket == null || !ticket.equalsIgnoreCase(issueKey)) {
+        return refuse(issueKey, change, what, "this issue is not the ticket of request " + requestId);
+      }
+    }
     String decisionId = eventId != null ? eventId : "changelog-" + issueKey + "-" + change.historyId();
     UpdateOutcome outcome;
     try {
-      outcome = gateway.decide(issueKey, new Decision(decisionId, actor.toLowerCase(), verdict, Channel.JIRA, null));
+      outcome = gateway.decide(requestId, new Decision(decisionId, actor.toLowerCase(), verdict, Channel.JIRA, null));
     } catch (ApiProblem problem) {
       if (problem.status() == 404) {
         return ok(new Result("ignored", issueKey, "no access request for this issue"));
       }
       return refuse(issueKey, change, what, problem.getMessage());
     }
-    return ok(new Result("decided", issueKey, outcome.status() == null ? null : outcome.status().name()));
+    return ok(new Result("decided", issueKey, (requestId.equals(issueKey) ? "" : requestId + ": ")
+        + (outcome.status() == null ? "" : outcome.status().name())));
   }
 
   private Response refuse(String issueKey, JiraIssues.StatusChange change, String what, String reason) {

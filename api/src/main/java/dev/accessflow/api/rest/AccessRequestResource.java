@@ -113,7 +113,8 @@ public final class AccessRequestResource {
     DecisionBody b = require(body);
     Verdict verdict = verdict(b.verdict());
     String actor = caller(context).actingAs(b.actor(), "actor");
-    return gateway.decide(requestId, new Decision(eventId(idempotencyKey), actor, verdict, Channel.REST, b.comment()));
+    return gateway.decide(requestId, new Decision(eventId(idempotencyKey), actor, verdict, Channel.REST,
+        bounded(b.comment(), "comment")));
   }
 
   @POST
@@ -131,7 +132,8 @@ public final class AccessRequestResource {
       throw ApiProblem.invalid("duration", "'" + b.duration() + "' is not an ISO-8601 duration such as PT48H");
     }
     String actor = caller(context).actingAs(b.actor(), "actor");
-    return gateway.extend(requestId, new Extension(eventId(idempotencyKey), actor, Channel.REST, duration, b.comment()));
+    return gateway.extend(requestId, new Extension(eventId(idempotencyKey), actor, Channel.REST, duration,
+        bounded(b.comment(), "comment")));
   }
 
   @POST
@@ -140,7 +142,18 @@ public final class AccessRequestResource {
       @HeaderParam("Idempotency-Key") String idempotencyKey, RevokeBody body) {
     RevokeBody b = body == null ? new RevokeBody(null, null) : body;
     String actor = caller(context).actingAs(b.actor(), "actor");
-    return gateway.revoke(requestId, new Revocation(eventId(idempotencyKey), actor, Channel.REST, b.reason()));
+    return gateway.revoke(requestId, new Revocation(eventId(idempotencyKey), actor, Channel.REST,
+        bounded(b.reason(), "reason")));
+  }
+
+  /** Free text lands in workflow history, on the ticket and in Slack: kept to a size all three take. */
+  static final int MAX_COMMENT = 2000;
+
+  private static String bounded(String text, String field) {
+    if (text != null && text.length() > MAX_COMMENT) {
+      throw ApiProblem.invalid(field, field + " is longer than " + MAX_COMMENT + " characters");
+    }
+    return text;
   }
 
   private static Verdict verdict(String text) {
