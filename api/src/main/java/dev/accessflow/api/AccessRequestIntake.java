@@ -9,6 +9,8 @@ import dev.accessflow.workflows.RequestPolicy;
 import dev.accessflow.workflows.StageTimings;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +25,8 @@ public final class AccessRequestIntake {
   private final Catalog catalog;
   private final Duration approvalTimeout;
   private final PriorApprovals priorApprovals;
+  private final RequesterCheck requesterCheck;
+  private final Map<String, String> groupNames;
 
   /** How many times this person had this role approved before (for the "approved N times before" rule). */
   @FunctionalInterface
@@ -30,14 +34,46 @@ public final class AccessRequestIntake {
     long count(String requester, String app, String role);
   }
 
+  /**
+   * Whether the IdP can grant this person anything, asked once at intake so that an unknown,
+   * suspended or deprovisioned requester gets a refusal instead of a workflow that fails later.
+   */
+  @FunctionalInterface
+  public interface RequesterCheck {
+    /** Why this login cannot be granted access, or null when it can (or the IdP could not be asked). */
+    String refusal(String login);
+
+    RequesterCheck ANYONE = login -> null;
+  }
+
   public AccessRequestIntake(Catalog catalog, Duration approvalTimeout) {
     this(catalog, approvalTimeout, (requester, app, role) -> 0);
   }
 
   public AccessRequestIntake(Catalog catalog, Duration approvalTimeout, PriorApprovals priorApprovals) {
+    this(catalog, approvalTimeout, priorApprovals, RequesterCheck.ANYONE, Map.of());
+  }
+
+  /** @param groupNames the IdP's name of each catalog group id, where known (tickets name groups with it) */
+  public AccessRequestIntake(Catalog catalog, Duration approvalTimeout, PriorApprovals priorApprovals,
+      RequesterCheck requesterCheck, Map<String, String> groupNames) {
     this.catalog = catalog;
     this.approvalTimeout = approvalTimeout;
     this.priorApprovals = priorApprovals;
+    this.requesterCheck = requesterCheck;
+    this.groupNames = Map.copyOf(groupNames);
+  }
+
+  /**
+   * Asks the IdP whether the request's requester can be granted access at all; throws a 422
+   * naming the requester when not. Separate from {@link #toRequest} so Slack can ask it after
+   * acknowledging (an IdP call does not belong inside Slack's 3 seconds).
+   */
+  public void checkRequester(AccessRequest request) {
+    String refusal = requesterCheck.refusal(request.requester());
+    if (refusal != null) {
+      throw ApiProblem.invalid("requester", request.requester() + " cannot be granted access: " + refusal);
+    }
   }
 
   /**
@@ -123,9 +159,15 @@ public final class AccessRequestIntake {
     RequestPolicy policy = new RequestPolicy(role.autoApprove().departments(), autoApprovedBy, role.selfExtend(),
         ask.emergency(), ask.emergency() ? role.breakGlass().reviewTimings() : StageTimings.DEFAULT,
         role.expiringSoonLead());
+    Map<String, String> names = new LinkedHashMap<>();
+    for (String group : role.groups()) {
+      if (groupNames.containsKey(group)) {
+        names.put(group, groupNames.get(group));
+      }
+    }
     return new AccessRequest(ask.requestId(), requester, app.id(), role.id(), role.groups(),
         role.risk().yaml(), duration, role.maxDuration(), ask.reason().strip(), ask.source(),
-        ask.emergency() ? role.breakGlass().review() : role.route(), approvalTimeout, ask.ticketKey(), policy);
+        ask.emergency() ? role.breakGlass().review() : role.route(), approvalTimeout, ask.ticketKey(), policy, names);
   }
 
   private static String allowed(CatalogRole role) {

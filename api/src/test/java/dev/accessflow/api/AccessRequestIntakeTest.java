@@ -26,6 +26,35 @@ class AccessRequestIntakeTest {
   }
 
   @Test
+  void theRequestCarriesTheIdpNamesOfItsOwnGroupsOnly() {
+    AccessRequestIntake named = new AccessRequestIntake(CATALOG, Duration.ofHours(72), (r, a, role) -> 0,
+        AccessRequestIntake.RequesterCheck.ANYONE,
+        java.util.Map.of("aws-prod-operators", "AWS operators", "prod-vpn", "Production VPN", "figma-editors", "Figma"));
+    AccessRequest request = named.toRequest(new AccessRequestIntake.Ask("r-2", DANA, "aws-prod", "break-fix", "PT1H",
+        "incident", Channel.REST, null));
+    assertThat(request.groupNames()).containsOnlyKeys("aws-prod-operators", "prod-vpn");
+    assertThat(request.groupLabels()).isEqualTo("AWS operators (aws-prod-operators), Production VPN (prod-vpn)");
+  }
+
+  @Test
+  void aRequesterTheIdpRefusesIsA422NamingTheRequester() {
+    AccessRequestIntake checked = new AccessRequestIntake(CATALOG, Duration.ofHours(72), (r, a, role) -> 0,
+        login -> login.startsWith("sus") ? "Okta user " + login + " is SUSPENDED; access cannot be granted" : null,
+        java.util.Map.of());
+    AccessRequest fine = checked.toRequest(new AccessRequestIntake.Ask("r-3", DANA, "figma", "editor", "PT24H", "x",
+        Channel.REST, null));
+    checked.checkRequester(fine);
+    AccessRequest suspended = checked.toRequest(new AccessRequestIntake.Ask("r-4", "sus@example.com", "figma", "editor",
+        "PT24H", "x", Channel.REST, null));
+    assertThatThrownBy(() -> checked.checkRequester(suspended)).isInstanceOfSatisfying(ApiProblem.class, p -> {
+      assertThat(p.status()).isEqualTo(422);
+      assertThat(p.field()).isEqualTo("requester");
+      assertThat(p.getMessage()).isEqualTo("sus@example.com cannot be granted access: Okta user sus@example.com is SUSPENDED;"
+          + " access cannot be granted");
+    });
+  }
+
+  @Test
   void routeComesFromTheCatalogAndTheManagerIsLeftToTheWorkflow() {
     AccessRequest request = ask(DANA, "figma", "editor", "PT24H", false);
     assertThat(request.route()).extracting(ApprovalStage::name).containsExactly("manager", "budget owner");

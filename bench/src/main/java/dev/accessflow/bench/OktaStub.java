@@ -46,6 +46,7 @@ final class OktaStub implements AutoCloseable {
   static final String MANAGER = "approver1@bench.example";
   private static final Pattern USER = Pattern.compile("/api/v1/users/([^/?]+)");
   private static final Pattern GROUP = Pattern.compile("/api/v1/groups/([^/?]+)");
+  private static final Pattern USER_GROUPS = Pattern.compile("/api/v1/users/([^/?]+)/groups");
   private static final Pattern MEMBERSHIP = Pattern.compile("/api/v1/groups/([^/]+)/users/([^/?]+)");
   private static final Pattern LOGIN = Pattern.compile("u(\\d+)@bench\\.example");
 
@@ -234,6 +235,11 @@ final class OktaStub implements AutoCloseable {
             {"id":"%s","status":"ACTIVE","created":"2025-01-01T00:00:00.000Z","lastLogin":null,
              "profile":{"login":"%s","email":"%s","firstName":"Bench","lastName":"User %d","managerId":"%s"}}"""
             .formatted(userId(n), login(n), login(n), n, MANAGER));
+        return;
+      }
+      if (method.equals("GET") && USER_GROUPS.matcher(path).matches()) {
+        // Asked before a first grant (standing access); bench users start in no group.
+        send(exchange, 200, "[]");
         return;
       }
       Matcher groupPath = GROUP.matcher(path);

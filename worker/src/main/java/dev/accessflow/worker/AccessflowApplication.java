@@ -52,6 +52,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
 
   /** The sandbox directory of this process when idp.type is sandbox (for tests and the sandbox endpoint). */
   private SandboxDirectory sandbox;
+  /** Group id to the IdP's group name, where the IdP was asked at start-up (Okta's catalog check). */
+  private Map<String, String> groupNames = Map.of();
 
   public static void main(String[] args) throws Exception {
     new AccessflowApplication().run(args);
@@ -108,8 +110,9 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       log.info("chat: no Slack configured (slack.botToken); approvers are asked through REST or Jira only");
     }
 
+    // Built for the API too: intake asks it whether a requester exists and may be granted access.
+    IdentityProvider idp = identityProvider(config, catalog);
     if (config.runWorker) {
-      IdentityProvider idp = identityProvider(config, catalog);
       // The test server's sticky queues misbehave across worker restarts: the bench turns them off.
       environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded() || !temporal.stickyExecution, idp,
           tickets(config), slack != null ? slack.chat(new AccessRequestGateway(client, temporal.taskQueue)) : new NoChat()));
@@ -133,18 +136,19 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       jersey.register(new ApiErrorMappers.Unexpected());
       jersey.register(new CatalogResource(catalog));
       AccessRequestGateway gateway = new AccessRequestGateway(client, temporal.taskQueue);
-      jersey.register(new AccessRequestResource(
-          new AccessRequestIntake(catalog, config.approvalTimeout, gateway::approvedBefore), gateway));
+      // One intake for REST, Slack and Jira: the same catalog rules, "approved before" count and requester check.
+      AccessRequestIntake intake = new AccessRequestIntake(catalog, config.approvalTimeout, gateway::approvedBefore,
+          new IdpRequesterCheck(idp), groupNames);
+      jersey.register(new AccessRequestResource(intake, gateway));
       if (config.jira.enabled() && (config.jira.webhookSecret == null || config.jira.webhookSecret.isEmpty())) {
         // Anyone could forge approvals through an unsigned webhook, so there is none without a secret.
         log.error("jira.webhookSecret is empty: POST /jira/webhook is NOT served; set JIRA_WEBHOOK_SECRET"
             + " (and the same secret on the Jira webhook) to take requests and approvals from Jira");
       } else if (config.jira.enabled()) {
-        jersey.register(jiraWebhook(config, catalog, client, environment));
+        jersey.register(jiraWebhook(config, intake, gateway, environment));
       }
       if (slack != null) {
-        slack.serve(environment, catalog, new AccessRequestIntake(catalog, config.approvalTimeout),
-            new AccessRequestGateway(client, temporal.taskQueue));
+        slack.serve(environment, catalog, intake, gateway);
       }
       if (sandbox != null) {
         jersey.register(new SandboxResource(sandbox));
@@ -194,7 +198,9 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
             okta.managerAttribute, okta.departmentAttribute, okta.requestTimeout);
         OktaDirectory directory = OktaDirectory.fromConfig(oktaConfig);
         if (okta.checkCatalogGroups) {
-          List<String> problems = new OktaCatalogCheck(directory).check(catalog.groupIds());
+          OktaCatalogCheck check = new OktaCatalogCheck(directory);
+          List<String> problems = check.check(catalog.groupIds());
+          groupNames = check.names();
           if (!problems.isEmpty()) {
             throw new IllegalStateException("catalog " + config.catalog + " does not match Okta " + okta.orgUrl + ":\n"
                 + String.join("\n", problems));
@@ -225,8 +231,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     return new JiraTickets(jiraConfig, JiraClient.create(jiraConfig));
   }
 
-  private static JiraWebhookResource jiraWebhook(AccessflowConfiguration config, Catalog catalog, WorkflowClient client,
-      Environment environment) {
+  private static JiraWebhookResource jiraWebhook(AccessflowConfiguration config, AccessRequestIntake intake,
+      AccessRequestGateway gateway, Environment environment) {
     var jira = config.jira;
     JiraConfig jiraConfig = jiraConfig(jira, Map.of());
     JiraIssuesAdapter issues = new JiraIssuesAdapter(JiraClient.create(jiraConfig),
@@ -235,9 +241,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     WebhookSignatureVerifier verifier = new JiraWebhookSignature(jira.webhookSecret)::verify;
     log.info("Jira webhook at /jira/webhook for project {} (approve: '{}', decline: '{}')", jira.projectKey,
         jira.approvedStatus, jira.declinedStatus);
-    AccessRequestGateway gateway = new AccessRequestGateway(client, config.temporal.taskQueue);
-    return new JiraWebhookResource(issues, new AccessRequestIntake(catalog, config.approvalTimeout, gateway::approvedBefore),
-        gateway,
+    return new JiraWebhookResource(issues, intake, gateway,
         new JiraWebhookSettings(jira.projectKey, jira.approvedStatus, jira.declinedStatus, jira.email),
         verifier, environment.getObjectMapper());
   }

@@ -183,6 +183,13 @@ class AccessRequestApiTest {
   }
 
   @Test
+  void aRequesterTheIdpDoesNotKnowIsRefusedAtIntakeAndNothingStarts() {
+    assertRefusedAndNotStarted(http.post("/v1/requests",
+        "{\"requestId\":\"ghost-1\",\"requester\":\"ghost@example.com\",\"app\":\"grafana\",\"role\":\"admin\",\"duration\":\"PT1H\",\"reason\":\"x\"}"),
+        422, "requester", "ghost@example.com cannot be granted access: no user with login ghost@example.com", "ghost-1");
+  }
+
+  @Test
   void requesterMustBeAnEmailLogin() {
     assertRefusedAndNotStarted(http.post("/v1/requests",
         "{\"requestId\":\"who\",\"requester\":\"dana\",\"app\":\"grafana\",\"role\":\"admin\",\"duration\":\"PT1H\",\"reason\":\"x\"}"),

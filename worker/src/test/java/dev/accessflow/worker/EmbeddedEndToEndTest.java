@@ -33,13 +33,13 @@ class EmbeddedEndToEndTest {
     assertThat(approved.status()).isEqualTo(200);
     assertThat(approved.text("status")).isEqualTo("APPROVED");
 
-    Http.Reply active = http.awaitStatus(id, "ACTIVE", Duration.ofSeconds(10));
+    Http.Reply active = http.awaitStatus(id, "ACTIVE", Duration.ofSeconds(30));
     assertThat(http.get("/v1/sandbox/memberships").body().path("sandbox-readers").toString())
         .isEqualTo("[\"dana@example.com\"]");
     Instant expiresAt = Instant.parse(active.text("expiresAt"));
     assertThat(Duration.between(Instant.parse(active.text("grantedAt")), expiresAt)).isEqualTo(Duration.ofSeconds(10));
 
-    Http.Reply expired = http.awaitStatus(id, "EXPIRED", Duration.ofSeconds(30));
+    Http.Reply expired = http.awaitStatus(id, "EXPIRED", Duration.ofSeconds(60));
     assertThat(http.get("/v1/sandbox/memberships").body().path("sandbox-readers").toString()).isEqualTo("[]");
     Duration lag = Duration.parse(expired.text("revocationLag"));
     assertThat(Instant.parse(expired.text("revokedAt"))).isAfterOrEqualTo(expiresAt);

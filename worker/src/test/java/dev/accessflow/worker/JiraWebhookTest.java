@@ -173,6 +173,18 @@ class JiraWebhookTest {
   }
 
   @Test
+  void aReporterTheIdpDoesNotKnowIsToldOnTheIssueAndNothingStarts() throws Exception {
+    user("acc-ghost", "ghost@example.com");
+    issue("ITS-7", "grafana", "admin", "PT1H", "debug", "acc-ghost");
+    Reply reply = deliverSigned(created("ITS-7"), "d-ghost");
+    assertThat(reply.body().path("result").asText()).isEqualTo("rejected");
+    JIRA.verify(1, postRequestedFor(urlPathEqualTo("/rest/api/3/issue/ITS-7/comment"))
+        .withRequestBody(containing("(field: requester)"))
+        .withRequestBody(containing("ghost@example.com cannot be granted access")));
+    assertThat(http.get("/v1/requests/ITS-7").status()).isEqualTo(404);
+  }
+
+  @Test
   void approvalByAnApproverIsApplied() throws Exception {
     start("ITS-4");
     changelog("ITS-4", "acc-omar", "Pending approval", "Approved");
@@ -310,11 +322,15 @@ class JiraWebhookTest {
 
   /** The issue as GET /rest/api/3/issue/{key} answers it (also for the workflow's status check). */
   private static void issue(String key, String app, String role, String duration, String reason) {
+    issue(key, app, role, duration, reason, "acc-dana");
+  }
+
+  private static void issue(String key, String app, String role, String duration, String reason, String reporter) {
     JIRA.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key)).atPriority(5).willReturn(okJson("""
         {"id":"10001","key":"%s","fields":{"project":{"key":"ITS"},"status":{"name":"Pending approval"},
-          "reporter":{"accountId":"acc-dana"},
+          "reporter":{"accountId":"%s"},
           "%s":"%s","%s":{"value":"%s"},"%s":"%s","%s":"%s"}}"""
-        .formatted(key, APP_FIELD, app, ROLE_FIELD, role, DURATION_FIELD, duration, REASON_FIELD, reason))));
+        .formatted(key, reporter, APP_FIELD, app, ROLE_FIELD, role, DURATION_FIELD, duration, REASON_FIELD, reason))));
   }
 
   /** The issue with ?expand=changelog: one earlier status change and the one under test. */

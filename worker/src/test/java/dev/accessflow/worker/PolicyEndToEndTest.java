@@ -135,7 +135,7 @@ class PolicyEndToEndTest {
   }
 
   private void awaitStage(String id, int stage) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (http.get("/v1/requests/" + id).body().path("stageIndex").asInt() < stage && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }

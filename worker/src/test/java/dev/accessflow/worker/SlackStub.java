@@ -27,6 +27,8 @@ final class SlackStub {
   static final Person DANA = new Person("dana@example.com", "UDANA", "DDANA", "2000.000100");
   static final Person MARIA = new Person("maria@example.com", "UMARIA", "DMARIA", "1000.000100");
   static final Person OMAR = new Person("omar@example.com", "UOMAR", "DOMAR", "1000.000200");
+  /** On Slack, but not in the sandbox directory (left the company, or a guest). */
+  static final Person GHOST = new Person("ghost@example.com", "UGHOST", "DGHOST", "3000.000100");
 
   final WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().containerThreads(64));
 
@@ -36,7 +38,7 @@ final class SlackStub {
         "{\"ok\":true,\"url\":\"https://acme.slack.com/\",\"team\":\"Acme\",\"user\":\"accessflow\",\"team_id\":\"T1\",\"user_id\":\"UBOT\",\"bot_id\":\"B1\"}")));
     server.stubFor(post(urlPathEqualTo("/api/auth.test")).withHeader("Authorization", containing("xoxb-revoked"))
         .willReturn(okJson("{\"ok\":false,\"error\":\"invalid_auth\"}")));
-    for (Person p : List.of(DANA, MARIA, OMAR)) {
+    for (Person p : List.of(DANA, MARIA, OMAR, GHOST)) {
       server.stubFor(post(urlPathEqualTo("/api/users.info")).withRequestBody(containing("user=" + p.userId()))
           .willReturn(okJson("{\"ok\":true,\"user\":{\"id\":\"" + p.userId() + "\",\"is_bot\":false,\"profile\":{\"email\":\""
               + p.email().toUpperCase() + "\"}}}")));

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -486,17 +487,20 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     transition(PROVISIONING);
     sharedMemberships = Workflow.getVersion(SHARED_MEMBERSHIPS, Workflow.DEFAULT_VERSION, 1) == 1;
     List<String> failures = new ArrayList<>();
-    List<Promise<Void>> adds = new ArrayList<>();
+    List<Promise<String>> adds = new ArrayList<>();
     for (String group : request.groups()) {
       adds.add(sharedMemberships
-          ? Async.procedure(leases::acquire, membership(group))
-          : Async.procedure(idp::addMember, membership(group)));
+          ? Async.function(leases::acquire, membership(group))
+          : Async.procedure(idp::addMember, membership(group)).thenApply(done -> MembershipOutcome.ADDED));
     }
+    List<String> standing = new ArrayList<>();
     for (int i = 0; i < adds.size(); i++) {
       try {
-        adds.get(i).get();
+        if (MembershipOutcome.standing(adds.get(i).get())) {
+          standing.add(request.groupLabel(request.groups().get(i)));
+        }
       } catch (ActivityFailure failure) {
-        failures.add("group " + request.groups().get(i) + ": " + Failures.describe(failure));
+        failures.add("group " + request.groupLabel(request.groups().get(i)) + ": " + Failures.describe(failure));
       }
     }
     if (!failures.isEmpty()) {
@@ -509,7 +513,9 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     expiresAt = grantedAt.plus(request.duration());
     transition(ACTIVE);
     audit(AuditKind.PROVISIONED, "Added " + request.requester() + " (IdP id " + user.id() + ") to groups "
-        + String.join(", ", request.groups()) + " at " + grantedAt + ".");
+        + request.groupLabels() + " at " + grantedAt + "."
+        + (standing.isEmpty() ? "" : " " + request.requester() + " was already a member of " + String.join(", ", standing)
+            + " before this grant (standing access): accessflow leaves that membership in place when the grant ends."));
     audit(AuditKind.EXPIRY_SCHEDULED, "Access expires at " + expiresAt + " (" + request.duration() + ").");
     tellEveryone(AuditKind.PROVISIONED, "Access to " + request.app() + " / " + request.role() + " is active until " + expiresAt + ".");
     return true;
@@ -557,50 +563,55 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
       stageIndex = route.size();
     }
     transition(REVOKING);
-    Promise<Void> removed = Async.procedure(this::removeFromAllGroups);
+    Promise<Map<String, String>> removed = Async.function(this::removeFromAllGroups);
     if (!Workflow.await(OVERDUE_AFTER, removed::isCompleted)) {
       revocationOverdueSince = due;
       audit(AuditKind.REVOCATION_OVERDUE, "Removal due at " + due + " has not succeeded yet ("
           + (lastError == null ? "the IdP has not confirmed it" : lastError) + "). accessflow keeps retrying until it does.");
     }
-    removed.get();
+    Map<String, String> outcomes = removed.get();
     revokedAt = now();
     revocationLag = Duration.between(due, revokedAt);
     revocationOverdueSince = null;
     transition(early ? REVOKED : EXPIRED);
-    String late = revocationLag.compareTo(REVOCATION_TARGET) > 0
-        ? " This was " + revocationLag + " late (due " + due + ")."
-        : "";
     String why = early
         ? "Revoked early by " + revocation.actor() + " via " + revocation.channel()
             + (revocation.reason() == null ? "" : ": " + revocation.reason()) + "."
         : "Expired.";
-    audit(AuditKind.REVOKED, why + " Removed " + request.requester() + " from groups " + String.join(", ", request.groups())
-        + " at " + revokedAt + "." + late);
+    audit(AuditKind.REVOKED, why + " " + RemovalText.of(request, outcomes, revokedAt, revocationLag, REVOCATION_TARGET,
+        early ? "it was revoked" : "the grant ended", due));
     tellEveryone(AuditKind.REVOKED, why + " Access to " + request.app() + " / " + request.role() + " has been removed.");
   }
 
-  /** Removes the user from every group of the role, retrying each until the IdP confirms. */
-  private void removeFromAllGroups() {
-    List<Promise<Void>> removals = new ArrayList<>();
+  /**
+   * Removes the user from every group of the role, retrying each until the IdP confirms.
+   *
+   * @return per group, the lease's answer (a {@link MembershipOutcome}), in the role's group order
+   */
+  private Map<String, String> removeFromAllGroups() {
+    List<Promise<String>> removals = new ArrayList<>();
     for (String group : request.groups()) {
-      removals.add(Async.procedure(this::removeUntilGone, membership(group)));
+      removals.add(Async.function(this::removeUntilGone, membership(group)));
     }
     Promise.allOf(removals).get();
+    Map<String, String> outcomes = new LinkedHashMap<>();
+    for (int i = 0; i < removals.size(); i++) {
+      outcomes.put(request.groups().get(i), removals.get(i).get());
+    }
+    return outcomes;
   }
 
-  private void removeUntilGone(Membership membership) {
+  private String removeUntilGone(Membership membership) {
     int failures = 0;
     while (true) {
       try {
         if (sharedMemberships) {
-          leaseRelease.release(membership);
-        } else {
-          idpRevoke.removeMember(membership);
+          return leaseRelease.release(membership);
         }
-        return;
+        String gone = idpRevoke.removeMember(membership);
+        return gone == null ? MembershipOutcome.REMOVED : MembershipOutcome.alreadyGone(gone);
       } catch (ActivityFailure failure) {
-        lastError = "removing from group " + membership.groupId() + ": " + Failures.describe(failure);
+        lastError = "removing from group " + request.groupLabel(membership.groupId()) + ": " + Failures.describe(failure);
         log.warn("request {}: {}; retrying", request.requestId(), lastError);
         if (failure.getRetryState() == RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE) {
           Workflow.sleep(REVOKE_PAUSE_AFTER_REFUSAL);

@@ -17,11 +17,11 @@ public interface GroupMembershipWorkflow {
   @WorkflowMethod(name = AccessflowTemporal.MEMBERSHIP_WORKFLOW_TYPE)
   void run(MembershipHolders holders);
 
-  /** Hold the membership for a request; adds the user to the group if nobody held it. */
+  /** Hold the membership for a request; adds the user to the group if nobody held it (unless they were already in it). */
   @UpdateMethod(name = "acquire")
   String acquire(Membership membership);
 
-  /** Let go for a request; removes the user from the group when no other request still holds it. */
+  /** Let go for a request; removes the user from the group when no other request still holds it and it was not standing. */
   @UpdateMethod(name = "release")
   String release(Membership membership);
 

@@ -15,6 +15,11 @@ import org.slf4j.Logger;
 /** Reference-counted group membership: operations run one at a time under a workflow lock. */
 public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflow {
   private static final Logger log = Workflow.getLogger(GroupMembershipWorkflowImpl.class);
+  /**
+   * Version 1 asks the IdP whether the person is already a member before the first add: a membership
+   * that was there before accessflow (standing access) is recorded as such and never removed.
+   */
+  static final String STANDING_CHECK = "standing-membership-check";
 
   private final IdentityProvider idp =
       Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.idpGrantOptions());
@@ -23,12 +28,15 @@ public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflo
   private final WorkflowLock lock = Workflow.newWorkflowLock();
   private final Set<String> holders = new LinkedHashSet<>();
   private boolean member;
+  /** The membership was in place before accessflow's first lease: leases lean on it, and never remove it. */
+  private boolean standing;
   private int operations;
 
   @WorkflowInit
   public GroupMembershipWorkflowImpl(MembershipHolders state) {
     holders.addAll(state.requestIds());
     member = state.member();
+    standing = state.standing();
   }
 
   @Override
@@ -47,11 +55,20 @@ public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflo
     try {
       operations++;
       if (!member) {
-        addOrFailUpdate(membership); // a refusal fails this update; nothing is held
+        if (Workflow.getVersion(STANDING_CHECK, Workflow.DEFAULT_VERSION, 1) == 1 && isMemberOrFailUpdate(membership)) {
+          standing = true;
+          log.info("{} is already in group {}: standing access, never removed by accessflow", membership.login(),
+              membership.groupId());
+        } else {
+          addOrFailUpdate(membership); // a refusal fails this update; nothing is held
+        }
         member = true;
       }
       holders.add(membership.requestId());
-      return holders.size() == 1 ? "added" : "shared with " + others(membership.requestId());
+      if (standing) {
+        return MembershipOutcome.STANDING;
+      }
+      return holders.size() == 1 ? MembershipOutcome.ADDED : MembershipOutcome.shared(others(membership.requestId()));
     } finally {
       lock.unlock();
     }
@@ -65,15 +82,22 @@ public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflo
       holders.remove(membership.requestId());
       if (!holders.isEmpty()) {
         log.info("{} keeps group {}: still held by {}", membership.login(), membership.groupId(), holders);
-        return "kept: still held by " + String.join(", ", holders);
+        return MembershipOutcome.keptFor(String.join(", ", holders));
       }
+      if (member && standing) {
+        // Not accessflow's to take away; the workflow ends, and a later grant asks the IdP again.
+        member = false;
+        standing = false;
+        return MembershipOutcome.keptStanding();
+      }
+      String gone = null;
       if (member) {
         // One batch of retries; a failure fails this update and the request retries the release,
         // so the IdP's error shows in the request's state while the outage lasts.
-        removeOrFailUpdate(membership);
+        gone = removeOrFailUpdate(membership);
         member = false;
       }
-      return "removed";
+      return gone == null ? MembershipOutcome.REMOVED : MembershipOutcome.alreadyGone(gone);
     } finally {
       lock.unlock();
     }
@@ -81,7 +105,7 @@ public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflo
 
   @Override
   public MembershipHolders holders() {
-    return new MembershipHolders(new ArrayList<>(holders), member);
+    return new MembershipHolders(new ArrayList<>(holders), member, standing);
   }
 
   private void addOrFailUpdate(Membership membership) {
@@ -92,9 +116,17 @@ public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflo
     }
   }
 
-  private void removeOrFailUpdate(Membership membership) {
+  private String removeOrFailUpdate(Membership membership) {
     try {
-      idpRevoke.removeMember(membership);
+      return idpRevoke.removeMember(membership);
+    } catch (ActivityFailure failure) {
+      throw updateFailure(failure);
+    }
+  }
+
+  private boolean isMemberOrFailUpdate(Membership membership) {
+    try {
+      return idp.isMember(membership);
     } catch (ActivityFailure failure) {
       throw updateFailure(failure);
     }

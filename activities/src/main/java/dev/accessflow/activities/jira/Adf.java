@@ -128,7 +128,7 @@ public final class Adf {
     fact(facts, "Requester", request.requester());
     fact(facts, "App", request.app());
     fact(facts, "Role", request.role());
-    fact(facts, "Groups", request.groups().isEmpty() ? null : String.join(", ", request.groups()));
+    fact(facts, "Groups", request.groups().isEmpty() ? null : request.groupLabels());
     fact(facts, "Duration", request.duration() == null ? null : human(request.duration()));
     fact(facts, "Longest allowed", request.maxDuration() == null ? null : human(request.maxDuration()));
     fact(facts, "Risk tier", request.riskTier());

@@ -32,16 +32,16 @@ public final class TemporalMembershipLeases implements MembershipLeases {
   }
 
   @Override
-  public void acquire(Membership membership) {
+  public String acquire(Membership membership) {
     GroupMembershipWorkflow workflow = stub(membership);
-    call(() -> WorkflowClient.executeUpdateWithStart(workflow::acquire, membership,
+    return call(() -> WorkflowClient.executeUpdateWithStart(workflow::acquire, membership,
         options("acquire", membership), new WithStartWorkflowOperation<>(workflow::run, MembershipHolders.NONE)));
   }
 
   @Override
-  public void release(Membership membership) {
+  public String release(Membership membership) {
     GroupMembershipWorkflow workflow = stub(membership);
-    call(() -> WorkflowClient.executeUpdateWithStart(workflow::release, membership,
+    return call(() -> WorkflowClient.executeUpdateWithStart(workflow::release, membership,
         options("release", membership), new WithStartWorkflowOperation<>(workflow::run, MembershipHolders.NONE)));
   }
 
@@ -69,9 +69,9 @@ public final class TemporalMembershipLeases implements MembershipLeases {
    * Passes the IdP's own failure through: a refusal stays non-retryable, anything else is
    * retried, and the message is the IdP's, so the request's state names the real problem.
    */
-  private static void call(Runnable update) {
+  private static String call(java.util.function.Supplier<String> update) {
     try {
-      update.run();
+      return update.get();
     } catch (WorkflowUpdateException e) {
       ApplicationFailure innermost = null;
       for (Throwable t = e.getCause(); t != null; t = t.getCause()) {

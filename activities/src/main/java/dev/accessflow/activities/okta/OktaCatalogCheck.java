@@ -13,6 +13,7 @@ import java.util.Map;
  */
 public final class OktaCatalogCheck {
   private final OktaDirectory directory;
+  private final Map<String, String> names = new java.util.LinkedHashMap<>();
 
   public OktaCatalogCheck(OktaDirectory directory) {
     this.directory = directory;
@@ -22,6 +23,11 @@ public final class OktaCatalogCheck {
   public List<String> check(Collection<String> groupIds) {
     Collection<String> wanted = new LinkedHashSet<>(groupIds);
     Map<String, OktaDirectory.OktaGroup> found = directory.findGroups(wanted);
+    found.forEach((id, group) -> {
+      if (group.name() != null) {
+        names.put(id, group.name());
+      }
+    });
     List<String> errors = new ArrayList<>();
     for (String id : wanted) {
       OktaDirectory.OktaGroup group = found.get(id);
@@ -34,5 +40,10 @@ public final class OktaCatalogCheck {
       }
     }
     return errors;
+  }
+
+  /** The Okta name of each group the last check found (tickets and messages name groups with it). */
+  public Map<String, String> names() {
+    return Map.copyOf(names);
   }
 }

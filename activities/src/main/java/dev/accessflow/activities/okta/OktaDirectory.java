@@ -8,6 +8,7 @@ import com.okta.sdk.client.ClientBuilder;
 import com.okta.sdk.client.Clients;
 import com.okta.sdk.resource.api.GroupApi;
 import com.okta.sdk.resource.api.UserApi;
+import com.okta.sdk.resource.api.UserResourcesApi;
 import com.okta.sdk.resource.client.ApiClient;
 import com.okta.sdk.resource.client.ApiException;
 import com.okta.sdk.resource.model.Group;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -63,6 +65,7 @@ public final class OktaDirectory implements IdentityProvider {
   private final OktaRateLimits limits;
   private final UserApi users;
   private final GroupApi groups;
+  private final UserResourcesApi userResources;
 
   /**
    * @param client an SDK client built by {@link #buildApiClient(OktaConfig)} (tests re-point its
@@ -79,6 +82,7 @@ public final class OktaDirectory implements IdentityProvider {
     client.setHttpClient(new RateLimitRecordingHttpClient(client.getHttpClient(), limits));
     this.users = new UserApi(client);
     this.groups = new GroupApi(client);
+    this.userResources = new UserResourcesApi(client);
   }
 
   /** The production wiring: an SDK client for {@code config}, the system clock. */
@@ -155,8 +159,8 @@ public final class OktaDirectory implements IdentityProvider {
   }
 
   @Override
-  public void removeMember(Membership membership) {
-    boolean[] absent = {false};
+  public String removeMember(Membership membership) {
+    String[] absent = {null};
     call("DELETE", "/api/v1/groups/{id}/users/{id}", describe("remove", membership), () -> {
       try {
         groups.unassignUserFromGroup(membership.groupId(), membership.userId());
@@ -164,12 +168,26 @@ public final class OktaDirectory implements IdentityProvider {
         if (e.getCode() != 404) {
           throw e;
         }
-        absent[0] = true; // not a member (or no such group/user): the goal "not in the group" holds
+        // Not a member, or the user or group was deleted meanwhile: "not in the group" holds, so
+        // this is done (never retried), and the reason goes on the record.
+        absent[0] = "Okta answered " + describe(e) + ": the user or group no longer exists, or the user was not a member";
       }
       return null;
     }, e -> null);
     log.info("request {}: removed Okta user {} from group {}{}", membership.requestId(), membership.userId(),
-        membership.groupId(), absent[0] ? " (was not a member)" : "");
+        membership.groupId(), absent[0] != null ? " (nothing to remove: 404)" : "");
+    return absent[0];
+  }
+
+  @Override
+  public boolean isMember(Membership membership) {
+    // The user's groups: one call, unpaged in Okta's API; a person is in tens of groups, a group may hold thousands.
+    List<Group> memberOf = call("GET", "/api/v1/users/{id}/groups", "list the groups of user " + membership.login(),
+        () -> userResources.listUserGroups(membership.userId()), e -> e.getCode() == 404
+            ? ApplicationFailure.newNonRetryableFailure("Okta has no user " + membership.userId() + " ("
+                + membership.login() + "): " + describe(e), AccessflowTemporal.UNKNOWN_USER)
+            : null);
+    return memberOf != null && memberOf.stream().anyMatch(g -> membership.groupId().equals(g.getId()));
   }
 
   // ---- plain methods for the start-up catalog check and reclaim policies ----

@@ -55,11 +55,25 @@ public final class SandboxDirectory implements IdentityProvider {
   }
 
   @Override
-  public void removeMember(Membership membership) {
+  public String removeMember(Membership membership) {
     Set<String> current = members.get(membership.groupId());
     boolean removed = current != null && current.remove(membership.login().toLowerCase());
     log.info("sandbox IdP: {} {} from group {} (request {})", removed ? "REMOVED" : "already absent:",
         membership.login(), membership.groupId(), membership.requestId());
+    return removed ? null : "the sandbox directory had no such membership";
+  }
+
+  @Override
+  public boolean isMember(Membership membership) {
+    requireGroup(membership.groupId());
+    return members.getOrDefault(membership.groupId(), Set.of()).contains(membership.login().toLowerCase());
+  }
+
+  /** Puts a person in a group outside any grant, as an admin would in the IdP's console (tests, demos). */
+  public void addOutsideAccessflow(String groupId, String login) {
+    requireGroup(groupId);
+    members.computeIfAbsent(groupId, g -> ConcurrentHashMap.newKeySet()).add(login.toLowerCase());
+    log.info("sandbox IdP: {} put in group {} outside accessflow", login, groupId);
   }
 
   /** Who is in which group right now (groups sorted, members sorted). */

@@ -87,6 +87,9 @@ public final class OpenApiContract {
   }
 
   /** Loads (or reuses) the spec at {@code spec}; YAML or JSON. */
+  /** How many times a spec was parsed in this JVM (each spec once: the parse takes seconds). */
+  static final java.util.concurrent.atomic.AtomicInteger PARSES = new java.util.concurrent.atomic.AtomicInteger();
+
   public static OpenApiContract load(Path spec) {
     Path key = spec.toAbsolutePath().normalize();
     OpenAPI api = PARSED.computeIfAbsent(key, OpenApiContract::parse);
@@ -180,6 +183,7 @@ public final class OpenApiContract {
   }
 
   private static OpenAPI parse(Path spec) {
+    PARSES.incrementAndGet();
     try {
       // SnakeYAML refuses documents over 3 MB by default; vendor specs are bigger (Okta: 3.4 MB).
       LoaderOptions limits = new LoaderOptions();

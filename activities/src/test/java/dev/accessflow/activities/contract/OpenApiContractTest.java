@@ -103,9 +103,10 @@ class OpenApiContractTest {
 
   @Test
   void parsesTheSpecOncePerJvm() {
-    long start = System.nanoTime();
     OpenApiContract.load(OpenApiContract.vendorSpec("okta/management-minimal.yaml"));
-    assertThat((System.nanoTime() - start) / 1_000_000).as("second load in ms").isLessThan(1_000);
+    int parsed = OpenApiContract.PARSES.get();
+    OpenApiContract.load(OpenApiContract.vendorSpec("okta/management-minimal.yaml"));
+    assertThat(OpenApiContract.PARSES.get()).as("parses after a second load").isEqualTo(parsed);
   }
 
   private void send(String method, String path, String authorization) throws Exception {

@@ -68,6 +68,18 @@ class AdfTest {
   }
 
   @Test
+  void theDescriptionNamesEachGroupBesideItsIdpId() {
+    var base = JiraStub.request("REQ-N", null);
+    var named = new dev.accessflow.workflows.AccessRequest(base.requestId(), base.requester(), base.app(), base.role(),
+        java.util.List.of("00gQedUStPKR0CsTy4Qw", "00gUNNAMED"), base.riskTier(), base.duration(), base.maxDuration(),
+        base.reason(), base.source(), base.route(), base.approvalTimeout(), null, base.policy(),
+        java.util.Map.of("00gQedUStPKR0CsTy4Qw", "github-admins"));
+    JsonNode description = Adf.requestDescription(named);
+    assertThat(Adf.containsText(description, "github-admins (00gQedUStPKR0CsTy4Qw), 00gUNNAMED")).isTrue();
+    assertThat(Adf.problems(description)).isEmpty();
+  }
+
+  @Test
   void formatsDurationsShortly() {
     assertThat(Adf.human(Duration.ofHours(4))).isEqualTo("4h");
     assertThat(Adf.human(Duration.ofMinutes(90))).isEqualTo("1h 30m");

@@ -8,6 +8,7 @@ import dev.accessflow.workflows.AccessRequestState;
 import dev.accessflow.workflows.AccessRequestWorkflow;
 import dev.accessflow.workflows.AccessRequestWorkflowImpl;
 import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.AuditKind;
 import dev.accessflow.workflows.Channel;
 import dev.accessflow.workflows.Decision;
 import dev.accessflow.workflows.GroupMembershipWorkflow;
@@ -30,12 +31,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Two requests granting the same group to the same person: neither cuts the other short. */
+/**
+ * Two requests granting the same group to the same person: neither cuts the other short; and a
+ * membership that was there before any grant is never taken away. Time moves only where a test
+ * says so ({@code env.sleep}); results are awaited by polling, because blocking on one workflow's
+ * result lets the test server skip past the other's timers.
+ */
 class SharedMembershipTest {
   private static final String QUEUE = AccessflowTemporal.DEFAULT_TASK_QUEUE;
   private static final String GROUP = "00g-grafana-admins";
   private final FakeDirectory directory = new FakeDirectory()
       .withUser(AccessRequests.REQUESTER, MANAGER).withUser(MANAGER, null);
+  private final RecordingTickets tickets = new RecordingTickets();
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
 
@@ -48,7 +55,7 @@ class SharedMembershipTest {
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(AccessRequestWorkflowImpl.class, GroupMembershipWorkflowImpl.class);
     worker.registerActivitiesImplementations(directory, new TemporalMembershipLeases(env.getWorkflowClient(), QUEUE),
-        new RecordingTickets(), new RecordingChat());
+        tickets, new RecordingChat());
     env.start();
     client = env.getWorkflowClient();
   }
@@ -71,16 +78,33 @@ class SharedMembershipTest {
     return workflow;
   }
 
-  private static void awaitStatus(AccessRequestWorkflow workflow, RequestStatus wanted) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (workflow.state().status() != wanted && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
+  /** Polls by query: queries do not let the test server skip time, so no other timer fires meanwhile. */
+  private static AccessRequestState awaitStatus(AccessRequestWorkflow workflow, RequestStatus wanted) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    AccessRequestState state = workflow.state();
+    while (state.status() != wanted && System.nanoTime() < deadline) {
+      sleepMillis(10);
+      state = workflow.state();
     }
-    assertThat(workflow.state().status()).isEqualTo(wanted);
+    assertThat(state.status()).isEqualTo(wanted);
+    return state;
+  }
+
+  private static void sleepMillis(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private boolean isMember() {
     return directory.isMember(GROUP, "id-dana");
+  }
+
+  private String lastText(AuditKind kind) {
+    return tickets.entries().stream().filter(e -> e.kind() == kind).reduce((a, b) -> b).orElseThrow().text();
   }
 
   @Test
@@ -89,15 +113,16 @@ class SharedMembershipTest {
     AccessRequestWorkflow longGrant = grant("long", Duration.ofHours(6));
     assertThat(directory.calls()).filteredOn(c -> c.startsWith("add")).hasSize(1);
 
-    AccessRequestState shortDone = WorkflowStub.fromTyped(shortGrant).getResult(AccessRequestState.class);
-    assertThat(shortDone.status()).isEqualTo(RequestStatus.EXPIRED);
+    env.sleep(Duration.ofHours(2)); // past the short grant's expiry, well before the long one's
+    awaitStatus(shortGrant, RequestStatus.EXPIRED);
+    assertThat(awaitStatus(longGrant, RequestStatus.ACTIVE).expiresAt()).isAfter(shortGrant.state().expiresAt());
     assertThat(isMember()).as("still held by the 6 h grant").isTrue();
     GroupMembershipWorkflow membership = client.newWorkflowStub(GroupMembershipWorkflow.class,
         AccessflowTemporal.membershipWorkflowId(GROUP, AccessRequests.REQUESTER));
     assertThat(membership.holders().requestIds()).containsExactly("long");
 
-    AccessRequestState longDone = WorkflowStub.fromTyped(longGrant).getResult(AccessRequestState.class);
-    assertThat(longDone.status()).isEqualTo(RequestStatus.EXPIRED);
+    env.sleep(Duration.ofHours(5));
+    awaitStatus(longGrant, RequestStatus.EXPIRED);
     assertThat(isMember()).isFalse();
     assertThat(directory.calls()).filteredOn(c -> c.startsWith("remove")).hasSize(1);
   }
@@ -108,25 +133,25 @@ class SharedMembershipTest {
     AccessRequestWorkflow second = grant("second", Duration.ofHours(6));
 
     first.revoke(new Revocation("v1", AccessRequests.REQUESTER, Channel.REST, "done"));
-    // Polled, not getResult: blocking on a result lets the test server skip time, and a skip to the
-    // next timer would expire the second grant before this test revokes it.
     awaitStatus(first, RequestStatus.REVOKED);
     assertThat(isMember()).isTrue();
 
     second.revoke(new Revocation("v2", AccessRequests.REQUESTER, Channel.REST, "done too"));
-    assertThat(WorkflowStub.fromTyped(second).getResult(AccessRequestState.class).status()).isEqualTo(RequestStatus.REVOKED);
+    awaitStatus(second, RequestStatus.REVOKED);
     assertThat(isMember()).isFalse();
   }
 
   @Test
   void membershipGrantedAgainAfterItWasFullyReleased() {
     AccessRequestWorkflow first = grant("once", Duration.ofHours(1));
-    WorkflowStub.fromTyped(first).getResult(AccessRequestState.class);
+    env.sleep(Duration.ofHours(2));
+    awaitStatus(first, RequestStatus.EXPIRED);
     assertThat(isMember()).isFalse();
 
     AccessRequestWorkflow again = grant("twice", Duration.ofHours(1));
     assertThat(isMember()).isTrue();
-    WorkflowStub.fromTyped(again).getResult(AccessRequestState.class);
+    env.sleep(Duration.ofHours(2));
+    awaitStatus(again, RequestStatus.EXPIRED);
     assertThat(isMember()).isFalse();
   }
 
@@ -135,10 +160,12 @@ class SharedMembershipTest {
     AccessRequestWorkflow first = grant("out-1", Duration.ofHours(1));
     AccessRequestWorkflow second = grant("out-2", Duration.ofHours(6));
     second.revoke(new Revocation("v2", AccessRequests.REQUESTER, Channel.REST, "done"));
-    WorkflowStub.fromTyped(second).getResult(AccessRequestState.class);
+    awaitStatus(second, RequestStatus.REVOKED);
     assertThat(isMember()).isTrue();
+    assertThat(first.state().status()).isEqualTo(RequestStatus.ACTIVE);
 
-    // The IdP fails for more than one retry batch (6 tries) when the last holder lets go.
+    // The IdP fails for more than one retry batch (6 tries) when the last holder lets go. Only this
+    // request is left, so its result may be awaited while the test server skips the retries' timers.
     directory.failNextRemovals(8);
     AccessRequestState done = WorkflowStub.fromTyped(first).getResult(AccessRequestState.class);
 
@@ -146,5 +173,31 @@ class SharedMembershipTest {
     assertThat(isMember()).isFalse();
     assertThat(done.lastError()).contains("503 Service Unavailable");
     assertThat(done.revocationLag()).isGreaterThan(Duration.ofSeconds(5));
+    assertThat(lastText(AuditKind.REVOKED)).contains("after the grant ended; target 1 s: LATE (due " + done.expiresAt());
+  }
+
+  @Test
+  void aMembershipThatWasThereBeforeTheGrantIsKeptWhenTheGrantEnds() {
+    directory.withMembership(GROUP, AccessRequests.REQUESTER);
+    AccessRequestWorkflow standing = grant("standing", Duration.ofHours(1));
+    assertThat(directory.calls()).filteredOn(c -> c.startsWith("add")).isEmpty();
+    assertThat(lastText(AuditKind.PROVISIONED)).contains("was already a member of " + GROUP,
+        "standing access", "leaves that membership in place");
+
+    AccessRequestState done = WorkflowStub.fromTyped(standing).getResult(AccessRequestState.class);
+    assertThat(done.status()).isEqualTo(RequestStatus.EXPIRED);
+    assertThat(isMember()).as("the standing membership").isTrue();
+    assertThat(directory.calls()).filteredOn(c -> c.startsWith("remove")).isEmpty();
+    assertThat(lastText(AuditKind.REVOKED)).contains("Kept " + GROUP + " (standing membership from before accessflow's grant",
+        "after the grant ended; target 1 s.");
+
+    // Once the person has left the group, a new grant adds and removes it as usual.
+    directory.removeMember(new dev.accessflow.workflows.Membership("admin", AccessRequests.REQUESTER, "id-dana", GROUP));
+    AccessRequestWorkflow fresh = grant("fresh", Duration.ofHours(1));
+    assertThat(directory.calls()).filteredOn(c -> c.startsWith("add")).hasSize(1);
+    WorkflowStub.fromTyped(fresh).getResult(AccessRequestState.class);
+    assertThat(isMember()).isFalse();
+    assertThat(lastText(AuditKind.REVOKED)).contains("Removed " + AccessRequests.REQUESTER + " from groups " + GROUP,
+        "after the grant ended; target 1 s.");
   }
 }

@@ -30,6 +30,10 @@ final class OktaStub implements AutoCloseable {
   OktaStub(OktaConfig config) {
     this.config = config;
     wireMock.start();
+    // Before a first grant accessflow asks which groups the user is in; by default, none (tests override).
+    wireMock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+            com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/api/v1/users/[^/]+/groups"))
+        .atPriority(10).willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("[]")));
   }
 
   /** The production SDK client (https org URL, explicit settings), re-pointed at the stub. */

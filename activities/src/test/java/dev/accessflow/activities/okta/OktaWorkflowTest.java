@@ -249,8 +249,13 @@ class OktaWorkflowTest {
     }
 
     @Override
-    public void removeMember(dev.accessflow.workflows.Membership membership) {
-      delegate.removeMember(membership);
+    public String removeMember(dev.accessflow.workflows.Membership membership) {
+      return delegate.removeMember(membership);
+    }
+
+    @Override
+    public boolean isMember(dev.accessflow.workflows.Membership membership) {
+      return delegate.isMember(membership);
     }
   }
 

@@ -72,6 +72,7 @@ public final class AccessRequestResource {
     String requestId = b.requestId() != null ? b.requestId() : requestIds.next();
     AccessRequest request = intake.toRequest(new AccessRequestIntake.Ask(requestId, requester, b.app(), b.role(),
         b.duration(), b.reason(), Channel.REST, null, Boolean.TRUE.equals(b.emergency())));
+    intake.checkRequester(request); // an unknown or suspended requester is a 422 now, not a FAILED workflow later
     gateway.start(request);
     // The route as the catalog computed it; a manager stage is filled in from the IdP by the workflow
     // (GET /v1/requests/{id} shows the resolved route).

@@ -255,6 +255,13 @@ public final class SlackInteractions {
     }
     work.execute(() -> {
       try {
+        intake.checkRequester(request);
+      } catch (ApiProblem refused) {
+        tell(slackUserId, null, "Your request for " + request.app() + " / " + request.role() + " was not submitted: "
+            + refused.getMessage() + ". Ask your identity-provider admin if this looks wrong.");
+        return;
+      }
+      try {
         gateway.start(request);
         tell(slackUserId, null, "Request *" + request.requestId() + "* for " + request.app() + " / " + request.role()
             + " (" + request.duration() + ") is submitted. You will get a DM when it is decided.");

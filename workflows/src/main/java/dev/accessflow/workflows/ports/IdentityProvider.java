@@ -17,6 +17,17 @@ public interface IdentityProvider {
   /** Put the user in the group; already a member counts as success. */
   void addMember(Membership membership);
 
-  /** Take the user out of the group; already absent counts as success. */
-  void removeMember(Membership membership);
+  /**
+   * Whether the user is in the group right now. Asked before accessflow first grants a membership,
+   * so one that was there before (standing access) is never taken away when the grant ends.
+   */
+  boolean isMember(Membership membership);
+
+  /**
+   * Take the user out of the group; already absent counts as success.
+   *
+   * @return null when the membership was removed; otherwise why there was nothing to remove (e.g.
+   *     the IdP no longer knows the user or the group), for the audit trail
+   */
+  String removeMember(Membership membership);
 }

@@ -10,9 +10,9 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface(namePrefix = "Lease")
 public interface MembershipLeases {
 
-  /** Hold the membership for membership.requestId(); returns once the user is in the group. */
-  void acquire(Membership membership);
+  /** Hold the membership for membership.requestId(); returns once the user is in the group. @return a {@link dev.accessflow.workflows.MembershipOutcome} */
+  String acquire(Membership membership);
 
-  /** Release it; returns once the user is out of the group, or another request still holds it. */
-  void release(Membership membership);
+  /** Release it; returns once the user is out of the group, or it stays (held by another request, or standing). @return a {@link dev.accessflow.workflows.MembershipOutcome} */
+  String release(Membership membership);
 }

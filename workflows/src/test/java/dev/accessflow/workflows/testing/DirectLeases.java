@@ -1,6 +1,7 @@
 package dev.accessflow.workflows.testing;
 
 import dev.accessflow.workflows.Membership;
+import dev.accessflow.workflows.MembershipOutcome;
 import dev.accessflow.workflows.ports.MembershipLeases;
 import dev.accessflow.workflows.ports.IdentityProvider;
 
@@ -13,12 +14,17 @@ public final class DirectLeases implements MembershipLeases {
   }
 
   @Override
-  public void acquire(Membership membership) {
+  public String acquire(Membership membership) {
+    if (idp.isMember(membership)) {
+      return MembershipOutcome.STANDING;
+    }
     idp.addMember(membership);
+    return MembershipOutcome.ADDED;
   }
 
   @Override
-  public void release(Membership membership) {
+  public String release(Membership membership) {
     idp.removeMember(membership);
+    return MembershipOutcome.REMOVED;
   }
 }

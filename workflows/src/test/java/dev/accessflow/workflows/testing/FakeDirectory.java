@@ -71,12 +71,24 @@ public final class FakeDirectory implements IdentityProvider {
   }
 
   @Override
-  public synchronized void removeMember(Membership m) {
+  public synchronized String removeMember(Membership m) {
     calls.add("remove " + m.groupId() + " " + m.login());
     if (removalFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new IllegalStateException("503 Service Unavailable");
     }
-    memberships.remove(m.groupId() + "/" + m.userId());
+    return memberships.remove(m.groupId() + "/" + m.userId()) ? null : "was not a member";
+  }
+
+  @Override
+  public synchronized boolean isMember(Membership m) {
+    calls.add("check " + m.groupId() + " " + m.login());
+    return memberships.contains(m.groupId() + "/" + m.userId());
+  }
+
+  /** The person is in the group already, as if an admin had added them before any grant. */
+  public FakeDirectory withMembership(String groupId, String login) {
+    memberships.add(groupId + "/" + users.get(login).id());
+    return this;
   }
 
   public boolean isMember(String groupId, String userId) {
