@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class SlackEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Duration WAIT = Duration.ofSeconds(30);
   // Started before the app: its config needs the stub's free port.
   static final SlackStub SLACK = new SlackStub();
   static final DropwizardAppExtension<AccessflowConfiguration> APP = AccessflowApp.embedded(SLACK.config("xoxb-test"));

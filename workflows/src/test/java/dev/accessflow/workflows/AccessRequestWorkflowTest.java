@@ -260,6 +260,23 @@ class AccessRequestWorkflowTest {
   }
 
   @Test
+  void oneEventIdUsedForADecisionAndThenAnExtensionAppliesBoth() {
+    AccessRequestWorkflow workflow = submit(AccessRequests.grafanaAdmin("r7k"));
+    awaitStatus(workflow, RequestStatus.PENDING_APPROVAL);
+    workflow.decide(approve(MANAGER, "same-key"));
+    AccessRequestState active = awaitStatus(workflow, RequestStatus.ACTIVE);
+
+    // The same id on another kind of update is a new event, not a redelivery of the decision.
+    UpdateOutcome extended = workflow.extend(new Extension("same-key", MANAGER, Channel.REST, Duration.ofHours(48), null));
+    assertThat(extended.message()).startsWith("expires at");
+    assertThat(workflow.state().expiresAt()).isEqualTo(active.grantedAt().plus(Duration.ofHours(48)));
+    // A redelivery of the extension itself is still answered once, with the first answer.
+    assertThat(workflow.extend(new Extension("same-key", MANAGER, Channel.REST, Duration.ofHours(72), null)))
+        .isEqualTo(extended);
+    assertThat(workflow.state().expiresAt()).isEqualTo(active.grantedAt().plus(Duration.ofHours(48)));
+  }
+
+  @Test
   void revokeNowRemovesAccessBeforeExpiry() {
     AccessRequestWorkflow workflow = submit(AccessRequests.grafanaAdmin("r8"));
     AccessRequestState active = approvedAndActive(workflow);

@@ -411,18 +411,12 @@ class ApprovalPolicyWorkflowTest {
 
   /** Waits until the stage has been put to its approvers (prompts go out from the workflow's main loop). */
   private void awaitStage(AccessRequestWorkflow workflow, int stage) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (chat.prompts().size() <= stage && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    AccessRequests.awaitTrue("stage " + stage + " put to its approvers", () -> chat.prompts().size() > stage);
   }
 
   /** Chat deliveries run on their own outbox, after the state change the test waited for. */
   private static void awaitTrue(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    AccessRequests.awaitTrue("the awaited condition", condition);
   }
 
   private static Decision approve(String actor, String eventId) {

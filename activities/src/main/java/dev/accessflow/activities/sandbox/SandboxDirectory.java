@@ -69,13 +69,6 @@ public final class SandboxDirectory implements IdentityProvider {
     return members.getOrDefault(membership.groupId(), Set.of()).contains(membership.login().toLowerCase());
   }
 
-  /** Puts a person in a group outside any grant, as an admin would in the IdP's console (tests, demos). */
-  public void addOutsideAccessflow(String groupId, String login) {
-    requireGroup(groupId);
-    members.computeIfAbsent(groupId, g -> ConcurrentHashMap.newKeySet()).add(login.toLowerCase());
-    log.info("sandbox IdP: {} put in group {} outside accessflow", login, groupId);
-  }
-
   /** Who is in which group right now (groups sorted, members sorted). */
   public Map<String, List<String>> memberships() {
     Map<String, List<String>> view = new TreeMap<>();

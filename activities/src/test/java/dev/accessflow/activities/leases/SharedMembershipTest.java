@@ -80,23 +80,7 @@ class SharedMembershipTest {
 
   /** Polls by query: queries do not let the test server skip time, so no other timer fires meanwhile. */
   private static AccessRequestState awaitStatus(AccessRequestWorkflow workflow, RequestStatus wanted) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    AccessRequestState state = workflow.state();
-    while (state.status() != wanted && System.nanoTime() < deadline) {
-      sleepMillis(10);
-      state = workflow.state();
-    }
-    assertThat(state.status()).isEqualTo(wanted);
-    return state;
-  }
-
-  private static void sleepMillis(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return AccessRequests.awaitStatus(workflow, wanted);
   }
 
   private boolean isMember() {

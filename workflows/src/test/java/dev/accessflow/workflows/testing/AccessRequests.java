@@ -45,15 +45,38 @@ public final class AccessRequests {
     return workflow;
   }
 
-  /** Polls the state query until the request reaches the status (10 s of wall time), and returns that state. */
+  /**
+   * Polls the state query until the request reaches the status, and returns that state. Queries do
+   * not let the test server skip time, so no timer fires while this waits; the 30 s of wall time
+   * are for a busy machine, a passing test takes milliseconds.
+   */
   public static AccessRequestState awaitStatus(AccessRequestWorkflow workflow, RequestStatus wanted) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     AccessRequestState state = workflow.state();
     while (state.status() != wanted && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
+      pause();
       state = workflow.state();
     }
     assertThat(state.status()).isEqualTo(wanted);
     return state;
+  }
+
+  /** Waits until the condition holds (30 s of wall time at most), and fails the test if it never does. */
+  public static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      pause();
+    }
+    assertThat(condition.getAsBoolean()).as(what).isTrue();
+  }
+
+  /** A short sleep between polls: a spin would take the CPU the worker needs on a 2-core machine. */
+  private static void pause() {
+    try {
+      Thread.sleep(5);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 }
