@@ -21,11 +21,7 @@ class DeploymentFilesTest {
 
   @Test
   void composePassesEverySettingTheConfigurationReadsFromTheEnvironment() throws IOException {
-    Set<String> configured = new TreeSet<>();
-    Matcher variable = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)").matcher(read("config/accessflow.yml").replaceAll("(?m)^\\s*#.*$", ""));
-    while (variable.find()) {
-      configured.add(variable.group(1));
-    }
+    Set<String> configured = configured();
     String compose = read("docker-compose.yml");
     // The shared x-accessflow-env block, or an accessflow service's own environment (the run roles).
     Set<String> passed = new TreeSet<>();
@@ -36,6 +32,28 @@ class DeploymentFilesTest {
     configured.removeAll(NOT_FOR_COMPOSE);
     assertThat(configured).isNotEmpty();
     assertThat(passed).as("environment passed by docker-compose.yml").containsAll(configured);
+  }
+
+  @Test
+  void theReadmesConfigurationTableNamesEveryVariable() throws IOException {
+    String readme = read("README.md");
+    String table = readme.substring(readme.indexOf("## Configuration"), readme.indexOf("## Approval policy"));
+    List<String> missing = new ArrayList<>();
+    for (String variable : configured()) {
+      if (!table.contains("`" + variable + "`")) {
+        missing.add(variable);
+      }
+    }
+    assertThat(missing).as("variables of config/accessflow.yml missing from the README's configuration table").isEmpty();
+  }
+
+  private static Set<String> configured() throws IOException {
+    Set<String> configured = new TreeSet<>();
+    Matcher variable = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)").matcher(read("config/accessflow.yml").replaceAll("(?m)^\\s*#.*$", ""));
+    while (variable.find()) {
+      configured.add(variable.group(1));
+    }
+    return configured;
   }
 
   @Test

@@ -27,27 +27,28 @@ final class RemovalText {
     outcomes.forEach((group, outcome) -> {
       String note = MembershipOutcome.note(outcome);
       if (MembershipOutcome.kept(outcome)) {
-        kept.add(request.groupLabel(group) + " (" + note + ")");
+        kept.add(request.groupLabel(group) + ": " + note);
       } else if (note != null) {
-        untouched.add(request.groupLabel(group) + " (" + note + ")");
+        untouched.add(request.groupLabel(group) + ": " + note);
       } else {
         removed.add(request.groupLabel(group));
       }
     });
+    boolean late = lag.compareTo(target) > 0;
+    String timing = seconds(lag) + " after " + dueWhat + "; target " + seconds(target) + (late ? ": LATE (due " + due + ")" : "");
     StringBuilder text = new StringBuilder();
     if (!removed.isEmpty()) {
       text.append("Removed ").append(request.requester()).append(" from groups ").append(String.join(", ", removed))
-          .append(" at ").append(at).append(". ");
+          .append(" at ").append(at).append(", ").append(timing).append('.');
+    } else {
+      text.append("Settled at ").append(at).append(", ").append(timing).append('.');
     }
     if (!untouched.isEmpty()) {
-      text.append("Nothing to remove from ").append(String.join(", ", untouched)).append(". ");
+      text.append(" Nothing to remove from ").append(String.join("; ", untouched)).append('.');
     }
     if (!kept.isEmpty()) {
-      text.append("Kept ").append(String.join(", ", kept)).append(". ");
+      text.append(" Kept ").append(String.join("; ", kept)).append('.');
     }
-    boolean late = lag.compareTo(target) > 0;
-    text.append(removed.isEmpty() ? "Settled " : "Removed ").append(seconds(lag)).append(" after ").append(dueWhat)
-        .append("; target ").append(seconds(target)).append(late ? ": LATE (due " + due + ")." : ".");
     return text.toString();
   }
 

@@ -172,7 +172,7 @@ class SharedMembershipTest {
     assertThat(done.status()).isEqualTo(RequestStatus.EXPIRED);
     assertThat(isMember()).as("the standing membership").isTrue();
     assertThat(directory.calls()).filteredOn(c -> c.startsWith("remove")).isEmpty();
-    assertThat(lastText(AuditKind.REVOKED)).contains("Kept " + GROUP + " (standing membership from before accessflow's grant",
+    assertThat(lastText(AuditKind.REVOKED)).contains("Kept " + GROUP + ": standing membership from before accessflow's grant",
         "after the grant ended; target 1 s.");
 
     // Once the person has left the group, a new grant adds and removes it as usual.
