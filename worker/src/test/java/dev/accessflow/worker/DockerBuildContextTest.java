@@ -93,11 +93,16 @@ class DockerBuildContextTest {
 
   private static void run(String command, Path workdir) throws Exception {
     // Maven on this machine stands in for the image's; the same local repository saves the download.
-    Process process = new ProcessBuilder("sh", "-c", command)
+    ProcessBuilder builder = new ProcessBuilder("sh", "-c", command)
         .directory(workdir.toFile())
         .redirectErrorStream(true)
-        .redirectOutput(workdir.resolve("docker-run.log").toFile())
-        .start();
+        .redirectOutput(workdir.resolve("docker-run.log").toFile());
+    String repository = System.getProperty("accessflow.maven.repo.local");
+    if (repository != null && !repository.isBlank()) {
+      // The command stays the Dockerfile's own; only where Maven keeps its downloads is inherited.
+      builder.environment().put("MAVEN_OPTS", "-Dmaven.repo.local=" + repository);
+    }
+    Process process = builder.start();
     boolean done = process.waitFor(9, TimeUnit.MINUTES);
     if (!done) {
       process.destroyForcibly();
