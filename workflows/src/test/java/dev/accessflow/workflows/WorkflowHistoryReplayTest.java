@@ -15,24 +15,48 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The membership workflow lives as long as any grant of its group does, so histories recorded by
- * older code are replayed by newer code: these must keep replaying, and a history whose commands
- * differ from the code's must not.
+ * Replays committed histories against today's code: a change to a workflow's command sequence
+ * that is not guarded by Workflow.getVersion fails here, before it strands running requests. The
+ * membership workflow lives as long as any grant of its group does, so its older histories matter
+ * as much as the request's; and a history whose commands differ from the code must be refused.
  */
-class GroupMembershipWorkflowReplayTest {
+class WorkflowHistoryReplayTest {
   private TestWorkflowEnvironment env;
   private Worker worker;
 
   @BeforeEach
   void worker() {
     env = TestWorkflowEnvironment.newInstance();
+    // The first replay loads the workflow's classes; on a busy 2-core machine that alone took over
+    // the SDK's 1 s deadlock-detection budget and failed the test for a reason unrelated to replay.
     worker = env.newWorker("replay", WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(30_000).build());
-    worker.registerWorkflowImplementationTypes(GroupMembershipWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(AccessRequestWorkflowImpl.class, GroupMembershipWorkflowImpl.class);
   }
 
   @AfterEach
   void close() {
     env.close();
+  }
+
+  /** Recorded before memberships became shared leases (the getVersion default branch). */
+  @Test
+  void approvedAndExpiredHistoryStillReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource("histories/approved-and-expired.json", worker);
+  }
+
+  /** Recorded with shared-memberships version 1: grants and removals go through leases. */
+  @Test
+  void approvedAndExpiredWithSharedMembershipsStillReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource("histories/approved-and-expired-shared-memberships.json", worker);
+  }
+
+  /**
+   * Recorded with approval-policy version 1: the manager stage resolved from the IdP, a reminder and an
+   * escalation on the second stage, approval by the escalated person, grant and expiry.
+   */
+  @Test
+  void approvalPolicyHistoryStillReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource("histories/approval-policy-two-stages.json", worker);
   }
 
   /** Recorded before the standing-access check: acquire added the member at once, release removed it. */
