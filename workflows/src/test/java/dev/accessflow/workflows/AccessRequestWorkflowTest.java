@@ -216,7 +216,8 @@ class AccessRequestWorkflowTest {
     assertThat(history).noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
     assertThat(workflow.state().status()).isEqualTo(RequestStatus.PENDING_APPROVAL);
     assertThat(workflow.state().decisions()).isEmpty();
-    // The requester is never asked to approve their own request.
+    // The requester is never asked to approve their own request (prompts go out on the chat outbox, after the status).
+    AccessRequests.awaitTrue("the approvers asked", () -> !chat.prompts().isEmpty());
     assertThat(chat.prompts()).singleElement().satisfies(p -> assertThat(p.approvers()).containsExactly(MANAGER));
   }
 
@@ -235,6 +236,7 @@ class AccessRequestWorkflowTest {
     assertThat(workflow.decide(approve("sec2@example.com", "e4")).status()).isEqualTo(RequestStatus.APPROVED);
 
     awaitStatus(workflow, RequestStatus.ACTIVE);
+    AccessRequests.awaitTrue("both stages asked", () -> chat.prompts().size() >= 2);
     assertThat(chat.prompts()).extracting(p -> p.stage().name()).containsExactly("app owner", "security");
   }
 

@@ -87,7 +87,9 @@ class SharedMembershipTest {
     return directory.isMember(GROUP, "id-dana");
   }
 
+  /** The newest audit text of this kind, once the ticket outbox (which runs after the state change) delivered one. */
   private String lastText(AuditKind kind) {
+    AccessRequests.awaitTrue("a " + kind + " entry on the ticket", () -> tickets.entries().stream().anyMatch(e -> e.kind() == kind));
     return tickets.entries().stream().filter(e -> e.kind() == kind).reduce((a, b) -> b).orElseThrow().text();
   }
 
