@@ -100,20 +100,12 @@ public final class SlackInteractions {
         req.getPayload().getView().getState(), ctx::ackWithErrors, ctx::ack));
     app.blockAction(ACTION_APPROVE, (req, ctx) -> {
       Click click = Click.of(req);
-      work.execute(() -> {
-        if (click.namesARequest(this, ctx)) {
-          decide(click, Verdict.APPROVE, null, ctx);
-        }
-      });
+      onRequest(click, ctx, () -> decide(click, Verdict.APPROVE, null, ctx));
       return ctx.ack();
     });
     app.blockAction(ACTION_DENY, (req, ctx) -> {
       Click click = Click.of(req);
-      work.execute(() -> {
-        if (click.namesARequest(this, ctx)) {
-          openDenyModal(click, ctx);
-        }
-      });
+      onRequest(click, ctx, () -> openDenyModal(click, ctx));
       return ctx.ack();
     });
     app.viewSubmission(DENY_CALLBACK_ID, (req, ctx) -> {
@@ -137,11 +129,7 @@ public final class SlackInteractions {
     });
     app.blockAction(ACTION_EXTEND, (req, ctx) -> {
       Click click = Click.of(req);
-      work.execute(() -> {
-        if (click.namesARequest(this, ctx)) {
-          extend(click, ctx);
-        }
-      });
+      onRequest(click, ctx, () -> extend(click, ctx));
       return ctx.ack();
     });
     // Choosing a role narrows the duration list to what that role allows.
@@ -173,21 +161,23 @@ public final class SlackInteractions {
       return id != null && id.length() <= 64 && id.matches("[A-Za-z0-9]+") ? id : null;
     }
 
-    /** Our buttons carry a request id; a click whose value is anything else is answered, not acted on. */
-    boolean namesARequest(SlackInteractions slack, ActionContext ctx) {
-      if (AccessRequestIntake.isRequestId(requestId)) {
-        return true;
-      }
-      log.warn("Slack click with a value that is not a request id ({} characters) ignored",
-          requestId == null ? 0 : requestId.length());
-      slack.tell(slackUserId, ctx, "This button does not name an accessflow request; nothing was done.");
-      return false;
-    }
-
     /** The decision's event id (and so its Temporal update id): the same click delivered twice is one decision. */
     String eventId() {
       return "slack-" + clickId + "-" + slackUserId;
     }
+  }
+
+  /** Our buttons carry a request id: a click whose value is anything else is answered, never acted on. */
+  private void onRequest(Click click, ActionContext ctx, Runnable action) {
+    work.execute(() -> {
+      if (AccessRequestIntake.isRequestId(click.requestId())) {
+        action.run();
+        return;
+      }
+      log.warn("Slack click with a value that is not a request id ({} characters) ignored",
+          click.requestId() == null ? 0 : click.requestId().length());
+      tell(click.slackUserId(), ctx, "This button does not name an accessflow request; nothing was done.");
+    });
   }
 
   private void openRequestModal(String slackUserId, String triggerId) {
@@ -348,7 +338,7 @@ public final class SlackInteractions {
   }
 
   /** Answers the person who clicked: ephemerally under the message when Slack gave a response_url, else a DM. */
-  void tell(String slackUserId, ActionContext ctx, String text) {
+  private void tell(String slackUserId, ActionContext ctx, String text) {
     try {
       if (ctx != null && ctx.getResponseUrl() != null) {
         ctx.respond(r -> r.responseType("ephemeral").replaceOriginal(false).text(text));
