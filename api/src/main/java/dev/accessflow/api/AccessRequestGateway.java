@@ -1,13 +1,13 @@
 package dev.accessflow.api;
 
-import dev.accessflow.workflows.AccessRequest;
-import dev.accessflow.workflows.AccessRequestState;
-import dev.accessflow.workflows.AccessRequestWorkflow;
+import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.AccessRequestState;
+import dev.accessflow.workflows.request.AccessRequestWorkflow;
 import dev.accessflow.workflows.AccessflowTemporal;
-import dev.accessflow.workflows.Decision;
-import dev.accessflow.workflows.Extension;
-import dev.accessflow.workflows.Revocation;
-import dev.accessflow.workflows.UpdateOutcome;
+import dev.accessflow.workflows.model.Decision;
+import dev.accessflow.workflows.model.Extension;
+import dev.accessflow.workflows.model.Revocation;
+import dev.accessflow.workflows.model.UpdateOutcome;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowType;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.accessflow.api.catalog.Catalog;
 import dev.accessflow.api.catalog.CatalogFile;
-import dev.accessflow.workflows.AccessRequest;
-import dev.accessflow.workflows.ApprovalStage;
-import dev.accessflow.workflows.Channel;
+import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.ApprovalStage;
+import dev.accessflow.workflows.model.Channel;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -220,7 +220,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     }
     var jira = config.jira;
     // A status set to "" (e.g. JIRA_STATUS_DENIED=) means: do not move the issue for it.
-    Map<dev.accessflow.workflows.RequestStatus, String> statusMap = new java.util.EnumMap<>(dev.accessflow.workflows.RequestStatus.class);
+    Map<dev.accessflow.workflows.model.RequestStatus, String> statusMap = new java.util.EnumMap<>(dev.accessflow.workflows.model.RequestStatus.class);
     jira.statusMap.forEach((status, name) -> {
       if (name != null && !name.isBlank()) {
         statusMap.put(status, name.strip());
@@ -247,7 +247,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
   }
 
   private static JiraConfig jiraConfig(AccessflowConfiguration.JiraSettings jira,
-      Map<dev.accessflow.workflows.RequestStatus, String> statusMap) {
+      Map<dev.accessflow.workflows.model.RequestStatus, String> statusMap) {
     var fields = new JiraConfig.CustomFields(blankToNull(jira.requesterField), blankToNull(jira.appField),
         blankToNull(jira.roleField), blankToNull(jira.durationField), blankToNull(jira.reasonField),
         blankToNull(jira.riskField));

@@ -85,7 +85,7 @@ public final class AccessflowConfiguration extends Configuration {
     @JsonProperty public String requesterField = "";
     @JsonProperty public String riskField = "";
     /** Jira status per request status; empty means the default map (Pending approval, Access granted, ...). */
-    @JsonProperty public java.util.Map<dev.accessflow.workflows.RequestStatus, String> statusMap = java.util.Map.of();
+    @JsonProperty public java.util.Map<dev.accessflow.workflows.model.RequestStatus, String> statusMap = java.util.Map.of();
 
     public boolean enabled() {
       return baseUrl != null && !baseUrl.isBlank();

@@ -1,8 +1,8 @@
 package dev.accessflow.worker;
 
 import dev.accessflow.activities.leases.TemporalMembershipLeases;
-import dev.accessflow.workflows.AccessRequestWorkflowImpl;
-import dev.accessflow.workflows.GroupMembershipWorkflowImpl;
+import dev.accessflow.workflows.request.AccessRequestWorkflowImpl;
+import dev.accessflow.workflows.membership.GroupMembershipWorkflowImpl;
 import dev.accessflow.workflows.ports.AccessTickets;
 import dev.accessflow.workflows.ports.ApprovalChat;
 import dev.accessflow.workflows.ports.IdentityProvider;

@@ -3,8 +3,8 @@ package dev.accessflow.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accessflow.workflows.AccessflowTemporal;
-import dev.accessflow.workflows.IdpUser;
-import dev.accessflow.workflows.Membership;
+import dev.accessflow.workflows.model.IdpUser;
+import dev.accessflow.workflows.model.Membership;
 import dev.accessflow.workflows.ports.IdentityProvider;
 import io.temporal.failure.ApplicationFailure;
 import java.util.function.Function;

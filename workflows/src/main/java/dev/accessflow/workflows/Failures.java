@@ -4,10 +4,10 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 
 /** Turns Temporal failures into the one-line reasons a person reads in the request state. */
-final class Failures {
+public final class Failures {
   private Failures() {}
 
-  static String describe(ActivityFailure failure) {
+  public static String describe(ActivityFailure failure) {
     Throwable cause = failure.getCause();
     if (cause instanceof ApplicationFailure app) {
       return app.getOriginalMessage();
@@ -15,7 +15,7 @@ final class Failures {
     return cause == null ? failure.getMessage() : cause.getMessage();
   }
 
-  static String type(ActivityFailure failure) {
+  public static String type(ActivityFailure failure) {
     return failure.getCause() instanceof ApplicationFailure app ? app.getType() : null;
   }
 }

@@ -1,5 +1,8 @@
 package dev.accessflow.workflows;
 
+import dev.accessflow.workflows.membership.GroupMembershipWorkflowImpl;
+import dev.accessflow.workflows.request.AccessRequestWorkflowImpl;
+
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.temporal.common.WorkflowExecutionHistory;

@@ -1,7 +1,7 @@
 package dev.accessflow.activities.jira;
 
-import dev.accessflow.workflows.AuditKind;
-import dev.accessflow.workflows.RequestStatus;
+import dev.accessflow.workflows.model.AuditKind;
+import dev.accessflow.workflows.model.RequestStatus;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumMap;

@@ -1,9 +1,9 @@
 package dev.accessflow.activities.leases;
 
 import dev.accessflow.workflows.AccessflowTemporal;
-import dev.accessflow.workflows.GroupMembershipWorkflow;
-import dev.accessflow.workflows.Membership;
-import dev.accessflow.workflows.MembershipHolders;
+import dev.accessflow.workflows.membership.GroupMembershipWorkflow;
+import dev.accessflow.workflows.model.Membership;
+import dev.accessflow.workflows.model.MembershipHolders;
 import dev.accessflow.workflows.ports.MembershipLeases;
 import io.temporal.activity.Activity;
 import io.temporal.api.enums.v1.RetryState;

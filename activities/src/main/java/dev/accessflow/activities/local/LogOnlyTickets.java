@@ -1,7 +1,7 @@
 package dev.accessflow.activities.local;
 
-import dev.accessflow.workflows.AccessRequest;
-import dev.accessflow.workflows.AuditEntry;
+import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.AuditEntry;
 import dev.accessflow.workflows.ports.AccessTickets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

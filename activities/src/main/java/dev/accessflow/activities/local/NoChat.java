@@ -1,8 +1,8 @@
 package dev.accessflow.activities.local;
 
-import dev.accessflow.workflows.ApprovalPrompt;
-import dev.accessflow.workflows.ChatMessageRef;
-import dev.accessflow.workflows.RequesterNotice;
+import dev.accessflow.workflows.model.ApprovalPrompt;
+import dev.accessflow.workflows.model.ChatMessageRef;
+import dev.accessflow.workflows.model.RequesterNotice;
 import dev.accessflow.workflows.ports.ApprovalChat;
 import java.util.List;
 import org.slf4j.Logger;

@@ -11,12 +11,12 @@ import static com.slack.api.model.block.element.BlockElements.button;
 
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.TextObject;
-import dev.accessflow.workflows.AccessRequest;
-import dev.accessflow.workflows.ApprovalPrompt;
-import dev.accessflow.workflows.AuditKind;
-import dev.accessflow.workflows.RecordedDecision;
-import dev.accessflow.workflows.Verdict;
-import dev.accessflow.workflows.RequesterNotice;
+import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.ApprovalPrompt;
+import dev.accessflow.workflows.model.AuditKind;
+import dev.accessflow.workflows.model.RecordedDecision;
+import dev.accessflow.workflows.model.Verdict;
+import dev.accessflow.workflows.model.RequesterNotice;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.accessflow.workflows.AuditEntry;
-import dev.accessflow.workflows.AuditKind;
-import dev.accessflow.workflows.RequestStatus;
+import dev.accessflow.workflows.model.AuditEntry;
+import dev.accessflow.workflows.model.AuditKind;
+import dev.accessflow.workflows.model.RequestStatus;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -70,7 +70,7 @@ class AdfTest {
   @Test
   void theDescriptionNamesEachGroupBesideItsIdpId() {
     var base = JiraStub.request("REQ-N", null);
-    var named = new dev.accessflow.workflows.AccessRequest(base.requestId(), base.requester(), base.app(), base.role(),
+    var named = new dev.accessflow.workflows.model.AccessRequest(base.requestId(), base.requester(), base.app(), base.role(),
         java.util.List.of("00gQedUStPKR0CsTy4Qw", "00gUNNAMED"), base.riskTier(), base.duration(), base.maxDuration(),
         base.reason(), base.source(), base.route(), base.approvalTimeout(), null, base.policy(),
         java.util.Map.of("00gQedUStPKR0CsTy4Qw", "github-admins"));

@@ -2,8 +2,8 @@ package dev.accessflow.activities.jira;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accessflow.workflows.AuditKind;
-import dev.accessflow.workflows.RequestStatus;
+import dev.accessflow.workflows.model.AuditKind;
+import dev.accessflow.workflows.model.RequestStatus;
 import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -13,11 +13,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accessflow.workflows.AccessRequest;
+import dev.accessflow.workflows.model.AccessRequest;
 import dev.accessflow.workflows.AccessflowTemporal;
-import dev.accessflow.workflows.AuditEntry;
-import dev.accessflow.workflows.AuditKind;
-import dev.accessflow.workflows.RequestStatus;
+import dev.accessflow.workflows.model.AuditEntry;
+import dev.accessflow.workflows.model.AuditKind;
+import dev.accessflow.workflows.model.RequestStatus;
 import dev.accessflow.workflows.ports.AccessTickets;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;

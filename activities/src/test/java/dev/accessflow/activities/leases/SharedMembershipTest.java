@@ -3,19 +3,19 @@ package dev.accessflow.activities.leases;
 import static dev.accessflow.workflows.testing.AccessRequests.MANAGER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accessflow.workflows.AccessRequest;
-import dev.accessflow.workflows.AccessRequestState;
-import dev.accessflow.workflows.AccessRequestWorkflow;
-import dev.accessflow.workflows.AccessRequestWorkflowImpl;
+import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.AccessRequestState;
+import dev.accessflow.workflows.request.AccessRequestWorkflow;
+import dev.accessflow.workflows.request.AccessRequestWorkflowImpl;
 import dev.accessflow.workflows.AccessflowTemporal;
-import dev.accessflow.workflows.AuditKind;
-import dev.accessflow.workflows.Channel;
-import dev.accessflow.workflows.Decision;
-import dev.accessflow.workflows.GroupMembershipWorkflow;
-import dev.accessflow.workflows.GroupMembershipWorkflowImpl;
-import dev.accessflow.workflows.RequestStatus;
-import dev.accessflow.workflows.Revocation;
-import dev.accessflow.workflows.Verdict;
+import dev.accessflow.workflows.model.AuditKind;
+import dev.accessflow.workflows.model.Channel;
+import dev.accessflow.workflows.model.Decision;
+import dev.accessflow.workflows.membership.GroupMembershipWorkflow;
+import dev.accessflow.workflows.membership.GroupMembershipWorkflowImpl;
+import dev.accessflow.workflows.model.RequestStatus;
+import dev.accessflow.workflows.model.Revocation;
+import dev.accessflow.workflows.model.Verdict;
 import dev.accessflow.workflows.testing.AccessRequests;
 import dev.accessflow.workflows.testing.FakeDirectory;
 import dev.accessflow.workflows.testing.RecordingChat;
@@ -178,7 +178,7 @@ class SharedMembershipTest {
         "after the grant ended; target 1 s.");
 
     // Once the person has left the group, a new grant adds and removes it as usual.
-    directory.removeMember(new dev.accessflow.workflows.Membership("admin", AccessRequests.REQUESTER, "id-dana", GROUP));
+    directory.removeMember(new dev.accessflow.workflows.model.Membership("admin", AccessRequests.REQUESTER, "id-dana", GROUP));
     AccessRequestWorkflow fresh = grant("fresh", Duration.ofHours(1));
     assertThat(directory.calls()).filteredOn(c -> c.startsWith("add")).hasSize(1);
     WorkflowStub.fromTyped(fresh).getResult(AccessRequestState.class);

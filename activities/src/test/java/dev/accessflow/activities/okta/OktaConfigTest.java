@@ -85,7 +85,7 @@ class OktaConfigTest {
       client.setBasePath(okta.wireMock.baseUrl());
       OktaDirectory directory = new OktaDirectory(client, okta.config, java.time.Clock.systemUTC());
 
-      assertThatThrownBy(() -> directory.addMember(new dev.accessflow.workflows.Membership("R", "a", "00u1", "00g1")));
+      assertThatThrownBy(() -> directory.addMember(new dev.accessflow.workflows.model.Membership("R", "a", "00u1", "00g1")));
       // SSWS with our token (the contract checks the form), and exactly one attempt: no SDK retries.
       okta.wireMock.verify(1, com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor(
           com.github.tomakehurst.wiremock.client.WireMock.anyUrl()).withHeader("Authorization",

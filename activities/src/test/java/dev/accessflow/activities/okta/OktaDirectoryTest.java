@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import dev.accessflow.workflows.AccessflowTemporal;
-import dev.accessflow.workflows.IdpUser;
-import dev.accessflow.workflows.Membership;
+import dev.accessflow.workflows.model.IdpUser;
+import dev.accessflow.workflows.model.Membership;
 import io.temporal.failure.ApplicationFailure;
 import java.net.ServerSocket;
 import java.time.Clock;

@@ -11,23 +11,23 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import dev.accessflow.workflows.AccessRequest;
-import dev.accessflow.workflows.AccessRequestState;
-import dev.accessflow.workflows.AccessRequestWorkflow;
+import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.AccessRequestState;
+import dev.accessflow.workflows.request.AccessRequestWorkflow;
 import dev.accessflow.activities.leases.TemporalMembershipLeases;
-import dev.accessflow.workflows.AccessRequestWorkflowImpl;
-import dev.accessflow.workflows.GroupMembershipWorkflowImpl;
+import dev.accessflow.workflows.request.AccessRequestWorkflowImpl;
+import dev.accessflow.workflows.membership.GroupMembershipWorkflowImpl;
 import dev.accessflow.workflows.AccessflowTemporal;
-import dev.accessflow.workflows.ApprovalPrompt;
-import dev.accessflow.workflows.ApprovalStage;
-import dev.accessflow.workflows.AuditEntry;
-import dev.accessflow.workflows.Channel;
-import dev.accessflow.workflows.ChatMessageRef;
-import dev.accessflow.workflows.Decision;
-import dev.accessflow.workflows.RequestStatus;
-import dev.accessflow.workflows.RequesterNotice;
-import dev.accessflow.workflows.Revocation;
-import dev.accessflow.workflows.Verdict;
+import dev.accessflow.workflows.model.ApprovalPrompt;
+import dev.accessflow.workflows.model.ApprovalStage;
+import dev.accessflow.workflows.model.AuditEntry;
+import dev.accessflow.workflows.model.Channel;
+import dev.accessflow.workflows.model.ChatMessageRef;
+import dev.accessflow.workflows.model.Decision;
+import dev.accessflow.workflows.model.RequestStatus;
+import dev.accessflow.workflows.model.RequesterNotice;
+import dev.accessflow.workflows.model.Revocation;
+import dev.accessflow.workflows.model.Verdict;
 import dev.accessflow.workflows.ports.AccessTickets;
 import dev.accessflow.workflows.ports.ApprovalChat;
 import io.temporal.client.WorkflowClient;
@@ -238,23 +238,23 @@ class OktaWorkflowTest {
     }
 
     @Override
-    public dev.accessflow.workflows.IdpUser resolveUser(String login) {
+    public dev.accessflow.workflows.model.IdpUser resolveUser(String login) {
       return delegate.resolveUser(login);
     }
 
     @Override
-    public void addMember(dev.accessflow.workflows.Membership membership) {
+    public void addMember(dev.accessflow.workflows.model.Membership membership) {
       addAttemptsAt.add(clock.getAsLong());
       delegate.addMember(membership);
     }
 
     @Override
-    public String removeMember(dev.accessflow.workflows.Membership membership) {
+    public String removeMember(dev.accessflow.workflows.model.Membership membership) {
       return delegate.removeMember(membership);
     }
 
     @Override
-    public boolean isMember(dev.accessflow.workflows.Membership membership) {
+    public boolean isMember(dev.accessflow.workflows.model.Membership membership) {
       return delegate.isMember(membership);
     }
   }

@@ -1,7 +1,7 @@
 package dev.accessflow.api.catalog;
 
-import dev.accessflow.workflows.ApprovalStage;
-import dev.accessflow.workflows.StageTimings;
+import dev.accessflow.workflows.model.ApprovalStage;
+import dev.accessflow.workflows.model.StageTimings;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.accessflow.api.catalog;
 
-import dev.accessflow.workflows.ApprovalStage;
+import dev.accessflow.workflows.model.ApprovalStage;
 import java.time.Duration;
 import java.util.List;
 

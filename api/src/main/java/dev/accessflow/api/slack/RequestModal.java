@@ -21,7 +21,7 @@ import dev.accessflow.api.AccessRequestIntake;
 import dev.accessflow.api.catalog.Catalog;
 import dev.accessflow.api.catalog.CatalogApp;
 import dev.accessflow.api.catalog.CatalogRole;
-import dev.accessflow.workflows.Channel;
+import dev.accessflow.workflows.model.Channel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.accessflow.api.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.accessflow.workflows.ApprovalStage;
-import dev.accessflow.workflows.StageTimings;
+import dev.accessflow.workflows.model.ApprovalStage;
+import dev.accessflow.workflows.model.StageTimings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.slack.api.model.view.ViewState;
 import dev.accessflow.api.catalog.Catalog;
 import dev.accessflow.api.catalog.CatalogFile;
-import dev.accessflow.workflows.Channel;
+import dev.accessflow.workflows.model.Channel;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.accessflow.workflows.ports;
 
-import dev.accessflow.workflows.AccessRequest;
-import dev.accessflow.workflows.AuditEntry;
+import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.AuditEntry;
 import io.temporal.activity.ActivityInterface;
 
 /** The ticket port: the system of record (Jira) where every step lands as evidence. */

@@ -1,8 +1,8 @@
 package dev.accessflow.workflows.ports;
 
-import dev.accessflow.workflows.ApprovalPrompt;
-import dev.accessflow.workflows.ChatMessageRef;
-import dev.accessflow.workflows.RequesterNotice;
+import dev.accessflow.workflows.model.ApprovalPrompt;
+import dev.accessflow.workflows.model.ChatMessageRef;
+import dev.accessflow.workflows.model.RequesterNotice;
 import io.temporal.activity.ActivityInterface;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.accessflow.workflows.ports;
 
-import dev.accessflow.workflows.IdpUser;
-import dev.accessflow.workflows.Membership;
+import dev.accessflow.workflows.model.IdpUser;
+import dev.accessflow.workflows.model.Membership;
 import io.temporal.activity.ActivityInterface;
 
 /**

@@ -1,6 +1,6 @@
 package dev.accessflow.workflows.ports;
 
-import dev.accessflow.workflows.Membership;
+import dev.accessflow.workflows.model.Membership;
 import io.temporal.activity.ActivityInterface;
 
 /**
@@ -10,9 +10,9 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface(namePrefix = "Lease")
 public interface MembershipLeases {
 
-  /** Hold the membership for membership.requestId(); returns once the user is in the group. @return a {@link dev.accessflow.workflows.MembershipOutcome} */
+  /** Hold the membership for membership.requestId(); returns once the user is in the group. @return a {@link dev.accessflow.workflows.membership.MembershipOutcome} */
   String acquire(Membership membership);
 
-  /** Release it; returns once the user is out of the group, or it stays (held by another request, or standing). @return a {@link dev.accessflow.workflows.MembershipOutcome} */
+  /** Release it; returns once the user is out of the group, or it stays (held by another request, or standing). @return a {@link dev.accessflow.workflows.membership.MembershipOutcome} */
   String release(Membership membership);
 }

@@ -2,13 +2,13 @@ package dev.accessflow.workflows.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accessflow.workflows.AccessRequest;
-import dev.accessflow.workflows.AccessRequestState;
-import dev.accessflow.workflows.AccessRequestWorkflow;
+import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.AccessRequestState;
+import dev.accessflow.workflows.request.AccessRequestWorkflow;
 import dev.accessflow.workflows.AccessflowTemporal;
-import dev.accessflow.workflows.ApprovalStage;
-import dev.accessflow.workflows.Channel;
-import dev.accessflow.workflows.RequestStatus;
+import dev.accessflow.workflows.model.ApprovalStage;
+import dev.accessflow.workflows.model.Channel;
+import dev.accessflow.workflows.model.RequestStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.accessflow.workflows.testing;
 
-import dev.accessflow.workflows.Membership;
-import dev.accessflow.workflows.MembershipOutcome;
+import dev.accessflow.workflows.model.Membership;
+import dev.accessflow.workflows.membership.MembershipOutcome;
 import dev.accessflow.workflows.ports.MembershipLeases;
 import dev.accessflow.workflows.ports.IdentityProvider;
 

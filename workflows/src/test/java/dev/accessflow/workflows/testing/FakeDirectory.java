@@ -1,8 +1,8 @@
 package dev.accessflow.workflows.testing;
 
 import dev.accessflow.workflows.AccessflowTemporal;
-import dev.accessflow.workflows.IdpUser;
-import dev.accessflow.workflows.Membership;
+import dev.accessflow.workflows.model.IdpUser;
+import dev.accessflow.workflows.model.Membership;
 import dev.accessflow.workflows.ports.IdentityProvider;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.accessflow.workflows.testing;
 
-import dev.accessflow.workflows.AccessRequest;
-import dev.accessflow.workflows.AuditEntry;
+import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.AuditEntry;
 import dev.accessflow.workflows.ports.AccessTickets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,6 +1,0 @@
-package dev.accessflow.workflows;
-
-import java.util.List;
-
-/** What approvers of one stage are asked to decide. */
-public record ApprovalPrompt(AccessRequest request, ApprovalStage stage, List<String> approvers, String ticketKey) {}

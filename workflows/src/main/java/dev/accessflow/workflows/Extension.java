@@ -1,6 +1,0 @@
-package dev.accessflow.workflows;
-
-import java.time.Duration;
-
-/** Ask to move the expiry of an active grant: the new expiry is grantedAt + newDuration. */
-public record Extension(String eventId, String actor, Channel channel, Duration newDuration, String comment) {}

@@ -1,4 +1,0 @@
-package dev.accessflow.workflows;
-
-/** One user in one IdP group, on behalf of one request. */
-public record Membership(String requestId, String login, String userId, String groupId) {}

@@ -1,4 +1,0 @@
-package dev.accessflow.workflows;
-
-/** A message to the requester about their request (granted, denied, expiring, revoked...). */
-public record RequesterNotice(String requestId, String requester, AuditKind kind, String text) {}

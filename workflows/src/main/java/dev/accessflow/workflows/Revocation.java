@@ -1,4 +1,0 @@
-package dev.accessflow.workflows;
-
-/** Ask to end a grant now, before its expiry. */
-public record Revocation(String eventId, String actor, Channel channel, String reason) {}

@@ -1,4 +1,0 @@
-package dev.accessflow.workflows;
-
-/** What an accepted update did, returned to the caller (Slack, Jira, REST). */
-public record UpdateOutcome(RequestStatus status, String message) {}

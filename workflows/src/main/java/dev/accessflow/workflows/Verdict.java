@@ -1,7 +1,0 @@
-package dev.accessflow.workflows;
-
-/** An approver's answer. */
-public enum Verdict {
-  APPROVE,
-  DENY
-}

@@ -1,0 +1,34 @@
+package dev.accessflow.workflows.membership;
+
+import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.model.Membership;
+import dev.accessflow.workflows.model.MembershipHolders;
+
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * One user's membership of one IdP group, shared by every request that grants it. Workflow id:
+ * {@link AccessflowTemporal#membershipWorkflowId(String, String)}. Requests acquire and release it;
+ * the user is added on the first acquire and removed only when the last holder releases, so two
+ * overlapping grants never cut each other short.
+ */
+@WorkflowInterface
+public interface GroupMembershipWorkflow {
+
+  @WorkflowMethod(name = AccessflowTemporal.MEMBERSHIP_WORKFLOW_TYPE)
+  void run(MembershipHolders holders);
+
+  /** Hold the membership for a request; adds the user to the group if nobody held it (unless they were already in it). */
+  @UpdateMethod(name = "acquire")
+  String acquire(Membership membership);
+
+  /** Let go for a request; removes the user from the group when no other request still holds it and it was not standing. */
+  @UpdateMethod(name = "release")
+  String release(Membership membership);
+
+  @QueryMethod(name = "holders")
+  MembershipHolders holders();
+}

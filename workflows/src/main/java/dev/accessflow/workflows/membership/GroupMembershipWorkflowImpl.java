@@ -1,0 +1,157 @@
+package dev.accessflow.workflows.membership;
+
+import dev.accessflow.workflows.Failures;
+import dev.accessflow.workflows.model.Membership;
+
+import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.model.MembershipHolders;
+
+import dev.accessflow.workflows.ports.IdentityProvider;
+import io.temporal.api.enums.v1.RetryState;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import io.temporal.workflow.WorkflowLock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+
+/** Reference-counted group membership: operations run one at a time under a workflow lock. */
+public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflow {
+  private static final Logger log = Workflow.getLogger(GroupMembershipWorkflowImpl.class);
+  /**
+   * Version 1 asks the IdP whether the person is already a member before the first add: a membership
+   * that was there before accessflow (standing access) is recorded as such and never removed.
+   */
+  static final String STANDING_CHECK = "standing-membership-check";
+
+  private final IdentityProvider idp =
+      Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.idpGrantOptions());
+  private final IdentityProvider idpRevoke =
+      Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.idpRevokeOptions());
+  private final WorkflowLock lock = Workflow.newWorkflowLock();
+  private final Set<String> holders = new LinkedHashSet<>();
+  private boolean member;
+  /** The membership was in place before accessflow's first lease: leases lean on it, and never remove it. */
+  private boolean standing;
+  private int operations;
+
+  @WorkflowInit
+  public GroupMembershipWorkflowImpl(MembershipHolders state) {
+    holders.addAll(state.requestIds());
+    member = state.member();
+    standing = state.standing();
+  }
+
+  @Override
+  public void run(MembershipHolders ignored) {
+    // Done when nobody holds the membership and it is gone; roll over when the history grows long.
+    Workflow.await(() -> Workflow.isEveryHandlerFinished()
+        && ((operations > 0 && holders.isEmpty() && !member) || Workflow.getInfo().isContinueAsNewSuggested()));
+    if (!holders.isEmpty() || member) {
+      Workflow.continueAsNew(holders());
+    }
+  }
+
+  @Override
+  public String acquire(Membership membership) {
+    lock.lock();
+    try {
+      operations++;
+      if (!member) {
+        if (Workflow.getVersion(STANDING_CHECK, Workflow.DEFAULT_VERSION, 1) == 1 && isMemberOrFailUpdate(membership)) {
+          standing = true;
+          log.info("{} is already in group {}: standing access, never removed by accessflow", membership.login(),
+              membership.groupId());
+        } else {
+          addOrFailUpdate(membership); // a refusal fails this update; nothing is held
+        }
+        member = true;
+      }
+      holders.add(membership.requestId());
+      if (standing) {
+        return MembershipOutcome.STANDING;
+      }
+      return holders.size() == 1 ? MembershipOutcome.ADDED : MembershipOutcome.shared(others(membership.requestId()));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public String release(Membership membership) {
+    lock.lock();
+    try {
+      operations++;
+      holders.remove(membership.requestId());
+      if (!holders.isEmpty()) {
+        log.info("{} keeps group {}: still held by {}", membership.login(), membership.groupId(), holders);
+        return MembershipOutcome.keptFor(String.join(", ", holders));
+      }
+      if (member && standing) {
+        // Not accessflow's to take away; the workflow ends, and a later grant asks the IdP again.
+        member = false;
+        standing = false;
+        return MembershipOutcome.keptStanding();
+      }
+      String gone = null;
+      if (member) {
+        // One batch of retries; a failure fails this update and the request retries the release,
+        // so the IdP's error shows in the request's state while the outage lasts.
+        gone = removeOrFailUpdate(membership);
+        member = false;
+      }
+      return gone == null ? MembershipOutcome.REMOVED : MembershipOutcome.alreadyGone(gone);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public MembershipHolders holders() {
+    return new MembershipHolders(new ArrayList<>(holders), member, standing);
+  }
+
+  private void addOrFailUpdate(Membership membership) {
+    try {
+      idp.addMember(membership);
+    } catch (ActivityFailure failure) {
+      throw updateFailure(failure);
+    }
+  }
+
+  private String removeOrFailUpdate(Membership membership) {
+    try {
+      return idpRevoke.removeMember(membership);
+    } catch (ActivityFailure failure) {
+      throw updateFailure(failure);
+    }
+  }
+
+  private boolean isMemberOrFailUpdate(Membership membership) {
+    try {
+      return idp.isMember(membership);
+    } catch (ActivityFailure failure) {
+      throw updateFailure(failure);
+    }
+  }
+
+  /**
+   * An ActivityFailure escaping an update handler would fail this whole workflow and lose every
+   * holder; an ApplicationFailure fails only the update, which is what the caller retries.
+   */
+  private static ApplicationFailure updateFailure(ActivityFailure failure) {
+    String message = Failures.describe(failure);
+    String type = Failures.type(failure);
+    boolean refused = failure.getRetryState() == RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE;
+    return refused
+        ? ApplicationFailure.newNonRetryableFailure(message, type == null ? AccessflowTemporal.IDP_REJECTED : type)
+        : ApplicationFailure.newFailure(message, type == null ? "IdpUnavailable" : type);
+  }
+
+  private String others(String requestId) {
+    return String.join(", ", holders.stream().filter(h -> !h.equals(requestId)).toList());
+  }
+}
