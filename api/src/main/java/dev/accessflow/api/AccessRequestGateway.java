@@ -8,11 +8,14 @@ import dev.accessflow.workflows.model.Decision;
 import dev.accessflow.workflows.model.Extension;
 import dev.accessflow.workflows.model.Revocation;
 import dev.accessflow.workflows.model.UpdateOutcome;
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.filter.v1.WorkflowTypeFilter;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import io.temporal.client.UpdateOptions;
@@ -36,9 +39,17 @@ public final class AccessRequestGateway {
   private final WorkflowClient client;
   private final String taskQueue;
 
+  private final int scanPageSize;
+
   public AccessRequestGateway(WorkflowClient client, String taskQueue) {
+    this(client, taskQueue, 1000);
+  }
+
+  /** @param scanPageSize page size of the closed-request scan where visibility has no query language */
+  AccessRequestGateway(WorkflowClient client, String taskQueue, int scanPageSize) {
     this.client = client;
     this.taskQueue = taskQueue;
+    this.scanPageSize = scanPageSize;
   }
 
   /** A line of the recent-requests list. */
@@ -111,26 +122,57 @@ public final class AccessRequestGateway {
   }
 
   /**
-   * How many earlier requests of this person for this app and role were approved and ran to their end
-   * (EXPIRED or REVOKED), for the "approved N times before" auto-approval rule. Basic visibility: it
-   * looks at the newest {@code CLOSED_SCAN} closed requests only.
+   * How many earlier grants of this app and role to this person were approved by people and ran to
+   * their end (EXPIRED or REVOKED), for the "approved N times before" auto-approval rule. Grants
+   * approved by policy and break-glass grants (reviewed or rejected) never count. A cluster with
+   * advanced visibility answers with one count query; on the test server (basic visibility, no
+   * search attributes in lists) every closed request of the namespace is listed and described.
    */
   public long approvedBefore(String requester, String app, String role) {
-    String namespace = client.getOptions().getNamespace();
-    WorkflowTypeFilter type = WorkflowTypeFilter.newBuilder().setName(AccessflowTemporal.WORKFLOW_TYPE).build();
     var stub = client.getWorkflowServiceStubs().blockingStub();
-    return stub.listClosedWorkflowExecutions(ListClosedWorkflowExecutionsRequest.newBuilder()
-            .setNamespace(namespace).setMaximumPageSize(CLOSED_SCAN).setTypeFilter(type).build())
-        .getExecutionsList().stream()
-        .filter(info -> requester.equalsIgnoreCase(attribute(info, AccessflowTemporal.REQUESTER.getName()))
+    String namespace = client.getOptions().getNamespace();
+    try {
+      return stub.countWorkflowExecutions(CountWorkflowExecutionsRequest.newBuilder().setNamespace(namespace)
+          .setQuery("WorkflowType = '" + AccessflowTemporal.WORKFLOW_TYPE + "'"
+              + " AND " + AccessflowTemporal.REQUESTER.getName() + " = '" + quoted(requester) + "'"
+              + " AND " + AccessflowTemporal.APP.getName() + " = '" + quoted(app) + "'"
+              + " AND " + AccessflowTemporal.ROLE.getName() + " = '" + quoted(role) + "'"
+              + " AND " + AccessflowTemporal.APPROVED_BY.getName() + " = '" + AccessflowTemporal.APPROVED_BY_PEOPLE + "'"
+              + " AND " + AccessflowTemporal.STATUS.getName() + " IN ('EXPIRED', 'REVOKED')")
+          .build()).getCount();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED && e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+        throw e;
+      }
+    }
+    WorkflowTypeFilter type = WorkflowTypeFilter.newBuilder().setName(AccessflowTemporal.WORKFLOW_TYPE).build();
+    long count = 0;
+    ByteString page = ByteString.EMPTY;
+    do {
+      var reply = stub.listClosedWorkflowExecutions(ListClosedWorkflowExecutionsRequest.newBuilder()
+          .setNamespace(namespace).setMaximumPageSize(scanPageSize).setTypeFilter(type).setNextPageToken(page).build());
+      for (WorkflowExecutionInfo listed : reply.getExecutionsList()) {
+        // Basic visibility may list executions without their search attributes: describe reads them.
+        WorkflowExecutionInfo info = listed.getSearchAttributes().getIndexedFieldsCount() > 0 ? listed
+            : stub.describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder().setNamespace(namespace)
+                .setExecution(listed.getExecution()).build()).getWorkflowExecutionInfo();
+        String status = attribute(info, AccessflowTemporal.STATUS.getName());
+        if (requester.equalsIgnoreCase(attribute(info, AccessflowTemporal.REQUESTER.getName()))
             && app.equals(attribute(info, AccessflowTemporal.APP.getName()))
-            && role.equals(attribute(info, AccessflowTemporal.ROLE.getName())))
-        .map(info -> attribute(info, AccessflowTemporal.STATUS.getName()))
-        .filter(status -> "EXPIRED".equals(status) || "REVOKED".equals(status))
-        .count();
+            && role.equals(attribute(info, AccessflowTemporal.ROLE.getName()))
+            && AccessflowTemporal.APPROVED_BY_PEOPLE.equals(attribute(info, AccessflowTemporal.APPROVED_BY.getName()))
+            && ("EXPIRED".equals(status) || "REVOKED".equals(status))) {
+          count++;
+        }
+      }
+      page = reply.getNextPageToken();
+    } while (!page.isEmpty());
+    return count;
   }
 
-  static final int CLOSED_SCAN = 1000;
+  private static String quoted(String value) {
+    return value.replace("\\", "\\\\").replace("'", "\\'");
+  }
 
   private static String attribute(WorkflowExecutionInfo info, String name) {
     var payload = info.getSearchAttributes().getIndexedFieldsMap().get(name);

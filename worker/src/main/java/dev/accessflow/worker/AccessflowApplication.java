@@ -115,7 +115,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     if (config.runWorker) {
       // The test server's sticky queues misbehave across worker restarts: the bench turns them off.
       environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded() || !temporal.stickyExecution, idp,
-          tickets(config), slack != null ? slack.chat(new AccessRequestGateway(client, temporal.taskQueue)) : new NoChat()));
+          tickets(config), slack != null ? slack.chat() : new NoChat()));
     }
 
     if (config.runApi) {

@@ -56,13 +56,9 @@ final class SlackWiring implements Managed {
     this.methods = slack.methods(settings.botToken);
   }
 
-  /** The chat port for the Temporal worker; who decided is read from the request's own state. */
-  ApprovalChat chat(AccessRequestGateway gateway) {
-    SlackChat.DecisionLookup lookup = requestId -> {
-      var decisions = gateway.state(requestId).decisions();
-      return decisions.isEmpty() ? Optional.empty() : Optional.of(decisions.get(decisions.size() - 1));
-    };
-    return new SlackChat(methods, lookup, settings.securityChannel, settings.jiraBrowseUrl, clock);
+  /** The chat port for the Temporal worker: everything it renders comes with the activity's input. */
+  ApprovalChat chat() {
+    return new SlackChat(methods, settings.securityChannel, settings.jiraBrowseUrl, clock);
   }
 
   /** Mounts POST /slack/events: signature filter first, then Bolt. */

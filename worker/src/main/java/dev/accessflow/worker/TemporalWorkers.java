@@ -1,8 +1,7 @@
 package dev.accessflow.worker;
 
 import dev.accessflow.activities.leases.TemporalMembershipLeases;
-import dev.accessflow.workflows.request.AccessRequestWorkflowImpl;
-import dev.accessflow.workflows.membership.GroupMembershipWorkflowImpl;
+import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.ports.AccessTickets;
 import dev.accessflow.workflows.ports.ApprovalChat;
 import dev.accessflow.workflows.ports.IdentityProvider;
@@ -29,7 +28,7 @@ public final class TemporalWorkers implements Managed {
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
     Worker worker = factory.newWorker(taskQueue, options.build());
-    worker.registerWorkflowImplementationTypes(AccessRequestWorkflowImpl.class, GroupMembershipWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(idp, new TemporalMembershipLeases(client, taskQueue), tickets, chat);
   }
 

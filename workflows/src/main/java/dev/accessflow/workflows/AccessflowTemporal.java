@@ -1,5 +1,9 @@
 package dev.accessflow.workflows;
 
+import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.membership.GroupMembershipWorkflowImpl;
+import dev.accessflow.workflows.membership.MembershipRemovalWorkflowImpl;
+import dev.accessflow.workflows.request.AccessRequestWorkflowImpl;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.common.SearchAttributeKey;
@@ -18,12 +22,14 @@ public final class AccessflowTemporal {
   public static final String WORKFLOW_TYPE = "AccessRequest";
   public static final String WORKFLOW_ID_PREFIX = "access-request-";
   public static final String MEMBERSHIP_WORKFLOW_TYPE = "GroupMembership";
+  public static final String REMOVAL_WORKFLOW_TYPE = "MembershipRemoval";
 
   /** Update and query names. */
   public static final String UPDATE_DECIDE = "decide";
   public static final String UPDATE_EXTEND = "extend";
   public static final String UPDATE_REVOKE = "revoke";
   public static final String QUERY_STATE = "state";
+  public static final String SIGNAL_REMOVAL_FAILING = "removalFailing";
 
   public static final SearchAttributeKey<String> REQUESTER = SearchAttributeKey.forKeyword("AccessRequester");
   public static final SearchAttributeKey<String> APP = SearchAttributeKey.forKeyword("AccessApp");
@@ -31,10 +37,15 @@ public final class AccessflowTemporal {
   public static final SearchAttributeKey<String> STATUS = SearchAttributeKey.forKeyword("AccessStatus");
   public static final SearchAttributeKey<OffsetDateTime> EXPIRES_AT =
       SearchAttributeKey.forOffsetDateTime("AccessExpiresAt");
+  /** How the grant was approved: {@link #APPROVED_BY_PEOPLE}, {@link #APPROVED_BY_POLICY} or {@link #BREAK_GLASS}. */
+  public static final SearchAttributeKey<String> APPROVED_BY = SearchAttributeKey.forKeyword("AccessApprovedBy");
+  public static final String APPROVED_BY_PEOPLE = "people";
+  public static final String APPROVED_BY_POLICY = "policy";
+  public static final String BREAK_GLASS = "break-glass";
 
   /** Every custom search attribute, for registration on a namespace. */
   public static final List<SearchAttributeKey<?>> SEARCH_ATTRIBUTES =
-      List.of(REQUESTER, APP, ROLE, STATUS, EXPIRES_AT);
+      List.of(REQUESTER, APP, ROLE, STATUS, EXPIRES_AT, APPROVED_BY);
 
   /** Failure types: an activity throws these as non-retryable ApplicationFailures. */
   public static final String UNKNOWN_USER = "UnknownUser";
@@ -73,6 +84,17 @@ public final class AccessflowTemporal {
   /** The shared membership of one person in one IdP group. */
   public static String membershipWorkflowId(String groupId, String login) {
     return "group-membership-" + groupId + "-" + login.toLowerCase();
+  }
+
+  /** The child that removes a request's memberships; purpose is "end" or "rollback". */
+  public static String removalWorkflowId(String requestId, String purpose) {
+    return "membership-removal-" + requestId + "-" + purpose;
+  }
+
+  /** Every workflow implementation a worker of accessflow's task queue runs. */
+  public static Class<?>[] workflowImplementations() {
+    return new Class<?>[] {AccessRequestWorkflowImpl.class, GroupMembershipWorkflowImpl.class,
+        MembershipRemovalWorkflowImpl.class};
   }
 
   /** The request id of a workflow id, or null when the id is not an access request's. */

@@ -42,17 +42,7 @@ public final class SlackChat implements ApprovalChat {
   private static final Set<String> MISCONFIGURED = Set.of("invalid_auth", "not_authed", "token_revoked",
       "missing_scope", "not_allowed_token_type");
 
-  /** Who decided a request, for the edited approver messages; the chat port's notice does not carry it. */
-  @FunctionalInterface
-  public interface DecisionLookup {
-    /** The request's last decision, or empty when there is none or it cannot be read just now. */
-    Optional<RecordedDecision> lastDecision(String requestId);
-
-    DecisionLookup NONE = requestId -> Optional.empty();
-  }
-
   private final MethodsClient slack;
-  private final DecisionLookup decisions;
   private final String securityChannel;
   private final String jiraBrowseUrl;
   private final Clock clock;
@@ -63,12 +53,7 @@ public final class SlackChat implements ApprovalChat {
    * @param jiraBrowseUrl e.g. https://acme.atlassian.net/browse/ ; blank for no ticket links
    */
   public SlackChat(MethodsClient slack, String securityChannel, String jiraBrowseUrl, Clock clock) {
-    this(slack, DecisionLookup.NONE, securityChannel, jiraBrowseUrl, clock);
-  }
-
-  public SlackChat(MethodsClient slack, DecisionLookup decisions, String securityChannel, String jiraBrowseUrl, Clock clock) {
     this.slack = slack;
-    this.decisions = decisions;
     this.securityChannel = blankToNull(securityChannel);
     this.jiraBrowseUrl = blankToNull(jiraBrowseUrl);
     this.clock = clock;
@@ -97,16 +82,9 @@ public final class SlackChat implements ApprovalChat {
 
   @Override
   public void showOutcome(List<ChatMessageRef> messages, RequesterNotice outcome) {
-    Optional<RecordedDecision> decided = Optional.empty();
-    try {
-      // A timeout has no decider (an earlier stage's approval would read as the outcome).
-      if (outcome.kind() != AuditKind.APPROVAL_TIMED_OUT) {
-        decided = decisions.lastDecision(outcome.requestId());
-      }
-    } catch (RuntimeException e) {
-      // Who decided is a nicety: the edit goes out without it rather than not at all.
-      log.warn("request {}: could not read its last decision for the Slack edit: {}", outcome.requestId(), e.toString());
-    }
+    // The notice carries the decision it reports, as it was when the workflow posted it: a late
+    // edit names who decided then, never whoever decided last by the time Slack answered.
+    Optional<RecordedDecision> decided = Optional.ofNullable(outcome.decision());
     List<LayoutBlock> blocks = SlackBlocks.outcome(outcome, decided.orElse(null), clock.instant());
     String text = SlackBlocks.fit("Access request " + outcome.requestId() + ": " + outcome.text(), SlackBlocks.MESSAGE_TEXT);
     for (ChatMessageRef message : messages) {

@@ -17,6 +17,7 @@ import dev.accessflow.workflows.model.RequestStatus;
 import dev.accessflow.workflows.model.Revocation;
 import dev.accessflow.workflows.model.Verdict;
 import dev.accessflow.workflows.testing.AccessRequests;
+import dev.accessflow.workflows.testing.Histories;
 import dev.accessflow.workflows.testing.FakeDirectory;
 import dev.accessflow.workflows.testing.RecordingChat;
 import dev.accessflow.workflows.testing.RecordingTickets;
@@ -53,7 +54,7 @@ class SharedMembershipTest {
       env.registerSearchAttribute(key.getName(), key.getValueType());
     }
     Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(AccessRequestWorkflowImpl.class, GroupMembershipWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(directory, new TemporalMembershipLeases(env.getWorkflowClient(), QUEUE),
         tickets, new RecordingChat());
     env.start();
@@ -111,6 +112,8 @@ class SharedMembershipTest {
     awaitStatus(longGrant, RequestStatus.EXPIRED);
     assertThat(isMember()).isFalse();
     assertThat(directory.calls()).filteredOn(c -> c.startsWith("remove")).hasSize(1);
+    Histories.recordIfAsked(client, AccessflowTemporal.membershipWorkflowId(GROUP, AccessRequests.REQUESTER),
+        "group-membership-shared");
   }
 
   @Test
@@ -174,6 +177,8 @@ class SharedMembershipTest {
     assertThat(done.status()).isEqualTo(RequestStatus.EXPIRED);
     assertThat(isMember()).as("the standing membership").isTrue();
     assertThat(directory.calls()).filteredOn(c -> c.startsWith("remove")).isEmpty();
+    Histories.recordIfAsked(client, AccessflowTemporal.membershipWorkflowId(GROUP, AccessRequests.REQUESTER),
+        "group-membership-standing");
     assertThat(lastText(AuditKind.REVOKED)).contains("Kept " + GROUP + ": standing membership from before accessflow's grant",
         "after the grant ended; target 1 s.");
 

@@ -67,7 +67,7 @@ class OktaWorkflowTest {
       env.registerSearchAttribute(key.getName(), key.getValueType());
     }
     Worker worker = env.newWorker(AccessflowTemporal.DEFAULT_TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(AccessRequestWorkflowImpl.class, GroupMembershipWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(
         new TemporalMembershipLeases(env.getWorkflowClient(), AccessflowTemporal.DEFAULT_TASK_QUEUE),
         // The adapter reads the test service's clock, which jumps when time is skipped, as

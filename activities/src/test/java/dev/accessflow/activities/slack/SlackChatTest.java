@@ -71,10 +71,7 @@ class SlackChatTest {
     SLACK.stubFor(post(urlPathEqualTo("/api/auth.test")).willReturn(okJson("{\"ok\":true,\"team_id\":\"T1\",\"user_id\":\"UBOT\"}")));
     SlackConfig config = new SlackConfig();
     config.setMethodsEndpointUrlPrefix(SLACK.baseUrl() + "/api/");
-    chat = new SlackChat(Slack.getInstance(config).methods("xoxb-test"),
-        requestId -> Optional.of(new RecordedDecision("e1", "omar@example.com", Verdict.DENY, Channel.SLACK, "not now",
-            Instant.parse("2026-11-29T01:59:00Z"), "owner")),
-        "CSEC", "https://acme.atlassian.net/browse/",
+    chat = new SlackChat(Slack.getInstance(config).methods("xoxb-test"), "CSEC", "https://acme.atlassian.net/browse/",
         Clock.fixed(Instant.parse("2026-11-29T02:00:00Z"), ZoneOffset.UTC));
   }
 
@@ -108,7 +105,9 @@ class SlackChatTest {
   void theOutcomeEditsTheStoredMessagesInPlaceAndPostsNothingNew() throws Exception {
     chat.showOutcome(List.of(new ChatMessageRef("maria@example.com", "DMARIA", "111.1"),
             new ChatMessageRef("omar@example.com", "DOMAR", "222.2")),
-        new RequesterNotice("REQ-1", "dana@example.com", AuditKind.DENIED, "Denied by omar@example.com via SLACK: not now."));
+        new RequesterNotice("REQ-1", "dana@example.com", AuditKind.DENIED, "Denied by omar@example.com via SLACK: not now.",
+            new RecordedDecision("e1", "omar@example.com", Verdict.DENY, Channel.SLACK, "not now",
+                Instant.parse("2026-11-29T01:59:00Z"), "owner")));
 
     List<LoggedRequest> updates = SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.update")));
     assertThat(updates).hasSize(2);

@@ -217,6 +217,10 @@ public final class CatalogFile {
       index++;
       String name = stage.isObject() ? text(stage, "stage", "stage " + index) : "stage " + index;
       String at = where + ", stage '" + name + "'";
+      if (stages.stream().anyMatch(earlier -> earlier.name().equalsIgnoreCase(name))) {
+        // Decisions, reminders and the audit trail name a stage: two of one name could not be told apart.
+        errors.add(at + ": the route already has a stage named '" + name + "'; give each stage its own name");
+      }
       if (!stage.isObject()) {
         errors.add(at + ": must be a mapping with 'stage', 'approvers' and optionally 'rule'");
         continue;

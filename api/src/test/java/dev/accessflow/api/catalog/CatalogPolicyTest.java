@@ -99,6 +99,16 @@ class CatalogPolicyTest {
   }
 
   @Test
+  void twoStagesOfOneNameAreRefused() {
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, base("""
+        route: [{stage: review, approvers: [owners]}, {stage: Review, approvers: [group:security]}]
+        """)))
+        .isInstanceOf(CatalogException.class)
+        .hasMessage("catalog catalog.yml, app 'grafana', role 'admin', field 'route', stage 'Review': the route already"
+            + " has a stage named 'Review'; give each stage its own name");
+  }
+
+  @Test
   void tierThatNeedsAnOwnerRefusesAnAppWithout() {
     assertThatThrownBy(() -> CatalogFile.parse(FILE, """
         apps:

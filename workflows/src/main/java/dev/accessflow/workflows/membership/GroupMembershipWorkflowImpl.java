@@ -21,11 +21,6 @@ import org.slf4j.Logger;
 /** Reference-counted group membership: operations run one at a time under a workflow lock. */
 public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflow {
   private static final Logger log = Workflow.getLogger(GroupMembershipWorkflowImpl.class);
-  /**
-   * Version 1 asks the IdP whether the person is already a member before the first add: a membership
-   * that was there before accessflow (standing access) is recorded as such and never removed.
-   */
-  static final String STANDING_CHECK = "standing-membership-check";
 
   private final IdentityProvider idp =
       Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.idpGrantOptions());
@@ -61,7 +56,8 @@ public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflo
     try {
       operations++;
       if (!member) {
-        if (Workflow.getVersion(STANDING_CHECK, Workflow.DEFAULT_VERSION, 1) == 1 && isMemberOrFailUpdate(membership)) {
+        // A membership that was there before accessflow (standing access) is recorded as such and never removed.
+        if (isMemberOrFailUpdate(membership)) {
           standing = true;
           log.info("{} is already in group {}: standing access, never removed by accessflow", membership.login(),
               membership.groupId());

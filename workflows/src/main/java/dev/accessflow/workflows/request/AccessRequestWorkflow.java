@@ -9,6 +9,7 @@ import dev.accessflow.workflows.model.Revocation;
 import dev.accessflow.workflows.model.UpdateOutcome;
 
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
@@ -46,6 +47,10 @@ public interface AccessRequestWorkflow {
 
   @UpdateValidatorMethod(updateName = AccessflowTemporal.UPDATE_REVOKE)
   void validateRevoke(Revocation revocation);
+
+  /** From the request's removal child: why removing the membership has not succeeded yet (shown in state). */
+  @SignalMethod(name = AccessflowTemporal.SIGNAL_REMOVAL_FAILING)
+  void removalFailing(String error);
 
   /** The whole state as one record. */
   @QueryMethod(name = AccessflowTemporal.QUERY_STATE)

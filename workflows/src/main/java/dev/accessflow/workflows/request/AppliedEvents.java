@@ -2,7 +2,6 @@ package dev.accessflow.workflows.request;
 
 import dev.accessflow.workflows.model.UpdateOutcome;
 
-import io.temporal.workflow.Workflow;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,13 +11,6 @@ import java.util.Map;
  * not a redelivery of the decision. Deterministic state of the request workflow.
  */
 final class AppliedEvents {
-  /**
-   * Before this version an event id was shared by every kind of update, so a second kind with the
-   * same id got the first kind's answer. Asked only when such a collision happens, so histories
-   * without one carry no marker.
-   */
-  static final String BY_KIND = "applied-events-by-kind";
-
   enum Kind { DECIDE, EXTEND, REVOKE }
 
   private final Map<String, UpdateOutcome> outcomes = new HashMap<>();
@@ -28,23 +20,9 @@ final class AppliedEvents {
     return outcomes.containsKey(key(kind, eventId));
   }
 
-  /**
-   * The answer to give again, or null when the event is new for this kind. Call from an update
-   * handler only: a collision with another kind asks {@link Workflow#getVersion}.
-   */
+  /** The answer to give again, or null when the event is new for this kind. */
   UpdateOutcome previous(Kind kind, String eventId) {
-    UpdateOutcome same = outcomes.get(key(kind, eventId));
-    if (same != null) {
-      return same;
-    }
-    for (Kind other : Kind.values()) {
-      UpdateOutcome collided = outcomes.get(key(other, eventId));
-      if (other != kind && collided != null
-          && Workflow.getVersion(BY_KIND, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
-        return collided; // recorded before the fix: replay answers as it did then
-      }
-    }
-    return null;
+    return outcomes.get(key(kind, eventId));
   }
 
   void put(Kind kind, String eventId, UpdateOutcome outcome) {

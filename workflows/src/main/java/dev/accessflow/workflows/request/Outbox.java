@@ -1,10 +1,8 @@
 package dev.accessflow.workflows.request;
 
 import dev.accessflow.workflows.Failures;
-
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
-import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -13,14 +11,15 @@ import java.util.function.Consumer;
 /**
  * An ordered queue of side effects (ticket comments, chat messages) drained by its own workflow
  * thread, so a slow or absent vendor never holds up an access decision, and every item is still
- * delivered, in order, once the vendor is back.
+ * delivered, in order, once the vendor is back. An item posted after the queue was drained (an
+ * update handler finishing late) starts a new drain: nothing posted is ever dropped.
  */
 final class Outbox {
   private final Deque<Runnable> pending = new ArrayDeque<>();
   private final Consumer<String> onUndeliverable;
   private boolean closing;
+  private boolean draining;
   private boolean busy;
-  private Promise<Void> drained;
 
   /** @param onUndeliverable told when an item failed for good (a non-retryable vendor error); the queue moves on */
   Outbox(Consumer<String> onUndeliverable) {
@@ -29,8 +28,9 @@ final class Outbox {
 
   void post(Runnable delivery) {
     pending.addLast(delivery);
-    if (drained == null) {
-      drained = Async.procedure(this::drain);
+    if (!draining) {
+      draining = true;
+      Async.procedure(this::drain);
     }
   }
 
@@ -39,16 +39,21 @@ final class Outbox {
     return pending.size();
   }
 
+  boolean isEmpty() {
+    return pending.isEmpty() && !busy;
+  }
+
   /** Blocks the calling workflow thread until everything posted so far has been delivered. */
   void closeAndAwait() {
     closing = true;
-    Workflow.await(() -> pending.isEmpty() && !busy);
+    Workflow.await(this::isEmpty);
   }
 
   private void drain() {
     while (true) {
       Workflow.await(() -> !pending.isEmpty() || closing);
       if (pending.isEmpty()) {
+        draining = false;
         return;
       }
       busy = true;

@@ -26,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.accessflow.workflows.testing.AccessRequests;
 import dev.accessflow.workflows.testing.DirectLeases;
 import dev.accessflow.workflows.testing.FakeDirectory;
+import dev.accessflow.workflows.testing.Histories;
 import dev.accessflow.workflows.testing.RecordingChat;
 import dev.accessflow.workflows.testing.RecordingTickets;
 import io.temporal.api.enums.v1.EventType;
@@ -57,7 +58,7 @@ class AccessRequestWorkflowTest {
     env = TestWorkflowEnvironment.newInstance();
     registerSearchAttributes(env);
     Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(AccessRequestWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(directory, new DirectLeases(directory), tickets, chat);
     env.start();
     client = env.getWorkflowClient();
@@ -133,23 +134,11 @@ class AccessRequestWorkflowTest {
     assertThat(chat.notices()).extracting(RequesterNotice::kind)
         .containsExactly(AuditKind.SUBMITTED, AuditKind.PROVISIONED, AuditKind.REVOKED);
     assertThat(chat.notices().get(0).text()).contains("Route: 'owner' (any of maria@example.com, omar@example.com)");
-    recordHistoryIfAsked(AccessflowTemporal.workflowId("r1"));
+    Histories.recordIfAsked(client, AccessflowTemporal.workflowId("r1"), "approved-and-expired");
+    Histories.recordIfAsked(client, AccessflowTemporal.removalWorkflowId("r1", "end"), "membership-removal");
     // A 24 h grant, from submission to removal, on skipped time.
     // A figure, not a pass mark: wall time depends on the machine.
     System.out.printf("24h grant lifecycle took %.3f s of wall time%n", wallSeconds);
-  }
-
-  /** Run with -Daccessflow.recordHistory=DIR to refresh the committed history the replay test reads. */
-  private void recordHistoryIfAsked(String workflowId) {
-    String dir = System.getProperty("accessflow.recordHistory");
-    if (dir != null) {
-      try {
-        java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "approved-and-expired-shared-memberships.json"),
-            client.fetchHistory(workflowId).toJson(true));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
   }
 
   @Test
@@ -176,6 +165,7 @@ class AccessRequestWorkflowTest {
 
     assertThat(outcome.status()).isEqualTo(RequestStatus.DENIED);
     AccessRequestState done = result(workflow);
+    Histories.recordIfAsked(client, AccessflowTemporal.workflowId("r2"), "denied");
     assertThat(done.status()).isEqualTo(RequestStatus.DENIED);
     assertThat(directory.calls()).isEmpty();
     assertThat(tickets.entries()).last().satisfies(e -> {
@@ -189,6 +179,7 @@ class AccessRequestWorkflowTest {
   void requestWithoutDecisionTimesOutAfterSeventyTwoHours() {
     AccessRequestWorkflow workflow = submit(AccessRequests.grafanaAdmin("r3"));
     AccessRequestState done = result(workflow);
+    Histories.recordIfAsked(client, AccessflowTemporal.workflowId("r3"), "approval-timed-out");
 
     assertThat(done.status()).isEqualTo(RequestStatus.APPROVAL_TIMED_OUT);
     assertThat(Duration.between(done.submittedAt(), Instant.ofEpochMilli(env.currentTimeMillis())))
@@ -320,11 +311,14 @@ class AccessRequestWorkflowTest {
     directory.failNextRemovals(2 * 6 * 2 + 3);
 
     AccessRequestState done = result(workflow);
+    Histories.recordIfAsked(client, AccessflowTemporal.workflowId("r9"), "removal-through-an-outage");
+    Histories.recordIfAsked(client, AccessflowTemporal.removalWorkflowId("r9", "end"), "membership-removal-through-an-outage");
 
     assertThat(done.status()).isEqualTo(RequestStatus.EXPIRED);
     assertThat(directory.isMember("00g-grafana-admins", "id-dana")).isFalse();
     assertThat(directory.isMember("00g-prod-readers", "id-dana")).isFalse();
-    assertThat(done.revocationLag()).isGreaterThan(Duration.ofSeconds(30));
+    // 27 failed tries: over the overdue mark, yet the first minutes of an outage retry every half second.
+    assertThat(done.revocationLag()).isGreaterThan(AccessRequestWorkflowImpl.OVERDUE_AFTER).isLessThan(Duration.ofSeconds(30));
     assertThat(done.revocationOverdueSince()).isNull();
     assertThat(done.lastError()).contains("503 Service Unavailable");
     assertThat(tickets.entries()).extracting(AuditEntry::kind)
@@ -359,6 +353,8 @@ class AccessRequestWorkflowTest {
     assertThat(done.lastError()).contains("group 00g-prod-readers: E0000006");
     assertThat(directory.isMember("00g-grafana-admins", "id-dana")).isFalse();
     assertThat(directory.calls()).contains("remove 00g-grafana-admins " + REQUESTER);
+    // Only what was added is taken back: the refused group was never granted, so it is left alone.
+    assertThat(directory.calls()).doesNotContain("remove 00g-prod-readers " + REQUESTER);
   }
 
   @Test

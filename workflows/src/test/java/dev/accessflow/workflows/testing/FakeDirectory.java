@@ -22,6 +22,22 @@ public final class FakeDirectory implements IdentityProvider {
   private final AtomicInteger removalFailuresLeft = new AtomicInteger();
   private volatile java.util.concurrent.CountDownLatch resolutionGate = new java.util.concurrent.CountDownLatch(0);
 
+  private volatile java.util.concurrent.CountDownLatch addGate = new java.util.concurrent.CountDownLatch(0);
+  private volatile java.time.Instant removalsFailUntil;
+  private volatile java.util.function.LongSupplier clock;
+
+  /** Adds block until the returned latch is counted down, as a slow IdP would. */
+  public java.util.concurrent.CountDownLatch holdAdds() {
+    addGate = new java.util.concurrent.CountDownLatch(1);
+    return addGate;
+  }
+
+  /** Every removal fails with a retryable error until {@code until} on the given clock (the test server's). */
+  public void failRemovalsUntil(java.time.Instant until, java.util.function.LongSupplier millis) {
+    this.clock = millis;
+    this.removalsFailUntil = until;
+  }
+
   /** User lookups block until the returned latch is counted down, as a slow IdP would. */
   public java.util.concurrent.CountDownLatch holdResolution() {
     resolutionGate = new java.util.concurrent.CountDownLatch(1);
@@ -62,7 +78,16 @@ public final class FakeDirectory implements IdentityProvider {
   }
 
   @Override
-  public synchronized void addMember(Membership m) {
+  public void addMember(Membership m) {
+    try {
+      addGate.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    add(m);
+  }
+
+  private synchronized void add(Membership m) {
     calls.add("add " + m.groupId() + " " + m.login());
     if (refusedGroups.contains(m.groupId())) {
       throw ApplicationFailure.newNonRetryableFailure("E0000006 You do not have permission", AccessflowTemporal.IDP_REJECTED);
@@ -73,7 +98,9 @@ public final class FakeDirectory implements IdentityProvider {
   @Override
   public synchronized String removeMember(Membership m) {
     calls.add("remove " + m.groupId() + " " + m.login());
-    if (removalFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+    java.time.Instant until = removalsFailUntil;
+    if (until != null && clock.getAsLong() < until.toEpochMilli()
+        || removalFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new IllegalStateException("503 Service Unavailable");
     }
     return memberships.remove(m.groupId() + "/" + m.userId()) ? null : "was not a member";

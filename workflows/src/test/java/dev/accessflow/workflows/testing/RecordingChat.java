@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class RecordingChat implements ApprovalChat {
   private final List<ApprovalPrompt> prompts = new CopyOnWriteArrayList<>();
   private final List<String> edits = new CopyOnWriteArrayList<>();
+  private final List<RequesterNotice> outcomes = new CopyOnWriteArrayList<>();
   private final List<RequesterNotice> notices = new CopyOnWriteArrayList<>();
   private final List<String> reminders = new CopyOnWriteArrayList<>();
   private final List<RequesterNotice> announcements = new CopyOnWriteArrayList<>();
@@ -25,6 +26,7 @@ public final class RecordingChat implements ApprovalChat {
 
   @Override
   public void showOutcome(List<ChatMessageRef> messages, RequesterNotice outcome) {
+    outcomes.add(outcome);
     messages.forEach(m -> edits.add(m.channelId() + "/" + m.ts() + ": " + outcome.kind()));
   }
 
@@ -53,6 +55,11 @@ public final class RecordingChat implements ApprovalChat {
 
   public List<ApprovalPrompt> prompts() {
     return List.copyOf(prompts);
+  }
+
+  /** Every outcome the approvers' messages were edited to show, as the workflow gave it. */
+  public List<RequesterNotice> outcomes() {
+    return List.copyOf(outcomes);
   }
 
   public List<String> edits() {

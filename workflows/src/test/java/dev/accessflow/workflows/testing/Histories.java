@@ -1,0 +1,28 @@
+package dev.accessflow.workflows.testing;
+
+import io.temporal.client.WorkflowClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Records the histories the replay test reads. Run a module's tests with
+ * {@code -Daccessflow.recordHistory=<dir>} (e.g. workflows/src/test/resources/histories) to refresh them.
+ */
+public final class Histories {
+  private Histories() {}
+
+  /** Writes the workflow's history to {@code <dir>/<name>.json} when recording was asked for. */
+  public static void recordIfAsked(WorkflowClient client, String workflowId, String name) {
+    String dir = System.getProperty("accessflow.recordHistory");
+    if (dir == null) {
+      return;
+    }
+    try {
+      Files.writeString(Path.of(dir, name + ".json"), client.fetchHistory(workflowId).toJson(true));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
