@@ -35,6 +35,16 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void theComposeSetupJobCreatesEverySearchAttributeTheWorkflowsUpsert() throws IOException {
+    String setup = Files.readString(REPO.resolve("deploy/temporal/setup.sh"));
+    for (var key : dev.accessflow.workflows.AccessflowTemporal.SEARCH_ATTRIBUTES) {
+      String type = key.getValueType() == io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
+          ? "Datetime" : "Keyword";
+      assertThat(setup).as("deploy/temporal/setup.sh creates " + key.getName()).contains(key.getName() + ":" + type);
+    }
+  }
+
+  @Test
   void theReadmesConfigurationTableNamesEveryVariable() throws IOException {
     String readme = read("README.md");
     String table = readme.substring(readme.indexOf("## Configuration"), readme.indexOf("## Approval policy"));
