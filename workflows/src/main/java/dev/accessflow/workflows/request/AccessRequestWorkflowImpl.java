@@ -5,7 +5,6 @@ import static dev.accessflow.workflows.model.RequestStatus.*;
 import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.Failures;
 import dev.accessflow.workflows.approval.ApprovalRound;
-import dev.accessflow.workflows.approval.ApprovalRound.Progress;
 import dev.accessflow.workflows.approval.ApprovalRound.Purpose;
 import dev.accessflow.workflows.approval.RouteResolver;
 import dev.accessflow.workflows.approval.StageClock;
@@ -27,7 +26,8 @@ import java.util.Map;
 
 /**
  * The access request lifecycle as a state machine: resolve, route, approve (or break glass), grant,
- * hold until expiry or revocation, remove. The parts live in named collaborators: {@link ApprovalRound}
+ * hold until expiry or revocation, remove. The parts live in named collaborators: {@link ApprovalRun},
+ * {@link ApprovalRound}
  * and {@link StageClock} (approval, extension and review alike), {@link RouteResolver}, {@link Grant},
  * {@link ExpiryTimer}, {@link RequestOutbox} and {@link RequestTexts}; update rules in {@link UpdateRules}.
  */
@@ -36,8 +36,6 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   static final Duration REVOCATION_TARGET = Duration.ofSeconds(1);
   /** A due removal still failing after this long is shown as overdue (state, ticket). */
   static final Duration OVERDUE_AFTER = Duration.ofSeconds(5);
-  /** An unreviewed break-glass grant is reminded of at most this many times (the history stays bounded). */
-  static final int MAX_REVIEW_REMINDERS = 20;
 
   private final IdentityProvider idp =
       Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.idpGrantOptions());
@@ -64,6 +62,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   private String lastError;
   private Extension pendingExtension;
   private final UpdateRules rules = new UpdateRules(this);
+  final ApprovalRun approval = new ApprovalRun(this);
 
   @WorkflowInit
   public AccessRequestWorkflowImpl(AccessRequest request) {
@@ -108,112 +107,11 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     if (request.policy().breakGlass()) {
       return breakGlass();
     }
-    if (approve() && provision()) {
+    if (approval.approve() && provision()) {
       expiry.await(() -> revocation != null, this::warnExpiringSoon);
       removeAccess();
     }
     return finish();
-  }
-
-  /** Runs the approval round stage by stage; true once approved (by people or a rule). */
-  private boolean approve() {
-    String rule = status != SUBMITTED || !decisions.isEmpty() ? null
-        : route.isEmpty() ? "no approval required for risk tier " + request.riskTier()
-        : request.policy().autoApprovalRule(user.department());
-    if (rule != null) {
-      decisions.add(new RecordedDecision("policy", "accessflow", Verdict.APPROVE, Channel.SYSTEM, rule, now(), "policy"));
-      round.abandon();
-      approvedBy = AccessflowTemporal.APPROVED_BY_POLICY;
-      transition(APPROVED);
-      audit(AuditKind.AUTO_APPROVED, "Approved automatically by policy: " + rule + ".");
-      return true;
-    }
-    if (status == SUBMITTED) {
-      transition(PENDING_APPROVAL);
-    }
-    while (status == PENDING_APPROVAL) {
-      int index = round.stageIndex();
-      String stuck = startStage(index);
-      if (stuck != null) {
-        fail(stuck);
-        return false;
-      }
-      if (!StageClock.await(round, index, request.approvalTimeout(),
-          () -> round.stageIndex() != index || status != PENDING_APPROVAL, stageSteps())) {
-        transition(APPROVAL_TIMED_OUT);
-        String text = "Stage '" + round.stage(index).name() + "' got no decision within "
-            + StageClock.expireAfter(round.stage(index).timings(), request.approvalTimeout())
-            + "; the request expired. Nothing was granted.";
-        audit(AuditKind.APPROVAL_TIMED_OUT, text);
-        outbox.tellEveryone(AuditKind.APPROVAL_TIMED_OUT, text, null);
-        return false;
-      }
-    }
-    if (status == DENIED) {
-      RecordedDecision denial = decisions.get(decisions.size() - 1);
-      audit(AuditKind.DENIED, RequestTexts.denied(denial));
-      outbox.tellEveryone(AuditKind.DENIED, RequestTexts.denied(denial), denial);
-      return false;
-    }
-    audit(AuditKind.APPROVED, "All approval stages complete: " + RequestTexts.approvals(decisions) + ".");
-    return status == APPROVED;
-  }
-
-  /**
-   * Puts a stage to its approvers. People who approved an earlier stage do not count again; when too
-   * few remain the stage escalates at once. Returns why the stage can never complete, or null.
-   */
-  private String startStage(int index) {
-    if (round.eligible(index).size() < round.stillNeeded(index)) {
-      escalate(index, "its remaining approvers already approved an earlier stage, and one person gives one approval");
-      if (round.eligible(index).size() < round.stillNeeded(index)) {
-        return "stage '" + round.stage(index).name() + "' cannot be completed: "
-            + String.join(", ", round.stage(index).approvers())
-            + " already approved an earlier stage, and one person cannot approve two stages";
-      }
-    }
-    ask(round, index);
-    return null;
-  }
-
-  void ask(ApprovalRound asking, int index) {
-    if (asking.startAsking(index)) {
-      outbox.ask(asking, index, asking.eligible(index));
-    }
-  }
-
-  private StageClock.Steps stageSteps() {
-    return new StageClock.Steps() {
-      @Override
-      public void remind(int index, Instant since) {
-        ApprovalRound reminded = round;
-        List<String> waitingOn = reminded.eligible(index);
-        String text = RequestTexts.reminder(request, reminded.stage(index), since.toString(), waitingOn);
-        audit(AuditKind.REMINDER, text);
-        outbox.remind(reminded.messagesTo(index, waitingOn), text);
-      }
-
-      @Override
-      public void escalate(int index, String why) {
-        AccessRequestWorkflowImpl.this.escalate(index, why);
-      }
-    };
-  }
-
-  private void escalate(int index, String why) {
-    List<String> added = round.escalate(index);
-    if (added.isEmpty()) {
-      return;
-    }
-    String text = "Stage '" + round.stage(index).name() + "' of request " + request.requestId() + " escalated to "
-        + String.join(", ", added) + ": " + why + ".";
-    audit(AuditKind.ESCALATED, text);
-    outbox.announce(AuditKind.ESCALATED, text);
-    outbox.notifyRequester(AuditKind.ESCALATED, text);
-    if (round.asked(index)) {
-      List<String> ask = added.stream().filter(round.eligible(index)::contains).toList();
-      outbox.ask(round, index, ask);
-    }
   }
 
   /**
@@ -227,7 +125,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     audit(AuditKind.BREAK_GLASS, text);
     outbox.announce(AuditKind.BREAK_GLASS, text);
     if (reviewPending) {
-      ask(round, round.stageIndex());
+      approval.ask(round, round.stageIndex());
     }
     if (provision()) {
       expiry.await(() -> revocation != null, this::warnExpiringSoon);
@@ -235,15 +133,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     } else {
       reviewPending = false; // nothing was granted, so there is nothing to review
     }
-    Duration every = request.policy().reviewTimings().remindAfter();
-    Instant started = now();
-    for (int reminders = 0; reviewPending; reminders++) {
-      if (every == null || reminders >= MAX_REVIEW_REMINDERS) {
-        Workflow.await(() -> !reviewPending);
-      } else if (!Workflow.await(every, () -> !reviewPending)) {
-        stageSteps().remind(round.stageIndex(), started);
-      }
-    }
+    approval.awaitReview();
     return finish();
   }
 
@@ -430,7 +320,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
         + (waiting ? " - waiting for " + RequestTexts.stage(round.current()) : ""));
   }
 
-  private void fail(String reason) {
+  void fail(String reason) {
     lastError = reason;
     transition(FAILED);
     audit(AuditKind.FAILED, "Failed: " + reason + ".");

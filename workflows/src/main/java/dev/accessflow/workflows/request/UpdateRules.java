@@ -131,7 +131,7 @@ final class UpdateRules {
     w.audit(AuditKind.DECISION, "Break-glass review approved by " + d.actor() + " via " + d.channel()
         + " at stage '" + stage.name() + "'" + RequestTexts.comment(d.comment()) + ".");
     if (progress == Progress.NEXT_STAGE) {
-      w.ask(round, round.stageIndex());
+      w.approval.ask(round, round.stageIndex());
     } else if (progress == Progress.COMPLETE) {
       w.reviewPending = false;
       w.audit(AuditKind.BREAK_GLASS_REVIEWED, "Break-glass review complete: " + RequestTexts.approvals(w.decisions) + ".");
@@ -156,7 +156,7 @@ final class UpdateRules {
       return new UpdateOutcome(ACTIVE, "extension approval recorded for stage '" + stage.name() + "'");
     }
     if (progress == Progress.NEXT_STAGE) {
-      w.ask(round, round.stageIndex());
+      w.approval.ask(round, round.stageIndex());
       return new UpdateOutcome(ACTIVE, "stage '" + stage.name() + "' complete; the extension waits for stage '"
           + round.current().name() + "'");
     }
@@ -222,7 +222,7 @@ final class UpdateRules {
       w.audit(AuditKind.EXTENSION_REQUESTED, extension.actor() + " asked to extend the grant to " + extension.newDuration()
           + " (until " + w.expiry.grantedAt().plus(extension.newDuration()) + ")" + RequestTexts.comment(extension.comment())
           + ". Route: " + RequestTexts.route(w.route) + ".");
-      w.ask(w.round, 0);
+      w.approval.ask(w.round, 0);
       return new UpdateOutcome(ACTIVE, "extension to " + extension.newDuration() + " waits for approval: "
           + RequestTexts.stage(w.route.get(0)));
     }

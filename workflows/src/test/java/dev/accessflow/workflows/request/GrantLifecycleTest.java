@@ -140,11 +140,11 @@ class GrantLifecycleTest {
     AccessRequests.awaitStatus(workflow, RequestStatus.ACTIVE);
     temporal.env().sleep(Duration.ofDays(3));
     AccessRequests.awaitTrue("the reminders went out",
-        () -> temporal.chat.reminders().size() >= AccessRequestWorkflowImpl.MAX_REVIEW_REMINDERS);
+        () -> temporal.chat.reminders().size() >= ApprovalRun.MAX_REVIEW_REMINDERS);
     temporal.env().sleep(Duration.ofDays(3));
     AccessRequestState waiting = AccessRequests.awaitStatus(workflow, RequestStatus.EXPIRED);
     assertThat(waiting.breakGlassUnreviewed()).isTrue();
-    assertThat(temporal.chat.reminders()).hasSize(AccessRequestWorkflowImpl.MAX_REVIEW_REMINDERS);
+    assertThat(temporal.chat.reminders()).hasSize(ApprovalRun.MAX_REVIEW_REMINDERS);
     workflow.decide(approve(SEC1, "rev"));
     assertThat(result(workflow).breakGlassUnreviewed()).isFalse();
   }
