@@ -3,13 +3,17 @@ package dev.accessflow.api;
 import dev.accessflow.api.catalog.Catalog;
 import dev.accessflow.api.catalog.CatalogApp;
 import dev.accessflow.api.catalog.CatalogRole;
+import dev.accessflow.workflows.approval.RouteResolver;
 import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.ApprovalStage;
+import dev.accessflow.workflows.model.IdpUser;
 import dev.accessflow.workflows.model.Channel;
 import dev.accessflow.workflows.model.RequestPolicy;
 import dev.accessflow.workflows.model.StageTimings;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -40,10 +44,17 @@ public final class AccessRequestIntake {
    */
   @FunctionalInterface
   public interface RequesterCheck {
-    /** Why this login cannot be granted access, or null when it can (or the IdP could not be asked). */
-    String refusal(String login);
+    /**
+     * The IdP's answer about a requester.
+     *
+     * @param refusal why this login cannot be granted access, or null when it can (or the IdP could not be asked)
+     * @param profile the person as the IdP knows them (manager, department), or null when not read
+     */
+    record Answer(String refusal, IdpUser profile) {}
 
-    RequesterCheck ANYONE = login -> null;
+    Answer check(String login);
+
+    RequesterCheck ANYONE = login -> new Answer(null, null);
   }
 
   public AccessRequestIntake(Catalog catalog, Duration approvalTimeout) {
@@ -65,15 +76,28 @@ public final class AccessRequestIntake {
   }
 
   /**
-   * Asks the IdP whether the request's requester can be granted access at all; throws a 422
-   * naming the requester when not. Separate from {@link #toRequest} so Slack can ask it after
+   * Asks the IdP whether the request's requester can be granted access at all, and resolves the
+   * route against their profile; throws a 422 naming the requester, or the stage nobody can
+   * complete, when not. Returns the route as the workflow will run it (the catalog's own when the
+   * IdP could not be asked now). Separate from {@link #toRequest} so Slack can ask it after
    * acknowledging (an IdP call does not belong inside Slack's 3 seconds).
    */
-  public void checkRequester(AccessRequest request) {
-    String refusal = requesterCheck.refusal(request.requester());
-    if (refusal != null) {
-      throw ApiProblem.invalid("requester", request.requester() + " cannot be granted access: " + refusal);
+  public List<ApprovalStage> checkRequester(AccessRequest request) {
+    RequesterCheck.Answer answer = requesterCheck.check(request.requester());
+    if (answer.refusal() != null) {
+      throw ApiProblem.invalid("requester", request.requester() + " cannot be granted access: " + answer.refusal());
     }
+    if (answer.profile() == null) {
+      return request.route(); // the workflow resolves it once the IdP answers
+    }
+    // The same pure resolution the workflow runs, so the caller sees who decides and a route nobody
+    // can complete is refused before any workflow starts.
+    RouteResolver.Resolution resolution = RouteResolver.resolve(request.route(), request.requester(), answer.profile());
+    if (resolution.failure() != null) {
+      throw ApiProblem.invalid("role", request.app() + " / " + request.role() + " cannot be routed for "
+          + request.requester() + ": " + resolution.failure());
+    }
+    return resolution.route();
   }
 
   /**

@@ -39,7 +39,8 @@ class AccessRequestIntakeTest {
   @Test
   void aRequesterTheIdpRefusesIsA422NamingTheRequester() {
     AccessRequestIntake checked = new AccessRequestIntake(CATALOG, Duration.ofHours(72), (r, a, role) -> 0,
-        login -> login.startsWith("sus") ? "Okta user " + login + " is SUSPENDED; access cannot be granted" : null,
+        login -> new AccessRequestIntake.RequesterCheck.Answer(
+            login.startsWith("sus") ? "Okta user " + login + " is SUSPENDED; access cannot be granted" : null, null),
         java.util.Map.of());
     AccessRequest fine = checked.toRequest(new AccessRequestIntake.Ask("r-3", DANA, "figma", "editor", "PT24H", "x",
         Channel.REST, null));
@@ -51,6 +52,25 @@ class AccessRequestIntakeTest {
       assertThat(p.field()).isEqualTo("requester");
       assertThat(p.getMessage()).isEqualTo("sus@example.com cannot be granted access: Okta user sus@example.com is SUSPENDED;"
           + " access cannot be granted");
+    });
+  }
+
+  @Test
+  void theIntakeAnswersWithTheRouteResolvedAgainstTheRequestersProfileOrRefusesOneNobodyCanComplete() {
+    AccessRequestIntake resolving = new AccessRequestIntake(CATALOG, Duration.ofHours(72), (r, a, role) -> 0,
+        login -> new AccessRequestIntake.RequesterCheck.Answer(null, new dev.accessflow.workflows.model.IdpUser(login,
+            "00u1", login, login.startsWith("lone") ? null : "maria@example.com", "design", null)), java.util.Map.of());
+    AccessRequest dana = resolving.toRequest(new AccessRequestIntake.Ask("r-5", DANA, "figma", "editor", "PT24H", "x",
+        Channel.REST, null));
+    assertThat(resolving.checkRequester(dana).get(0).approvers()).containsExactly("maria@example.com");
+
+    AccessRequest lone = resolving.toRequest(new AccessRequestIntake.Ask("r-6", "lone@example.com", "figma", "editor",
+        "PT24H", "x", Channel.REST, null));
+    assertThatThrownBy(() -> resolving.checkRequester(lone)).isInstanceOfSatisfying(ApiProblem.class, p -> {
+      assertThat(p.status()).isEqualTo(422);
+      assertThat(p.field()).isEqualTo("role");
+      assertThat(p.getMessage()).startsWith("figma / editor cannot be routed for lone@example.com: stage 'manager'")
+          .contains("lone@example.com has no manager in the IdP");
     });
   }
 

@@ -114,6 +114,7 @@ final class Ledger {
     List<Double> provisioning = new ArrayList<>();
     List<Double> revocation = new ArrayList<>();
     List<Double> revocationInFault = new ArrayList<>();
+    List<Double> afterRecovery = new ArrayList<>();
     List<Double> revocationOutside = new ArrayList<>();
     Map<Integer, Load.Sent> byUser = new HashMap<>();
     sent.forEach(s -> byUser.put(s.n, s));
@@ -166,6 +167,9 @@ final class Ledger {
       revocation.add(lag);
       boolean inFault = faults.stream().anyMatch(w -> w.contains(expiresAt));
       (inFault ? revocationInFault : revocationOutside).add(lag);
+      // A removal due during a fault: how long after the fault ended it landed (recovery, not the fault).
+      faults.stream().filter(w -> w.contains(expiresAt)).findFirst()
+          .ifPresent(w -> afterRecovery.add(Math.max(0, Duration.between(w.end(), seen.firstRemove).toNanos() / 1e6)));
     }
     for (Integer user : seen.keySet()) {
       if (!byUser.containsKey(user) && seen.get(user).firstAdd != null) {
@@ -186,6 +190,7 @@ final class Ledger {
     out.put("revocationLagMs", Stats.of(revocation));
     out.put("revocationLagMsExpiryDuringFault", Stats.of(revocationInFault));
     out.put("revocationLagMsOtherwise", Stats.of(revocationOutside));
+    out.put("removalAfterRecoveryMs", Stats.of(afterRecovery));
     return out;
   }
 

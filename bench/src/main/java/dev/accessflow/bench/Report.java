@@ -21,6 +21,7 @@ final class Report {
     row("revocation lag: expiry -> IdP remove (ms)", r.get("revocationLagMs"), "p99 <= 1000, max <= 2000");
     row("  expiry outside any fault (ms)", r.get("revocationLagMsOtherwise"), "");
     row("  expiry during a fault (lateness, ms)", r.get("revocationLagMsExpiryDuringFault"), "");
+    row("  removal after recovery: fault end -> IdP remove (ms)", r.get("removalAfterRecoveryMs"), "p99 <= 2000");
     row("history events per request (sample)", r.get("historyEventsPerRequest"), "");
     row("billable actions per request (estimate)", r.get("billableActionsPerRequestEstimate"), "");
     Object processes = r.get("processes");

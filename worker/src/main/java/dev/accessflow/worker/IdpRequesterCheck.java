@@ -22,19 +22,18 @@ final class IdpRequesterCheck implements AccessRequestIntake.RequesterCheck {
   }
 
   @Override
-  public String refusal(String login) {
+  public Answer check(String login) {
     try {
-      idp.resolveUser(login);
-      return null;
+      return new Answer(null, idp.resolveUser(login));
     } catch (ApplicationFailure failure) {
       if (AccessflowTemporal.UNKNOWN_USER.equals(failure.getType()) || AccessflowTemporal.IDP_REJECTED.equals(failure.getType())) {
-        return failure.getOriginalMessage();
+        return new Answer(failure.getOriginalMessage(), null);
       }
       log.warn("requester {} not checked at intake ({}); the workflow checks again", login, failure.getType());
-      return null;
+      return new Answer(null, null);
     } catch (RuntimeException e) {
       log.warn("requester {} not checked at intake ({}); the workflow checks again", login, e.getClass().getSimpleName());
-      return null;
+      return new Answer(null, null);
     }
   }
 }

@@ -39,27 +39,27 @@ class IdpRequesterCheckTest {
 
   @Test
   void aKnownActivePersonMayRequest() {
-    assertThat(answering(login -> new IdpUser(login, "00u1", "Dana", null, null, null)).refusal("dana@example.com")).isNull();
+    assertThat(answering(login -> new IdpUser(login, "00u1", "Dana", null, null, null)).check("dana@example.com").refusal()).isNull();
   }
 
   @Test
   void anUnknownSuspendedOrDeprovisionedPersonIsRefusedWithTheIdpsReason() {
     assertThat(answering(login -> {
       throw ApplicationFailure.newNonRetryableFailure("no Okta user with login " + login, AccessflowTemporal.UNKNOWN_USER);
-    }).refusal("ghost@example.com")).isEqualTo("no Okta user with login ghost@example.com");
+    }).check("ghost@example.com").refusal()).isEqualTo("no Okta user with login ghost@example.com");
     assertThat(answering(login -> {
       throw ApplicationFailure.newNonRetryableFailure("Okta user " + login + " is SUSPENDED; access cannot be granted",
           AccessflowTemporal.IDP_REJECTED);
-    }).refusal("sus@example.com")).isEqualTo("Okta user sus@example.com is SUSPENDED; access cannot be granted");
+    }).check("sus@example.com").refusal()).isEqualTo("Okta user sus@example.com is SUSPENDED; access cannot be granted");
   }
 
   @Test
   void anIdpThatCannotBeAskedNowRefusesNobodyTheWorkflowChecksAgain() {
     assertThat(answering(login -> {
       throw ApplicationFailure.newFailure("Okta unreachable", "IdpUnavailable");
-    }).refusal("dana@example.com")).isNull();
+    }).check("dana@example.com").refusal()).isNull();
     assertThat(answering(login -> {
       throw new IllegalStateException("connection reset");
-    }).refusal("dana@example.com")).isNull();
+    }).check("dana@example.com").refusal()).isNull();
   }
 }

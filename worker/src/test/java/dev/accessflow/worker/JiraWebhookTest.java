@@ -108,9 +108,9 @@ class JiraWebhookTest {
 
     Http.Reply state = http.get("/v1/requests/ITS-1");
     assertThat(state.status()).isEqualTo(200);
-    assertThat(state.body().path("request").path("ticketKey").asText()).isEqualTo("ITS-1");
-    assertThat(state.body().path("request").path("requester").asText()).isEqualTo("dana@example.com");
-    assertThat(state.body().path("request").path("source").asText()).isEqualTo("JIRA");
+    assertThat(state.body().path("ticketKey").asText()).isEqualTo("ITS-1");
+    assertThat(state.body().path("requester").asText()).isEqualTo("dana@example.com");
+    assertThat(state.body().path("source").asText()).isEqualTo("JIRA");
 
     // Jira retries with the same identifier; a second delivery of the same event has a new one.
     Reply retry = deliverSigned(body, delivery);

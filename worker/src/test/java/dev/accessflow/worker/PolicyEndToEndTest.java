@@ -28,7 +28,7 @@ class PolicyEndToEndTest {
     JsonNode active = awaitStatus(id, "ACTIVE").body();
     assertThat(active.path("decisions").get(0).path("actor").asText()).isEqualTo("accessflow");
     assertThat(active.path("decisions").get(0).path("comment").asText()).isEqualTo("the role is expected for department engineering");
-    assertThat(Duration.parse(active.path("request").path("duration").asText())).isEqualTo(Duration.ofDays(7));
+    assertThat(Duration.parse(active.path("duration").asText())).isEqualTo(Duration.ofDays(7));
   }
 
   @Test
@@ -134,11 +134,19 @@ class PolicyEndToEndTest {
     return names;
   }
 
+  /** Waits until the request waits for its stage number {@code stage} (0-based), and fails the test if it never does. */
   private void awaitStage(String id, int stage) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (http.get("/v1/requests/" + id).body().path("stageIndex").asInt() < stage && System.nanoTime() < deadline) {
+    JsonNode state = http.get("/v1/requests/" + id).body();
+    while (!waitsFor(state, stage) && System.nanoTime() < deadline) {
       Thread.sleep(50);
+      state = http.get("/v1/requests/" + id).body();
     }
+    assertThat(waitsFor(state, stage)).as("request " + id + " waits for stage " + stage + ": " + state).isTrue();
+  }
+
+  private static boolean waitsFor(JsonNode state, int stage) {
+    return state.path("route").path(stage).path("name").asText().equals(state.path("waitingFor").asText());
   }
 
   private Http.Reply awaitStatus(String id, String status) {

@@ -117,9 +117,10 @@ public final class AccessflowTemporal {
   }
 
   /**
-   * IdP removals. One attempt batch spans about half a minute with a capped backoff; the workflow
-   * then records the error and starts another batch, forever, so revocation never gives up and
-   * its progress is visible in the state between batches.
+   * IdP removals. One attempt batch spans about ten seconds, retrying at least every second so a
+   * removal lands within about a second of the IdP answering again; the removal workflow then
+   * records the error and starts another batch, forever (slower as an outage ages), so revocation
+   * never gives up and its progress is visible in the request's state between batches.
    */
   public static ActivityOptions idpRevokeOptions() {
     return ActivityOptions.newBuilder()
@@ -127,8 +128,8 @@ public final class AccessflowTemporal {
         .setRetryOptions(RetryOptions.newBuilder()
             .setInitialInterval(Duration.ofMillis(500))
             .setBackoffCoefficient(2.0)
-            .setMaximumInterval(Duration.ofSeconds(10))
-            .setMaximumAttempts(6)
+            .setMaximumInterval(Duration.ofSeconds(1))
+            .setMaximumAttempts(10)
             .build())
         .build();
   }

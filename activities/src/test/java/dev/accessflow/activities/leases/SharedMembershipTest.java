@@ -153,9 +153,9 @@ class SharedMembershipTest {
     assertThat(isMember()).isTrue();
     assertThat(first.state().status()).isEqualTo(RequestStatus.ACTIVE);
 
-    // The IdP fails for more than one retry batch (6 tries) when the last holder lets go. Only this
+    // The IdP fails for more than one retry batch (10 tries) when the last holder lets go. Only this
     // request is left, so its result may be awaited while the test server skips the retries' timers.
-    directory.failNextRemovals(8);
+    directory.failNextRemovals(12);
     AccessRequestState done = WorkflowStub.fromTyped(first).getResult(AccessRequestState.class);
 
     assertThat(done.status()).isEqualTo(RequestStatus.EXPIRED);

@@ -112,8 +112,8 @@ class OktaWorkflowTest {
   @Test
   void revocationOutlastsAnOutageLongerThanSeveralRetryBatches() {
     okta.wireMock.stubFor(put(urlPathEqualTo(MEMBERSHIP_PATH)).willReturn(aResponse().withStatus(204)));
-    // Nine failed removals: more than one batch of six attempts. Then Okta is back.
-    int failures = 9;
+    // Twelve failed removals: more than one batch of ten attempts. Then Okta is back.
+    int failures = 12;
     for (int i = 0; i < failures; i++) {
       okta.wireMock.stubFor(delete(urlPathEqualTo(MEMBERSHIP_PATH)).inScenario("outage")
           .whenScenarioStateIs(i == 0 ? STARTED : "down-" + i)

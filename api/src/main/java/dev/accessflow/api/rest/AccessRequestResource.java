@@ -72,24 +72,10 @@ public final class AccessRequestResource {
     String requestId = b.requestId() != null ? b.requestId() : requestIds.next();
     AccessRequest request = intake.toRequest(new AccessRequestIntake.Ask(requestId, requester, b.app(), b.role(),
         b.duration(), b.reason(), Channel.REST, null, Boolean.TRUE.equals(b.emergency())));
-    intake.checkRequester(request); // an unknown or suspended requester is a 422 now, not a FAILED workflow later
+    // An unknown or suspended requester, or a route nobody may complete, is a 422 now, not a FAILED workflow later.
+    List<ApprovalStage> route = intake.checkRequester(request);
     gateway.start(request);
-    // The route as the catalog computed it; a manager stage is filled in from the IdP by the workflow
-    // (GET /v1/requests/{id} shows the resolved route).
-    return Response.created(URI.create("/v1/requests/" + requestId))
-        .entity(Map.of("requestId", requestId, "status", "SUBMITTED",
-            "approvers", request.route().stream().flatMap(s -> s.approvers().stream()).toList(),
-            "route", request.route().stream().map(AccessRequestResource::describe).toList()))
-        .build();
-  }
-
-  private static String describe(ApprovalStage stage) {
-    List<String> who = new ArrayList<>();
-    if (stage.requesterManager()) {
-      who.add("the requester's manager");
-    }
-    who.addAll(stage.approvers());
-    return stage.name() + ": " + stage.rule() + " " + String.join(", ", who);
+    return Response.created(URI.create("/v1/requests/" + requestId)).entity(CreatedView.of(requestId, route)).build();
   }
 
   @GET
@@ -103,8 +89,8 @@ public final class AccessRequestResource {
 
   @GET
   @Path("/{id}")
-  public AccessRequestState get(@PathParam("id") String requestId) {
-    return gateway.state(requestId);
+  public RequestView get(@PathParam("id") String requestId) {
+    return RequestView.of(gateway.state(requestId));
   }
 
   @POST

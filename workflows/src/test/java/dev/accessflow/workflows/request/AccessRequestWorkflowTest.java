@@ -29,6 +29,7 @@ import dev.accessflow.workflows.testing.FakeDirectory;
 import dev.accessflow.workflows.testing.Histories;
 import dev.accessflow.workflows.testing.RecordingChat;
 import dev.accessflow.workflows.testing.RecordingTickets;
+import dev.accessflow.workflows.testing.RequestWorkflowExtension;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
@@ -39,41 +40,26 @@ import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AccessRequestWorkflowTest {
-  private static final String QUEUE = "test-" + AccessflowTemporal.DEFAULT_TASK_QUEUE;
+  private static final String QUEUE = RequestWorkflowExtension.QUEUE;
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
-  private final FakeDirectory directory = new FakeDirectory()
-      .withUser(REQUESTER, MANAGER).withUser(MANAGER, null).withUser(OWNER, null);
-  private final RecordingTickets tickets = new RecordingTickets();
-  private final RecordingChat chat = new RecordingChat();
+  @RegisterExtension
+  final RequestWorkflowExtension temporal = new RequestWorkflowExtension(new FakeDirectory()
+      .withUser(REQUESTER, MANAGER).withUser(MANAGER, null).withUser(OWNER, null));
+  private final FakeDirectory directory = temporal.directory;
+  private final RecordingTickets tickets = temporal.tickets;
+  private final RecordingChat chat = temporal.chat;
 
   @BeforeEach
   void start() {
-    env = TestWorkflowEnvironment.newInstance();
-    registerSearchAttributes(env);
-    Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
-    worker.registerActivitiesImplementations(directory, new DirectLeases(directory), tickets, chat);
-    env.start();
-    client = env.getWorkflowClient();
-  }
-
-  @AfterEach
-  void stop() {
-    env.close();
-  }
-
-  static void registerSearchAttributes(TestWorkflowEnvironment env) {
-    for (var key : AccessflowTemporal.SEARCH_ATTRIBUTES) {
-      env.registerSearchAttribute(key.getName(), key.getValueType() == IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
-          ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
+    env = temporal.env();
+    client = temporal.client();
   }
 
   private AccessRequestWorkflow submit(AccessRequest request) {

@@ -29,6 +29,7 @@ import dev.accessflow.workflows.testing.FakeDirectory;
 import dev.accessflow.workflows.testing.Histories;
 import dev.accessflow.workflows.testing.RecordingChat;
 import dev.accessflow.workflows.testing.RecordingTickets;
+import dev.accessflow.workflows.testing.RequestWorkflowExtension;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -37,9 +38,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -51,7 +52,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ApprovalPolicyWorkflowTest {
-  private static final String QUEUE = "policy-" + AccessflowTemporal.DEFAULT_TASK_QUEUE;
+  private static final String QUEUE = RequestWorkflowExtension.QUEUE;
   static final String BUDGET = "bea@example.com";
   static final String SEC1 = "sec1@example.com";
   static final String SEC2 = "sec2@example.com";
@@ -59,26 +60,18 @@ class ApprovalPolicyWorkflowTest {
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
-  private final FakeDirectory directory = new FakeDirectory()
+  @RegisterExtension
+  final RequestWorkflowExtension temporal = new RequestWorkflowExtension(new FakeDirectory()
       .withUser(REQUESTER, MANAGER).withUser(MANAGER, BOSS).withUser(OWNER, null)
-      .withUser("newbie@example.com", null, "sales").withUser("olive@example.com", OWNER, "engineering");
-  private final RecordingTickets tickets = new RecordingTickets();
-  private final RecordingChat chat = new RecordingChat();
+      .withUser("newbie@example.com", null, "sales").withUser("olive@example.com", OWNER, "engineering"));
+  private final FakeDirectory directory = temporal.directory;
+  private final RecordingTickets tickets = temporal.tickets;
+  private final RecordingChat chat = temporal.chat;
 
   @BeforeEach
   void start() {
-    env = TestWorkflowEnvironment.newInstance();
-    AccessRequestWorkflowTest.registerSearchAttributes(env);
-    Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
-    worker.registerActivitiesImplementations(directory, new DirectLeases(directory), tickets, chat);
-    env.start();
-    client = env.getWorkflowClient();
-  }
-
-  @AfterEach
-  void stop() {
-    env.close();
+    env = temporal.env();
+    client = temporal.client();
   }
 
   // ---- the example routes ----

@@ -1,0 +1,106 @@
+package dev.accessflow.api.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.accessflow.api.AccessRequestGateway;
+import dev.accessflow.api.AccessRequestIntake;
+import dev.accessflow.api.catalog.CatalogFile;
+import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.model.IdpUser;
+import dev.accessflow.workflows.testing.DirectLeases;
+import dev.accessflow.workflows.testing.FakeDirectory;
+import dev.accessflow.workflows.testing.RecordingChat;
+import dev.accessflow.workflows.testing.RecordingTickets;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
+import io.temporal.testing.TestWorkflowEnvironment;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The REST resource alone (Dropwizard's ResourceExtension), over a time-skipping Temporal test server. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class AccessRequestResourceTest {
+  private static final String TOKEN = "resource-test-token-0123456789abcdef";
+  private static final TestWorkflowEnvironment ENV = TestWorkflowEnvironment.newInstance();
+  private static final FakeDirectory DIRECTORY = new FakeDirectory()
+      .withUser("dana@example.com", "max@example.com").withUser("lone@example.com", null);
+
+  static {
+    for (var key : AccessflowTemporal.SEARCH_ATTRIBUTES) {
+      ENV.registerSearchAttribute(key.getName(), key.getValueType() == IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
+          ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    var worker = ENV.newWorker("resource");
+    worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
+    worker.registerActivitiesImplementations(DIRECTORY, new DirectLeases(DIRECTORY), new RecordingTickets(),
+        new RecordingChat());
+    ENV.start();
+  }
+
+  private static final AccessRequestIntake INTAKE = new AccessRequestIntake(
+      CatalogFile.load(Path.of("../config/catalog.yml")), Duration.ofHours(72), (r, a, role) -> 0,
+      login -> {
+        IdpUser user = DIRECTORY.resolveUser(login);
+        return new AccessRequestIntake.RequesterCheck.Answer(null, user);
+      }, Map.of());
+
+  static final ResourceExtension RESOURCES = ResourceExtension.builder()
+      .addResource(new BearerTokenFilter(List.of(new ApiToken("integration", TOKEN, true))))
+      .addResource(new ApiErrorMappers.Problems())
+      .addResource(new AccessRequestResource(INTAKE, new AccessRequestGateway(ENV.getWorkflowClient(), "resource")))
+      .build();
+
+  @AfterAll
+  static void close() {
+    ENV.close();
+  }
+
+  private static Response post(String json) {
+    return RESOURCES.target("/v1/requests").request(MediaType.APPLICATION_JSON_TYPE)
+        .header("Authorization", "Bearer " + TOKEN).post(Entity.json(json));
+  }
+
+  @Test
+  void theCreateAnswerNamesTheRequestersManagerFromTheIdp() {
+    Response created = post("""
+        {"requestId":"res-1","requester":"dana@example.com","app":"figma","role":"editor","duration":"PT24H",
+         "reason":"mockups"}""");
+    JsonNode body = created.readEntity(JsonNode.class);
+    assertThat(created.getStatus()).as(body.toString()).isEqualTo(201);
+    assertThat(body.path("approvers").get(0).asText()).isEqualTo("max@example.com");
+    assertThat(body.path("route").get(0).path("approvers").get(0).asText()).isEqualTo("max@example.com");
+    assertThat(body.path("route").get(0).path("requesterManager").asBoolean()).isFalse();
+
+    JsonNode view = RESOURCES.target("/v1/requests/res-1").request().header("Authorization", "Bearer " + TOKEN)
+        .get(JsonNode.class);
+    assertThat(view.path("requester").asText()).isEqualTo("dana@example.com");
+    assertThat(view.has("approverMessages")).isFalse();
+    assertThat(view.has("stageIndex")).isFalse();
+  }
+
+  @Test
+  void aRouteNobodyCanCompleteIsA422AndStartsNoWorkflow() {
+    Response refused = post("""
+        {"requestId":"res-2","requester":"lone@example.com","app":"figma","role":"editor","duration":"PT24H",
+         "reason":"mockups"}""");
+    JsonNode body = refused.readEntity(JsonNode.class);
+    assertThat(refused.getStatus()).as(body.toString()).isEqualTo(422);
+    assertThat(body.path("message").asText()).startsWith("figma / editor cannot be routed for lone@example.com:"
+        + " stage 'manager'");
+    var open = ENV.getWorkflowClient().getWorkflowServiceStubs().blockingStub().listOpenWorkflowExecutions(
+        ListOpenWorkflowExecutionsRequest.newBuilder().setNamespace(ENV.getNamespace()).build());
+    assertThat(open.getExecutionsList()).noneMatch(e -> e.getExecution().getWorkflowId().equals(
+        AccessflowTemporal.workflowId("res-2")));
+  }
+}
