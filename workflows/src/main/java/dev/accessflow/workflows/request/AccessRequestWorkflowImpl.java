@@ -9,12 +9,10 @@ import dev.accessflow.workflows.approval.ApprovalRound.Purpose;
 import dev.accessflow.workflows.approval.RouteResolver;
 import dev.accessflow.workflows.approval.StageClock;
 import dev.accessflow.workflows.membership.Grant;
-import dev.accessflow.workflows.membership.RemovalText;
 import dev.accessflow.workflows.model.*;
 import dev.accessflow.workflows.ports.IdentityProvider;
 import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -22,21 +20,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The access request lifecycle as a state machine: resolve, route, approve (or break glass), grant,
  * hold until expiry or revocation, remove. The parts live in named collaborators: {@link ApprovalRun},
- * {@link ApprovalRound}
- * and {@link StageClock} (approval, extension and review alike), {@link RouteResolver}, {@link Grant},
- * {@link ExpiryTimer}, {@link RequestOutbox} and {@link RequestTexts}; update rules in {@link UpdateRules}.
+ * {@link ApprovalRound} and {@link StageClock} (approval, extension and review alike), {@link RouteResolver},
+ * {@link GrantSteps} and {@link Grant}, {@link ExpiryTimer}, {@link RequestOutbox} and {@link RequestTexts};
+ * the update rules in {@link UpdateRules}.
  */
 public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
-  /** The promise: a membership is gone within this long of its expiry. Slower removals are "late". */
-  static final Duration REVOCATION_TARGET = Duration.ofSeconds(1);
-  /** A due removal still failing after this long is shown as overdue (state, ticket). */
-  static final Duration OVERDUE_AFTER = Duration.ofSeconds(5);
-
   private final IdentityProvider idp =
       Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.idpGrantOptions());
   final AccessRequest request;
@@ -55,14 +47,15 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   /** How the grant was approved (a search attribute, for the "approved N times before" rule); null until it is. */
   String approvedBy;
   private Instant submittedAt;
-  private Instant revocationRequestedAt;
-  private Instant revokedAt;
-  private Instant revocationOverdueSince;
-  private Duration revocationLag;
-  private String lastError;
+  Instant revocationRequestedAt;
+  Instant revokedAt;
+  Instant revocationOverdueSince;
+  Duration revocationLag;
+  String lastError;
   private Extension pendingExtension;
   private final UpdateRules rules = new UpdateRules(this);
   final ApprovalRun approval = new ApprovalRun(this);
+  private final GrantSteps grantSteps = new GrantSteps(this);
 
   @WorkflowInit
   public AccessRequestWorkflowImpl(AccessRequest request) {
@@ -107,9 +100,9 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     if (request.policy().breakGlass()) {
       return breakGlass();
     }
-    if (approval.approve() && provision()) {
-      expiry.await(() -> revocation != null, this::warnExpiringSoon);
-      removeAccess();
+    if (approval.approve() && grantSteps.provision()) {
+      expiry.await(() -> revocation != null, grantSteps::warnExpiringSoon);
+      grantSteps.removeAccess();
     }
     return finish();
   }
@@ -127,92 +120,14 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     if (reviewPending) {
       approval.ask(round, round.stageIndex());
     }
-    if (provision()) {
-      expiry.await(() -> revocation != null, this::warnExpiringSoon);
-      removeAccess();
+    if (grantSteps.provision()) {
+      expiry.await(() -> revocation != null, grantSteps::warnExpiringSoon);
+      grantSteps.removeAccess();
     } else {
       reviewPending = false; // nothing was granted, so there is nothing to review
     }
     approval.awaitReview();
     return finish();
-  }
-
-  // ---- grant and expiry ----
-
-  private boolean provision() {
-    transition(PROVISIONING);
-    if (revocation != null) {
-      return revokedBeforeTheGrant("nothing was granted");
-    }
-    Grant.Provisioned provisioned = grant.provision(user);
-    if (!provisioned.complete()) {
-      // Nothing half-done: take back only the leases this grant did get before failing the request.
-      grant.remove("rollback").get();
-      fail("could not grant access (" + String.join("; ", provisioned.failures())
-          + "); any membership added was removed again");
-      return false;
-    }
-    if (revocation != null) {
-      // Revoked while the groups were being added: the person is never told the access is active.
-      grant.remove("rollback").get();
-      return revokedBeforeTheGrant("the memberships added meanwhile were removed again");
-    }
-    expiry.start(now(), request.duration());
-    transition(ACTIVE);
-    List<String> standing = provisioned.standing();
-    audit(AuditKind.PROVISIONED, "Added " + request.requester() + " (IdP id " + user.id() + ") to groups "
-        + request.groupLabels() + " at " + expiry.grantedAt() + "."
-        + (standing.isEmpty() ? "" : " " + request.requester() + " was already a member of " + String.join(", ", standing)
-            + " before this grant (standing access): accessflow leaves that membership in place when the grant ends."));
-    audit(AuditKind.EXPIRY_SCHEDULED, "Access expires at " + expiry.expiresAt() + " (" + request.duration() + ").");
-    outbox.tellEveryone(AuditKind.PROVISIONED, "Access to " + request.app() + " / " + request.role() + " is active until "
-        + expiry.expiresAt() + ".", lastDecision());
-    return true;
-  }
-
-  private boolean revokedBeforeTheGrant(String what) {
-    revokedAt = now();
-    transition(REVOKED);
-    String text = "Revoked by " + revocation.actor() + " via " + revocation.channel()
-        + RequestTexts.comment(revocation.reason()) + " before the grant took effect: " + what + ".";
-    audit(AuditKind.REVOKED, text);
-    outbox.tellEveryone(AuditKind.REVOKED, text, lastDecision());
-    return false;
-  }
-
-  private void warnExpiringSoon(Instant at) {
-    String text = RequestTexts.expiringSoon(request, at.toString());
-    audit(AuditKind.EXPIRING_SOON, text);
-    outbox.notifyRequester(AuditKind.EXPIRING_SOON, text);
-  }
-
-  private void removeAccess() {
-    boolean early = revocation != null;
-    Instant due = early ? revocationRequestedAt : expiry.expiresAt();
-    if (pendingExtension != null) {
-      audit(AuditKind.DECISION, "The extension to " + pendingExtension.newDuration()
-          + " lapsed: the grant ended before it was approved.");
-      pendingExtension = null;
-      round = null;
-    }
-    transition(REVOKING);
-    Promise<Map<String, String>> removed = grant.remove("end");
-    if (!Workflow.await(OVERDUE_AFTER, removed::isCompleted)) {
-      revocationOverdueSince = due;
-      audit(AuditKind.REVOCATION_OVERDUE, "Removal due at " + due + " has not succeeded yet ("
-          + (lastError == null ? "the IdP has not confirmed it" : lastError) + "). accessflow keeps retrying until it does.");
-    }
-    Map<String, String> outcomes = removed.get();
-    revokedAt = now();
-    revocationLag = Duration.between(due, revokedAt);
-    revocationOverdueSince = null;
-    transition(early ? REVOKED : EXPIRED);
-    String why = early ? "Revoked early by " + revocation.actor() + " via " + revocation.channel()
-        + RequestTexts.comment(revocation.reason()) + "." : "Expired.";
-    audit(AuditKind.REVOKED, why + " " + RemovalText.of(request, outcomes, revokedAt, revocationLag, REVOCATION_TARGET,
-        early ? "it was revoked" : "the grant ended", due));
-    outbox.tellEveryone(AuditKind.REVOKED, why + " Access to " + request.app() + " / " + request.role()
-        + " has been removed.", lastDecision());
   }
 
   // ---- updates: the rules are in UpdateRules, the effects here ----
@@ -337,7 +252,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   }
 
   /** The decision an outcome reports: the last one made, as it was when the outcome was posted. */
-  private RecordedDecision lastDecision() {
+  RecordedDecision lastDecision() {
     return decisions.isEmpty() ? null : decisions.get(decisions.size() - 1);
   }
 

@@ -106,7 +106,7 @@ class AccessRequestWorkflowTest {
     assertThat(directory.isMember("00g-grafana-admins", "id-dana")).isFalse();
     assertThat(directory.isMember("00g-prod-readers", "id-dana")).isFalse();
     assertThat(done.revokedAt()).isAfterOrEqualTo(done.expiresAt());
-    assertThat(done.revocationLag()).isLessThanOrEqualTo(AccessRequestWorkflowImpl.REVOCATION_TARGET);
+    assertThat(done.revocationLag()).isLessThanOrEqualTo(GrantSteps.REVOCATION_TARGET);
     assertThat(done.decisions()).extracting(RecordedDecision::actor).containsExactly(OWNER);
     assertThat(done.ticketKey()).isEqualTo("ACC-r1");
     assertThat(done.ticketBacklog()).isZero();
@@ -304,7 +304,7 @@ class AccessRequestWorkflowTest {
     assertThat(directory.isMember("00g-grafana-admins", "id-dana")).isFalse();
     assertThat(directory.isMember("00g-prod-readers", "id-dana")).isFalse();
     // 27 failed tries: over the overdue mark, yet the first minutes of an outage retry every half second.
-    assertThat(done.revocationLag()).isGreaterThan(AccessRequestWorkflowImpl.OVERDUE_AFTER).isLessThan(Duration.ofSeconds(30));
+    assertThat(done.revocationLag()).isGreaterThan(GrantSteps.OVERDUE_AFTER).isLessThan(Duration.ofSeconds(30));
     assertThat(done.revocationOverdueSince()).isNull();
     assertThat(done.lastError()).contains("503 Service Unavailable");
     assertThat(tickets.entries()).extracting(AuditEntry::kind)
