@@ -12,9 +12,9 @@ import dev.accessflow.workflows.testing.DirectLeases;
 import dev.accessflow.workflows.testing.FakeDirectory;
 import dev.accessflow.workflows.testing.RecordingChat;
 import dev.accessflow.workflows.testing.RecordingTickets;
+import dev.accessflow.workflows.testing.RequestWorkflowExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.dropwizard.testing.junit5.ResourceExtension;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import io.temporal.testing.TestWorkflowEnvironment;
 import jakarta.ws.rs.client.Entity;
@@ -37,10 +37,7 @@ class AccessRequestResourceTest {
       .withUser("dana@example.com", "max@example.com").withUser("lone@example.com", null);
 
   static {
-    for (var key : AccessflowTemporal.SEARCH_ATTRIBUTES) {
-      ENV.registerSearchAttribute(key.getName(), key.getValueType() == IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
-          ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
+    RequestWorkflowExtension.registerSearchAttributes(ENV);
     var worker = ENV.newWorker("resource");
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(DIRECTORY, new DirectLeases(DIRECTORY), new RecordingTickets(),

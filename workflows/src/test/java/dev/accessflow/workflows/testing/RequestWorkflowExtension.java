@@ -32,10 +32,7 @@ public final class RequestWorkflowExtension implements BeforeEachCallback, After
   @Override
   public void beforeEach(ExtensionContext context) {
     env = TestWorkflowEnvironment.newInstance();
-    for (var key : AccessflowTemporal.SEARCH_ATTRIBUTES) {
-      env.registerSearchAttribute(key.getName(), key.getValueType() == IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
-          ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
+    registerSearchAttributes(env);
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(directory, new DirectLeases(directory), tickets, chat);
@@ -45,6 +42,14 @@ public final class RequestWorkflowExtension implements BeforeEachCallback, After
   @Override
   public void afterEach(ExtensionContext context) {
     env.close();
+  }
+
+  /** Registers accessflow's search attributes on a test server (a real cluster gets them from the setup job). */
+  public static void registerSearchAttributes(TestWorkflowEnvironment env) {
+    for (var key : AccessflowTemporal.SEARCH_ATTRIBUTES) {
+      env.registerSearchAttribute(key.getName(), key.getValueType() == IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
+          ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
   }
 
   public TestWorkflowEnvironment env() {
