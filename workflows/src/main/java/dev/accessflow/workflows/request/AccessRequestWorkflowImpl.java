@@ -160,6 +160,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   @Override
   public UpdateOutcome revoke(Revocation revocation) {
     return rules.once(AppliedEvents.Kind.REVOKE, revocation.eventId(), () -> {
+      rules.checkRevoke(revocation); // a revoke accepted earlier in this task is not overwritten
       this.revocation = revocation;
       revocationRequestedAt = now();
       return new UpdateOutcome(REVOKING, "revocation started; the membership is being removed");

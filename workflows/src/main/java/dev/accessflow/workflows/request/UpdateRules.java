@@ -84,8 +84,9 @@ final class UpdateRules {
       if (previous != null) {
         return previous;
       }
-      checkDecide(decision);
     }
+    // Again here: a decision accepted earlier in this workflow task may have completed the round.
+    checkDecide(decision);
     ApprovalRound round = w.round;
     int index = round.stageIndex();
     ApprovalStage stage = round.current();

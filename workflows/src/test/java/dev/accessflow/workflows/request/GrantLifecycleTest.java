@@ -80,6 +80,25 @@ class GrantLifecycleTest {
   }
 
   @Test
+  void twoApprovalsInOneTaskApplyOnceAndTheSecondIsRefused() throws Exception {
+    AccessRequestWorkflow workflow = temporal.submit(AccessRequests.grafanaAdmin("race3"));
+    AccessRequests.awaitStatus(workflow, RequestStatus.PENDING_APPROVAL);
+    temporal.env().getWorkerFactory().suspendPolling();
+    CompletableFuture<UpdateOutcome> first = CompletableFuture.supplyAsync(() -> workflow.decide(approve(OWNER, "d1")));
+    Thread.sleep(200);
+    CompletableFuture<UpdateOutcome> second = CompletableFuture.supplyAsync(() -> workflow.decide(approve(MANAGER, "d2")));
+    Thread.sleep(200);
+    temporal.env().getWorkerFactory().resumePolling();
+
+    assertThat(first.join().status()).isEqualTo(RequestStatus.APPROVED);
+    // Refused whether it shared the first one's task (the handler checks again) or came in the next.
+    assertThatThrownBy(second::join).rootCause().hasMessageContaining("race3 is already")
+        .hasMessageContaining("last decision: APPROVE by " + OWNER);
+    AccessRequestState active = AccessRequests.awaitStatus(workflow, RequestStatus.ACTIVE);
+    assertThat(active.decisions()).extracting(d -> d.actor()).containsExactly(OWNER);
+  }
+
+  @Test
   void revokeAcceptedWhileProvisioningGrantsNothingAndTellsNobodyItIsActive() {
     AccessRequestWorkflow workflow = temporal.submit(AccessRequests.grafanaAdmin("race2"));
     AccessRequests.awaitStatus(workflow, RequestStatus.PENDING_APPROVAL);
