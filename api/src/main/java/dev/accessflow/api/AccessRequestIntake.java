@@ -78,17 +78,16 @@ public final class AccessRequestIntake {
   /**
    * Asks the IdP whether the request's requester can be granted access at all, and resolves the
    * route against their profile; throws a 422 naming the requester, or the stage nobody can
-   * complete, when not. Returns the route as the workflow will run it (the catalog's own when the
-   * IdP could not be asked now). Separate from {@link #toRequest} so Slack can ask it after
+   * complete, when not. Separate from {@link #toRequest} so Slack can ask it after
    * acknowledging (an IdP call does not belong inside Slack's 3 seconds).
    */
-  public List<ApprovalStage> checkRequester(AccessRequest request) {
+  public Admitted checkRequester(AccessRequest request) {
     RequesterCheck.Answer answer = requesterCheck.check(request.requester());
     if (answer.refusal() != null) {
       throw ApiProblem.invalid("requester", request.requester() + " cannot be granted access: " + answer.refusal());
     }
     if (answer.profile() == null) {
-      return request.route(); // the workflow resolves it once the IdP answers
+      return new Admitted(request, request.route()); // the workflow resolves it once the IdP answers
     }
     // The same pure resolution the workflow runs, so the caller sees who decides and a route nobody
     // can complete is refused before any workflow starts.
@@ -97,8 +96,17 @@ public final class AccessRequestIntake {
       throw ApiProblem.invalid("role", request.app() + " / " + request.role() + " cannot be routed for "
           + request.requester() + ": " + resolution.failure());
     }
-    return resolution.route();
+    // The workflow gets the profile the IdP just gave, so it does not ask again.
+    return new Admitted(request.withRequesterProfile(answer.profile()), resolution.route());
   }
+
+  /**
+   * A request the IdP check let through.
+   *
+   * @param request what to start: with the requester's profile when the IdP answered
+   * @param route the route as the workflow will run it (the catalog's own when the IdP could not be asked)
+   */
+  public record Admitted(AccessRequest request, List<ApprovalStage> route) {}
 
   /**
    * What was asked for, as received.

@@ -56,13 +56,16 @@ class AccessRequestIntakeTest {
   }
 
   @Test
-  void theIntakeAnswersWithTheRouteResolvedAgainstTheRequestersProfileOrRefusesOneNobodyCanComplete() {
+  void theIntakeAnswersWithTheRouteResolvedAgainstTheRequestersProfileAndPassesTheProfileOnOrRefusesOneNobodyCanComplete() {
     AccessRequestIntake resolving = new AccessRequestIntake(CATALOG, Duration.ofHours(72), (r, a, role) -> 0,
         login -> new AccessRequestIntake.RequesterCheck.Answer(null, new dev.accessflow.workflows.model.IdpUser(login,
             "00u1", login, login.startsWith("lone") ? null : "maria@example.com", "design", null)), java.util.Map.of());
     AccessRequest dana = resolving.toRequest(new AccessRequestIntake.Ask("r-5", DANA, "figma", "editor", "PT24H", "x",
         Channel.REST, null));
-    assertThat(resolving.checkRequester(dana).get(0).approvers()).containsExactly("maria@example.com");
+    AccessRequestIntake.Admitted admitted = resolving.checkRequester(dana);
+    assertThat(admitted.route().get(0).approvers()).containsExactly("maria@example.com");
+    // The workflow starts with the profile the IdP just gave, and does not ask again.
+    assertThat(admitted.request().requesterProfile().manager()).isEqualTo("maria@example.com");
 
     AccessRequest lone = resolving.toRequest(new AccessRequestIntake.Ask("r-6", "lone@example.com", "figma", "editor",
         "PT24H", "x", Channel.REST, null));

@@ -130,7 +130,8 @@ public final class Bench {
     result.put("decide", o.decideImmediately() ? "immediately after create" : "once PENDING_APPROVAL");
     Path trustStore = dir.resolve("okta-stub.p12");
     try (OktaStub stub = OktaStub.start(JavaProcess.freePort(), Duration.ofMillis(o.idpLatencyMs()), trustStore);
-         Cluster cluster = Cluster.start(o.jar(), dir, stub.url(), trustStore, minSeconds, maxSeconds, o.workers());
+         Cluster cluster = Cluster.start(o.jar(), dir, stub.url(), trustStore, minSeconds, maxSeconds, o.workers(),
+             !scenario.equals("kill-worker"));
          Histories histories = new Histories(cluster.temporalTarget())) {
       Api api = new Api(cluster.apiUrl());
       Instant loadStart = Instant.now();

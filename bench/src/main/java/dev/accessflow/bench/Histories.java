@@ -90,24 +90,40 @@ final class Histories implements AutoCloseable {
     return count;
   }
 
-  /** Events and billable actions per request over a sample: its own workflow plus its membership workflow. */
+  /**
+   * Cost per request over a sample: the request workflow's own events and activities (the targets:
+   * at most 60 and 10 for a one-stage request through expiry), its removal workflow if it needed
+   * one, and its membership workflow, each reported apart; billable actions over all three.
+   */
   Map<String, Object> sample(List<Load.Sent> sent, int size) {
     List<Double> events = new ArrayList<>();
+    List<Double> activities = new ArrayList<>();
+    List<Double> removalEvents = new ArrayList<>();
+    List<Double> membershipEvents = new ArrayList<>();
     List<Double> actions = new ArrayList<>();
     List<Load.Sent> approved = sent.stream().filter(Load.Sent::approved).toList();
     int step = Math.max(1, approved.size() / Math.max(1, size));
     for (int i = 0; i < approved.size() && events.size() < size; i += step) {
       Load.Sent s = approved.get(i);
       List<HistoryEvent> request = events("access-request-" + s.id);
+      List<HistoryEvent> removal = events("membership-removal-" + s.id + "-end");
       List<HistoryEvent> membership = events("group-membership-" + Cluster.GROUP + "-" + OktaStub.login(s.n));
       if (request.isEmpty()) {
         continue;
       }
-      events.add((double) request.size() + membership.size());
-      actions.add((double) billableActions(request) + billableActions(membership));
+      events.add((double) request.size());
+      activities.add((double) request.stream()
+          .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+              || e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED).count()); // local activities too
+      removalEvents.add((double) removal.size());
+      membershipEvents.add((double) membership.size());
+      actions.add((double) billableActions(request) + billableActions(removal) + billableActions(membership));
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("historyEventsPerRequest", Stats.of(events));
+    out.put("activitiesPerRequest", Stats.of(activities));
+    out.put("removalWorkflowEventsPerRequest", Stats.of(removalEvents));
+    out.put("membershipWorkflowEventsPerRequest", Stats.of(membershipEvents));
     out.put("billableActionsPerRequestEstimate", Stats.of(actions));
     return out;
   }

@@ -22,7 +22,10 @@ final class Report {
     row("  expiry outside any fault (ms)", r.get("revocationLagMsOtherwise"), "");
     row("  expiry during a fault (lateness, ms)", r.get("revocationLagMsExpiryDuringFault"), "");
     row("  removal after recovery: fault end -> IdP remove (ms)", r.get("removalAfterRecoveryMs"), "p99 <= 2000");
-    row("history events per request (sample)", r.get("historyEventsPerRequest"), "");
+    row("request workflow: history events (sample)", r.get("historyEventsPerRequest"), "<= 60");
+    row("request workflow: activities (sample)", r.get("activitiesPerRequest"), "<= 10");
+    row("  removal workflow: history events", r.get("removalWorkflowEventsPerRequest"), "0 unless the IdP failed");
+    row("  membership workflow: history events", r.get("membershipWorkflowEventsPerRequest"), "");
     row("billable actions per request (estimate)", r.get("billableActionsPerRequestEstimate"), "");
     Object processes = r.get("processes");
     if (processes instanceof Map<?, ?> p) {

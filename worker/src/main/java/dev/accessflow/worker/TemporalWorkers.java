@@ -1,5 +1,6 @@
 package dev.accessflow.worker;
 
+import dev.accessflow.workflows.ports.NoticeDelivery;
 import dev.accessflow.activities.leases.TemporalMembershipLeases;
 import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.ports.AccessTickets;
@@ -29,7 +30,8 @@ public final class TemporalWorkers implements Managed {
     }
     Worker worker = factory.newWorker(taskQueue, options.build());
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
-    worker.registerActivitiesImplementations(idp, new TemporalMembershipLeases(client, taskQueue), tickets, chat);
+    worker.registerActivitiesImplementations(idp, new TemporalMembershipLeases(client, taskQueue),
+        new NoticeDelivery(tickets, chat));
   }
 
   @Override

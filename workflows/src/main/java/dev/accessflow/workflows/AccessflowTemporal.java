@@ -5,6 +5,7 @@ import dev.accessflow.workflows.membership.GroupMembershipWorkflowImpl;
 import dev.accessflow.workflows.membership.MembershipRemovalWorkflowImpl;
 import dev.accessflow.workflows.request.AccessRequestWorkflowImpl;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.common.SearchAttributeKey;
 import java.time.Duration;
@@ -148,6 +149,31 @@ public final class AccessflowTemporal {
     return ActivityOptions.newBuilder(idpRevokeOptions())
         .setStartToCloseTimeout(Duration.ofMinutes(2))
         .setRetryOptions(RetryOptions.newBuilder(idpRevokeOptions().getRetryOptions()).setMaximumAttempts(1).build())
+        .build();
+  }
+
+  /**
+   * The first try of a removal, from the request itself: one attempt, a few seconds; whatever it
+   * does not confirm goes on in a removal workflow that retries until the IdP does.
+   */
+  public static ActivityOptions leaseQuickReleaseOptions() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(QUICK_RELEASE_WAIT.plusSeconds(5))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+        .build();
+  }
+
+  /** How long the first try of a removal waits for the IdP before leaving the rest to the removal workflow. */
+  public static final Duration QUICK_RELEASE_WAIT = Duration.ofSeconds(3);
+
+  /**
+   * A batch of notices sent inside the workflow task, where nothing else waits on it (the first
+   * step of a request, its last): one attempt; whatever it leaves goes to the port's retry lane.
+   */
+  public static LocalActivityOptions localNoticeOptions() {
+    return LocalActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
         .build();
   }
 

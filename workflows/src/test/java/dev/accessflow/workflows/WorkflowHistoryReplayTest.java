@@ -31,7 +31,7 @@ class WorkflowHistoryReplayTest {
   static List<String> histories() {
     return List.of("approved-and-expired", "denied", "approval-timed-out", "approval-policy-two-stages",
         "break-glass-reviewed", "extension-through-the-route", "removal-through-an-outage",
-        "membership-removal", "membership-removal-through-an-outage", "group-membership-shared",
+        "membership-removal-through-an-outage", "group-membership-shared",
         "group-membership-standing");
   }
 

@@ -6,7 +6,10 @@ import dev.accessflow.workflows.model.Membership;
 import dev.accessflow.workflows.model.MembershipHolders;
 import dev.accessflow.workflows.ports.MembershipLeases;
 import io.temporal.activity.Activity;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.RetryState;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WithStartWorkflowOperation;
@@ -16,6 +19,16 @@ import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import dev.accessflow.workflows.model.LeaseResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Leases on the shared {@link GroupMembershipWorkflow} of a person and a group, through
@@ -25,6 +38,12 @@ import io.temporal.failure.ApplicationFailure;
 public final class TemporalMembershipLeases implements MembershipLeases {
   private final WorkflowClient client;
   private final String taskQueue;
+  /** The batch calls' updates go side by side (one thread each while it waits on its membership workflow). */
+  private final ExecutorService updateThreads = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "accessflow-lease-calls");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   public TemporalMembershipLeases(WorkflowClient client, String taskQueue) {
     this.client = client;
@@ -33,16 +52,112 @@ public final class TemporalMembershipLeases implements MembershipLeases {
 
   @Override
   public String acquire(Membership membership) {
-    GroupMembershipWorkflow workflow = stub(membership);
-    return call(() -> WorkflowClient.executeUpdateWithStart(workflow::acquire, membership,
-        options("acquire", membership), new WithStartWorkflowOperation<>(workflow::run, MembershipHolders.NONE)));
+    return acquire(membership, options("acquire", membership));
   }
 
   @Override
   public String release(Membership membership) {
+    return release(membership, options("release", membership));
+  }
+
+  /** Every group side by side; a retryable failure of any fails the call (held ones are held again on the retry). */
+  @Override
+  public List<LeaseResult> acquireAll(List<Membership> memberships) {
+    List<CompletableFuture<String>> calls = new ArrayList<>();
+    for (Membership membership : memberships) {
+      UpdateOptions<String> options = options("acquire", membership); // read on the activity's thread
+      calls.add(CompletableFuture.supplyAsync(() -> acquire(membership, options), updateThreads));
+    }
+    List<LeaseResult> results = new ArrayList<>();
+    ApplicationFailure retry = null;
+    for (int i = 0; i < memberships.size(); i++) {
+      String group = memberships.get(i).groupId();
+      try {
+        results.add(LeaseResult.done(group, calls.get(i).join()));
+      } catch (CompletionException e) {
+        ApplicationFailure failure = asFailure(e.getCause());
+        if (!failure.isNonRetryable()) {
+          retry = retry == null ? failure : retry;
+        }
+        results.add(LeaseResult.failed(group, failure.getOriginalMessage(), failure.isNonRetryable()));
+      }
+    }
+    if (retry != null) {
+      throw ApplicationFailure.newFailure(retry.getOriginalMessage(), retry.getType());
+    }
+    return results;
+  }
+
+  /**
+   * Every group side by side, waiting at most {@link AccessflowTemporal#QUICK_RELEASE_WAIT}: a group
+   * whose membership workflow has not answered by then is answered as not confirmed (its update
+   * goes on, and the removal workflow's release queues behind it).
+   */
+  @Override
+  public List<LeaseResult> releaseAll(List<Membership> memberships) {
+    long deadline = System.nanoTime() + AccessflowTemporal.QUICK_RELEASE_WAIT.toNanos();
+    List<CompletableFuture<String>> calls = new ArrayList<>();
+    for (Membership membership : memberships) {
+      UpdateOptions<String> options = options("release", membership);
+      calls.add(CompletableFuture.supplyAsync(() -> release(membership, options), updateThreads));
+    }
+    List<LeaseResult> results = new ArrayList<>();
+    for (int i = 0; i < memberships.size(); i++) {
+      String group = memberships.get(i).groupId();
+      try {
+        results.add(LeaseResult.done(group,
+            calls.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)));
+      } catch (TimeoutException e) {
+        results.add(LeaseResult.failed(group, stillFailing(memberships.get(i)), false));
+      } catch (ExecutionException e) {
+        ApplicationFailure failure = asFailure(e.getCause());
+        results.add(LeaseResult.failed(group, failure.getOriginalMessage(), failure.isNonRetryable()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        results.add(LeaseResult.failed(group, "interrupted", false));
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Why a removal is not confirmed yet: the last failure of the IdP call its membership workflow is
+   * retrying (Temporal keeps it on the pending activity), else only that it is not confirmed.
+   */
+  private String stillFailing(Membership membership) {
+    String notYet = "the IdP has not confirmed the removal within " + AccessflowTemporal.QUICK_RELEASE_WAIT.toSeconds() + " s";
+    try {
+      var described = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+          DescribeWorkflowExecutionRequest.newBuilder().setNamespace(client.getOptions().getNamespace())
+              .setExecution(WorkflowExecution.newBuilder()
+                  .setWorkflowId(AccessflowTemporal.membershipWorkflowId(membership.groupId(), membership.login())))
+              .build());
+      return described.getPendingActivitiesList().stream()
+          .filter(PendingActivityInfo::hasLastFailure)
+          .map(activity -> activity.getLastFailure().getMessage())
+          .filter(message -> !message.isBlank())
+          .findFirst().orElse(notYet);
+    } catch (RuntimeException unavailable) {
+      return notYet;
+    }
+  }
+
+  private String acquire(Membership membership, UpdateOptions<String> options) {
+    GroupMembershipWorkflow workflow = stub(membership);
+    return call(() -> WorkflowClient.executeUpdateWithStart(workflow::acquire, membership,
+        options, new WithStartWorkflowOperation<>(workflow::run, MembershipHolders.NONE)));
+  }
+
+  private String release(Membership membership, UpdateOptions<String> options) {
     GroupMembershipWorkflow workflow = stub(membership);
     return call(() -> WorkflowClient.executeUpdateWithStart(workflow::release, membership,
-        options("release", membership), new WithStartWorkflowOperation<>(workflow::run, MembershipHolders.NONE)));
+        options, new WithStartWorkflowOperation<>(workflow::run, MembershipHolders.NONE)));
+  }
+
+  private static ApplicationFailure asFailure(Throwable e) {
+    return e instanceof ApplicationFailure failure ? failure
+        : ApplicationFailure.newFailure(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+            e.getClass().getSimpleName());
   }
 
   private GroupMembershipWorkflow stub(Membership membership) {

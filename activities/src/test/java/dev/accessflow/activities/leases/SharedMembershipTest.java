@@ -1,5 +1,6 @@
 package dev.accessflow.activities.leases;
 
+import dev.accessflow.workflows.ports.NoticeDelivery;
 import static dev.accessflow.workflows.testing.AccessRequests.MANAGER;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,7 +57,7 @@ class SharedMembershipTest {
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(directory, new TemporalMembershipLeases(env.getWorkflowClient(), QUEUE),
-        tickets, new RecordingChat());
+        new NoticeDelivery(tickets, new RecordingChat()));
     env.start();
     client = env.getWorkflowClient();
   }

@@ -1,5 +1,6 @@
 package dev.accessflow.activities.okta;
 
+import dev.accessflow.workflows.ports.NoticeDelivery;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
@@ -73,7 +74,7 @@ class OktaWorkflowTest {
         // The adapter reads the test service's clock, which jumps when time is skipped, as
         // production's wall clock and Temporal's agree.
         new ClockedIdp(new OktaDirectory(okta.client(), okta.config, new ServiceClock(this::serviceTime)), this::serviceTime),
-        new NoTickets(), new NoChat());
+        new NoticeDelivery(new NoTickets(), new NoChat()));
     env.start();
     client = env.getWorkflowClient();
   }

@@ -170,7 +170,7 @@ public final class JiraWebhookResource {
     try {
       request = intake.toRequest(new AccessRequestIntake.Ask(issueKey, requester, issue.app(), issue.role(),
           issue.duration(), issue.reason(), Channel.JIRA, issueKey));
-      intake.checkRequester(request);
+      request = intake.checkRequester(request).request();
     } catch (ApiProblem problem) {
       String field = problem.field() == null ? "" : " (field: " + problem.field() + ")";
       issues.comment(issueKey, "accessflow cannot start this access request" + field + ": " + problem.getMessage()

@@ -6,7 +6,6 @@ import dev.accessflow.api.ApiProblem;
 import dev.accessflow.api.RequestIds;
 import dev.accessflow.workflows.model.AccessRequest;
 import dev.accessflow.workflows.model.AccessRequestState;
-import dev.accessflow.workflows.model.ApprovalStage;
 import dev.accessflow.workflows.model.Channel;
 import dev.accessflow.workflows.model.Decision;
 import dev.accessflow.workflows.model.Extension;
@@ -73,9 +72,10 @@ public final class AccessRequestResource {
     AccessRequest request = intake.toRequest(new AccessRequestIntake.Ask(requestId, requester, b.app(), b.role(),
         b.duration(), b.reason(), Channel.REST, null, Boolean.TRUE.equals(b.emergency())));
     // An unknown or suspended requester, or a route nobody may complete, is a 422 now, not a FAILED workflow later.
-    List<ApprovalStage> route = intake.checkRequester(request);
-    gateway.start(request);
-    return Response.created(URI.create("/v1/requests/" + requestId)).entity(CreatedView.of(requestId, route)).build();
+    AccessRequestIntake.Admitted admitted = intake.checkRequester(request);
+    gateway.start(admitted.request());
+    return Response.created(URI.create("/v1/requests/" + requestId)).entity(CreatedView.of(requestId, admitted.route()))
+        .build();
   }
 
   @GET

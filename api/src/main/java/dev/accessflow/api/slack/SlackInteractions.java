@@ -244,15 +244,16 @@ public final class SlackInteractions {
       return errors.ack(Map.of(RequestModal.ROLE_BLOCK, "You may not request this role here (you are its only approver)."));
     }
     work.execute(() -> {
+      AccessRequest admitted;
       try {
-        intake.checkRequester(request);
+        admitted = intake.checkRequester(request).request();
       } catch (ApiProblem refused) {
         tell(slackUserId, null, "Your request for " + request.app() + " / " + request.role() + " was not submitted: "
             + refused.getMessage() + ". Ask your identity-provider admin if this looks wrong.");
         return;
       }
       try {
-        gateway.start(request);
+        gateway.start(admitted);
         tell(slackUserId, null, "Request *" + request.requestId() + "* for " + request.app() + " / " + request.role()
             + " (" + request.duration() + ") is submitted. You will get a DM when it is decided.");
       } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.accessflow.api.rest;
 
+import dev.accessflow.workflows.ports.NoticeDelivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,8 +41,7 @@ class AccessRequestResourceTest {
     RequestWorkflowExtension.registerSearchAttributes(ENV);
     var worker = ENV.newWorker("resource");
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
-    worker.registerActivitiesImplementations(DIRECTORY, new DirectLeases(DIRECTORY), new RecordingTickets(),
-        new RecordingChat());
+    worker.registerActivitiesImplementations(DIRECTORY, new DirectLeases(DIRECTORY), new NoticeDelivery(new RecordingTickets(), new RecordingChat()));
     ENV.start();
   }
 

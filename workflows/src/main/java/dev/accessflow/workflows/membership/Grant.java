@@ -4,6 +4,7 @@ import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.Failures;
 import dev.accessflow.workflows.model.AccessRequest;
 import dev.accessflow.workflows.model.IdpUser;
+import dev.accessflow.workflows.model.LeaseResult;
 import dev.accessflow.workflows.model.Membership;
 import dev.accessflow.workflows.model.MembershipRemoval;
 import dev.accessflow.workflows.ports.MembershipLeases;
@@ -17,11 +18,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The memberships of one grant: a lease on each group of the role, taken back when the grant ends,
  * or when part of it failed (only the leases this grant holds: a group it never got is left alone).
- * Removal runs in a {@link MembershipRemovalWorkflow} child that retries until the IdP confirms.
+ * A removal the IdP does not confirm at once goes on in a {@link MembershipRemovalWorkflow} child that
+ * retries until it does.
  */
 public final class Grant {
   /**
@@ -36,34 +39,43 @@ public final class Grant {
 
   private final MembershipLeases leases =
       Workflow.newActivityStub(MembershipLeases.class, AccessflowTemporal.leaseAcquireOptions());
+  private final MembershipLeases quickRelease =
+      Workflow.newActivityStub(MembershipLeases.class, AccessflowTemporal.leaseQuickReleaseOptions());
   private final AccessRequest request;
+  private final Consumer<String> onRemovalError;
   private final List<String> held = new ArrayList<>();
   private IdpUser user;
+  private boolean retrying;
 
-  public Grant(AccessRequest request) {
+  /** @param onRemovalError told the IdP's error when a removal does not go through at once */
+  public Grant(AccessRequest request, Consumer<String> onRemovalError) {
     this.request = request;
+    this.onRemovalError = onRemovalError;
   }
 
-  /** Takes a lease on every group of the role, all at once. */
+  /** Takes a lease on every group of the role, all in one activity. */
   public Provisioned provision(IdpUser user) {
     this.user = user;
-    List<Promise<String>> adds = new ArrayList<>();
-    for (String group : request.groups()) {
-      adds.add(Async.function(leases::acquire, membership(group)));
-    }
     List<String> standing = new ArrayList<>();
     List<String> failures = new ArrayList<>();
-    for (int i = 0; i < adds.size(); i++) {
-      String group = request.groups().get(i);
-      try {
-        String outcome = adds.get(i).get();
-        held.add(group);
-        if (MembershipOutcome.standing(outcome)) {
-          standing.add(request.groupLabel(group));
+    try {
+      for (LeaseResult result : leases.acquireAll(request.groups().stream().map(this::membership).toList())) {
+        String label = request.groupLabel(result.groupId());
+        if (!result.done()) {
+          failures.add("group " + label + ": " + result.error());
+          continue;
         }
-      } catch (ActivityFailure failure) {
-        failures.add("group " + request.groupLabel(group) + ": " + Failures.describe(failure));
+        held.add(result.groupId());
+        if (MembershipOutcome.standing(result.outcome())) {
+          standing.add(label);
+        }
       }
+    } catch (ActivityFailure failure) {
+      // Which groups an attempt added before it gave up is not known: the rollback releases them
+      // all, and releasing a lease this request never took leaves the membership as it is.
+      held.clear();
+      held.addAll(request.groups());
+      failures.add("groups " + request.groupLabels() + ": " + Failures.describe(failure));
     }
     return new Provisioned(List.copyOf(standing), List.copyOf(failures));
   }
@@ -74,29 +86,56 @@ public final class Grant {
   }
 
   /**
-   * Releases every lease this grant holds, in a child workflow.
+   * Releases every lease this grant holds: first straight from the request, in one activity that
+   * waits a few seconds; whatever is not confirmed by then goes to a {@link MembershipRemovalWorkflow}
+   * child that retries until the IdP confirms it (and outlives an operator terminating the request).
    *
    * @param purpose part of the child's id ("end", "rollback"): one request removes at most once per purpose
    * @return per group id, in the role's order, the lease's {@link MembershipOutcome}
    */
   public Promise<Map<String, String>> remove(String purpose) {
+    List<String> order = List.copyOf(held);
+    held.clear();
+    return Async.function(() -> {
+      Map<String, String> outcomes = new LinkedHashMap<>();
+      List<Membership> left = new ArrayList<>();
+      try {
+        for (LeaseResult result : quickRelease.releaseAll(order.stream().map(this::membership).toList())) {
+          if (result.done()) {
+            outcomes.put(result.groupId(), result.outcome());
+          } else {
+            left.add(membership(result.groupId()));
+            onRemovalError.accept("removing from group " + request.groupLabel(result.groupId()) + ": " + result.error());
+          }
+        }
+      } catch (ActivityFailure failure) {
+        order.stream().filter(group -> !outcomes.containsKey(group)).map(this::membership).forEach(left::add);
+      }
+      if (!left.isEmpty()) {
+        retrying = true;
+        outcomes.putAll(untilConfirmed(purpose, left, outcomes));
+      }
+      Map<String, String> ordered = new LinkedHashMap<>();
+      order.forEach(group -> ordered.put(group, outcomes.get(group)));
+      return ordered;
+    });
+  }
+
+  /** True once a removal's first try left something to the removal workflow. */
+  public boolean removalRetrying() {
+    return retrying;
+  }
+
+  private Map<String, String> untilConfirmed(String purpose, List<Membership> left, Map<String, String> done) {
     Map<String, String> labels = new LinkedHashMap<>();
-    held.forEach(group -> labels.put(group, request.groupLabel(group)));
-    MembershipRemoval removal = new MembershipRemoval(request.requestId(), held.stream().map(this::membership).toList(),
-        labels, Map.of(), null, null, null);
+    left.forEach(m -> labels.put(m.groupId(), request.groupLabel(m.groupId())));
     MembershipRemovalWorkflow child = Workflow.newChildWorkflowStub(MembershipRemovalWorkflow.class,
         ChildWorkflowOptions.newBuilder()
             .setWorkflowId(AccessflowTemporal.removalWorkflowId(request.requestId(), purpose))
             // A removal outlives an operator terminating the request: nothing granted stays behind.
             .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
             .build());
-    List<String> order = List.copyOf(held);
-    held.clear();
-    return Async.function(child::run, removal).thenApply(outcomes -> {
-      Map<String, String> ordered = new LinkedHashMap<>();
-      order.forEach(group -> ordered.put(group, outcomes.get(group)));
-      return ordered;
-    });
+    return child.run(new MembershipRemoval(request.requestId(), left, labels, Map.of(), null, null, null));
   }
 
   private Membership membership(String group) {

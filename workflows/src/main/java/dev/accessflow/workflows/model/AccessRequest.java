@@ -16,6 +16,8 @@ import java.util.Map;
  * @param ticketKey the Jira issue the request was adopted from, or null to open a new one
  * @param policy auto-approval, self-extension and break-glass; null in histories recorded before approval policy
  * @param groupNames the IdP's display name of each group id, where known (tickets and messages name groups)
+ * @param requesterProfile the requester as the IdP answered at intake (the workflow then skips asking again), or
+ *     null when the intake could not ask: the workflow resolves the requester itself
  */
 public record AccessRequest(
     String requestId,
@@ -32,7 +34,8 @@ public record AccessRequest(
     Duration approvalTimeout,
     String ticketKey,
     RequestPolicy policy,
-    Map<String, String> groupNames) {
+    Map<String, String> groupNames,
+    IdpUser requesterProfile) {
 
   public AccessRequest {
     groups = List.copyOf(groups);
@@ -45,7 +48,14 @@ public record AccessRequest(
       Duration duration, Duration maxDuration, String reason, Channel source, List<ApprovalStage> route,
       Duration approvalTimeout, String ticketKey, RequestPolicy policy) {
     this(requestId, requester, app, role, groups, riskTier, duration, maxDuration, reason, source, route,
-        approvalTimeout, ticketKey, policy, Map.of());
+        approvalTimeout, ticketKey, policy, Map.of(), null);
+  }
+
+  public AccessRequest(String requestId, String requester, String app, String role, List<String> groups, String riskTier,
+      Duration duration, Duration maxDuration, String reason, Channel source, List<ApprovalStage> route,
+      Duration approvalTimeout, String ticketKey, RequestPolicy policy, Map<String, String> groupNames) {
+    this(requestId, requester, app, role, groups, riskTier, duration, maxDuration, reason, source, route,
+        approvalTimeout, ticketKey, policy, groupNames, null);
   }
 
   /** A group as people read it: "github-admins (00gQedUStPKR0CsTy4Qw)", or the id alone when the IdP gave no other name. */
@@ -64,16 +74,22 @@ public record AccessRequest(
       Duration duration, Duration maxDuration, String reason, Channel source, List<ApprovalStage> route,
       Duration approvalTimeout, String ticketKey) {
     this(requestId, requester, app, role, groups, riskTier, duration, maxDuration, reason, source, route,
-        approvalTimeout, ticketKey, RequestPolicy.NONE, Map.of());
+        approvalTimeout, ticketKey, RequestPolicy.NONE, Map.of(), null);
   }
 
   public AccessRequest withPolicy(RequestPolicy newPolicy) {
     return new AccessRequest(requestId, requester, app, role, groups, riskTier, duration, maxDuration, reason, source,
-        route, approvalTimeout, ticketKey, newPolicy, groupNames);
+        route, approvalTimeout, ticketKey, newPolicy, groupNames, requesterProfile);
   }
 
   public AccessRequest withRoute(List<ApprovalStage> newRoute) {
     return new AccessRequest(requestId, requester, app, role, groups, riskTier, duration, maxDuration, reason, source,
-        newRoute, approvalTimeout, ticketKey, policy, groupNames);
+        newRoute, approvalTimeout, ticketKey, policy, groupNames, requesterProfile);
+  }
+
+  /** The same request with the requester's profile as the IdP gave it at intake. */
+  public AccessRequest withRequesterProfile(IdpUser profile) {
+    return new AccessRequest(requestId, requester, app, role, groups, riskTier, duration, maxDuration, reason, source,
+        route, approvalTimeout, ticketKey, policy, groupNames, profile);
   }
 }

@@ -11,12 +11,14 @@ import dev.accessflow.workflows.approval.StageClock;
 import dev.accessflow.workflows.membership.Grant;
 import dev.accessflow.workflows.model.*;
 import dev.accessflow.workflows.ports.IdentityProvider;
+import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +64,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     this.request = request;
     this.route.addAll(request.route());
     this.outbox = new RequestOutbox(request, this::noteError);
-    this.grant = new Grant(request);
+    this.grant = new Grant(request, this::noteError);
     this.expiry = new ExpiryTimer(request.policy().expiringSoonLead());
     boolean review = request.policy().breakGlass() && !request.route().isEmpty();
     // A break-glass route is a review from the start: a reviewer who clicks early is never taken for an approver.
@@ -73,12 +75,11 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   @Override
   public AccessRequestState run(AccessRequest ignored) {
     submittedAt = now();
-    Workflow.upsertTypedSearchAttributes(AccessflowTemporal.REQUESTER.valueSet(request.requester()),
-        AccessflowTemporal.APP.valueSet(request.app()), AccessflowTemporal.ROLE.valueSet(request.role()));
     // Not transition(SUBMITTED): a decision delivered with the start may already have moved the status on.
     transition(status);
     try {
-      user = idp.resolveUser(request.requester());
+      // The intake's answer when it had one: asking the IdP again would cost an activity and say the same.
+      user = request.requesterProfile() != null ? request.requesterProfile() : idp.resolveUser(request.requester());
     } catch (ActivityFailure failure) {
       outbox.audit(AuditKind.SUBMITTED, status, RequestTexts.submitted(request, route, List.of()));
       fail("the requester " + request.requester() + " could not be resolved in the IdP: " + Failures.describe(failure));
@@ -100,6 +101,8 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     if (request.policy().breakGlass()) {
       return breakGlass();
     }
+    // The submission's notices go out inside this task: what else it holds (the approval's timer) can wait a moment.
+    outbox.sendNextLocally();
     if (approval.approve() && grantSteps.provision()) {
       expiry.await(() -> revocation != null, grantSteps::warnExpiringSoon);
       grantSteps.removeAccess();
@@ -220,20 +223,50 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
 
   void transition(RequestStatus next) {
     status = next;
+    // APPROVED always moves on to PROVISIONING in the same workflow task, and a removal is REVOKING
+    // for a moment: the search attribute shows REVOKING only for one that is overdue (publishStatus).
+    if (next != APPROVED && next != REVOKING) {
+      publishStatus();
+    }
     Instant expiresAt = expiry.expiresAt();
-    List<SearchAttributeUpdate<?>> updates = new ArrayList<>(List.of(AccessflowTemporal.STATUS.valueSet(next.name())));
-    if (expiresAt != null) {
-      updates.add(AccessflowTemporal.EXPIRES_AT.valueSet(expiresAt.atOffset(ZoneOffset.UTC)));
-    }
-    if (approvedBy != null) {
-      updates.add(AccessflowTemporal.APPROVED_BY.valueSet(approvedBy));
-    }
-    Workflow.upsertTypedSearchAttributes(updates.toArray(SearchAttributeUpdate<?>[]::new));
     // A decision's handler can run while this thread waits in the upsert above and move the round
     // past its last stage (found by the bench), so the stage is read afresh here.
     boolean waiting = next == PENDING_APPROVAL && round != null && !round.done();
     Workflow.setCurrentDetails(next + (expiresAt != null && next.holdsAccess() ? " until " + expiresAt : "")
         + (waiting ? " - waiting for " + RequestTexts.stage(round.current()) : ""));
+  }
+
+  /** Upserts the search attributes that changed (a starter sets requester, app, role and status already). */
+  void publishStatus() {
+    Instant expiresAt = expiry.expiresAt();
+    List<SearchAttributeUpdate<?>> updates = new ArrayList<>();
+    changed(updates, AccessflowTemporal.REQUESTER, request.requester());
+    changed(updates, AccessflowTemporal.APP, request.app());
+    changed(updates, AccessflowTemporal.ROLE, request.role());
+    changed(updates, AccessflowTemporal.STATUS, status.name());
+    if (expiresAt != null) {
+      changed(updates, AccessflowTemporal.EXPIRES_AT, expiresAt.atOffset(ZoneOffset.UTC));
+    }
+    if (approvedBy != null) {
+      changed(updates, AccessflowTemporal.APPROVED_BY, approvedBy);
+    }
+    if (!updates.isEmpty()) {
+      Workflow.upsertTypedSearchAttributes(updates.toArray(SearchAttributeUpdate<?>[]::new));
+    }
+  }
+
+  private static <T> void changed(List<SearchAttributeUpdate<?>> updates, SearchAttributeKey<T> key, T value) {
+    T current = Workflow.getTypedSearchAttributes().get(key);
+    if (current == null || !sameValue(current, value)) {
+      updates.add(key.valueSet(value));
+    }
+  }
+
+  private static boolean sameValue(Object current, Object value) {
+    if (current instanceof OffsetDateTime a && value instanceof OffsetDateTime b) {
+      return a.toInstant().equals(b.toInstant());
+    }
+    return current.equals(value);
   }
 
   void fail(String reason) {
@@ -245,6 +278,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
 
   /** Waits for every handler and every notification, including those a late handler posted. */
   private AccessRequestState finish() {
+    outbox.sendNextLocally(); // the last notices: nothing waits for this task any more
     do {
       Workflow.await(Workflow::isEveryHandlerFinished);
       outbox.drain();

@@ -33,7 +33,14 @@ final class GrantSteps {
     if (w.revocation != null) {
       return revokedBeforeTheGrant("nothing was granted");
     }
-    Grant.Provisioned provisioned = w.grant.provision(w.user);
+    // The decision's notices wait for the grant they led to, and go out with it in one batch.
+    w.outbox.hold();
+    Grant.Provisioned provisioned;
+    try {
+      provisioned = w.grant.provision(w.user);
+    } finally {
+      w.outbox.release();
+    }
     if (!provisioned.complete()) {
       // Nothing half-done: take back only the leases this grant did get before failing the w.request.
       w.grant.remove("rollback").get();
@@ -85,8 +92,13 @@ final class GrantSteps {
     }
     w.transition(REVOKING);
     Promise<Map<String, String>> removed = w.grant.remove("end");
-    if (!Workflow.await(OVERDUE_AFTER, removed::isCompleted)) {
+    // The first try answers within seconds; only a removal it left to the retries needs the overdue mark.
+    Workflow.await(() -> removed.isCompleted() || w.grant.removalRetrying());
+    Duration untilOverdue = OVERDUE_AFTER.minus(Duration.between(due, AccessRequestWorkflowImpl.now()));
+    if (!removed.isCompleted() && (untilOverdue.isNegative() || untilOverdue.isZero()
+        || !Workflow.await(untilOverdue, removed::isCompleted))) {
       w.revocationOverdueSince = due;
+      w.publishStatus(); // from now on visible as REVOKING: a removal that is not going through
       w.audit(AuditKind.REVOCATION_OVERDUE, "Removal due at " + due + " has not succeeded yet ("
           + (w.lastError == null ? "the IdP has not confirmed it" : w.lastError) + "). accessflow keeps retrying until it does.");
     }

@@ -1,18 +1,22 @@
 package dev.accessflow.workflows.request;
 
 import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.Failures;
 import dev.accessflow.workflows.approval.ApprovalRound;
 import dev.accessflow.workflows.model.AccessRequest;
 import dev.accessflow.workflows.model.ApprovalPrompt;
-import dev.accessflow.workflows.model.ApprovalStage;
 import dev.accessflow.workflows.model.AuditEntry;
 import dev.accessflow.workflows.model.AuditKind;
+import dev.accessflow.workflows.model.ChatItem;
 import dev.accessflow.workflows.model.ChatMessageRef;
+import dev.accessflow.workflows.model.NoticeBatch;
+import dev.accessflow.workflows.model.NoticeReceipt;
 import dev.accessflow.workflows.model.RecordedDecision;
 import dev.accessflow.workflows.model.RequestStatus;
 import dev.accessflow.workflows.model.RequesterNotice;
-import dev.accessflow.workflows.ports.AccessTickets;
-import dev.accessflow.workflows.ports.ApprovalChat;
+import dev.accessflow.workflows.ports.RequestNotices;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,26 +26,40 @@ import org.slf4j.Logger;
 
 /**
  * Everything a request tells the outside world, in order: the audit trail on its ticket and the
- * chat messages to approvers, the requester and the security channel. Two queues, so a Jira outage
- * never holds up Slack and the other way round; each in order, none ever dropped.
+ * chat messages to approvers, the requester and the security channel.
+ *
+ * <p>What one step of the request produces goes out as one {@link NoticeBatch} (one activity for
+ * the ticket and the chat together). When a port fails, what is left of its part goes to that
+ * port's own retry lane, one activity Temporal retries with backoff, while the other port carries
+ * on: a Jira outage never holds up Slack, nor the other way round. Each port stays in order, and
+ * nothing posted is ever dropped, not even what an update handler posts after the request drained.
  */
 final class RequestOutbox {
   private static final Logger log = Workflow.getLogger(RequestOutbox.class);
 
-  private final AccessTickets tickets =
-      Workflow.newActivityStub(AccessTickets.class, AccessflowTemporal.notificationOptions());
-  private final ApprovalChat chat =
-      Workflow.newActivityStub(ApprovalChat.class, AccessflowTemporal.notificationOptions());
+  /** A chat item waiting to go out; an outcome is completed with the approvers' messages when it is sent. */
+  private record Pending(ChatItem item, Consumer<List<ChatMessageRef>> onAsked) {}
+
+  private final RequestNotices notices =
+      Workflow.newActivityStub(RequestNotices.class, AccessflowTemporal.notificationOptions());
+  private final RequestNotices localNotices =
+      Workflow.newLocalActivityStub(RequestNotices.class, AccessflowTemporal.localNoticeOptions());
   private final AccessRequest request;
-  private final Outbox ticketQueue = new Outbox(this::undeliverable);
-  private final Outbox chatQueue = new Outbox(this::undeliverable);
+  private final Consumer<String> onUndeliverable;
+  private final List<AuditEntry> ticketQueue = new ArrayList<>();
+  private final List<Pending> chatQueue = new ArrayList<>();
   private final List<ChatMessageRef> approverMessages = new ArrayList<>();
   private String ticketKey;
   private boolean ticketOpened;
+  /** Entries on their way (a port's part is in flight, or in its retry lane): that port waits. */
+  private int ticketInFlight;
+  private boolean chatBusy;
+  private int holds;
+  private boolean nextLocally;
+  private boolean dispatching;
   private long sequence;
-  private final Consumer<String> onUndeliverable;
 
-  /** @param onUndeliverable told when an item failed for good (a non-retryable vendor error); its queue moves on */
+  /** @param onUndeliverable told when an item failed for good (a vendor's non-retryable refusal); its port moves on */
   RequestOutbox(AccessRequest request, Consumer<String> onUndeliverable) {
     this.request = request;
     this.onUndeliverable = onUndeliverable;
@@ -52,74 +70,201 @@ final class RequestOutbox {
   void audit(AuditKind kind, RequestStatus status, String text) {
     AuditEntry entry = new AuditEntry(++sequence, now(), kind, status, text);
     log.info("request {} [{}] {}", request.requestId(), kind, text);
-    ticketQueue.post(() -> {
-      if (!ticketOpened) {
-        String key = tickets.openTicket(request);
-        ticketKey = key != null ? key : ticketKey;
-        ticketOpened = true;
-      }
-      tickets.record(ticketKey, request.requestId(), entry);
-    });
+    ticketQueue.add(entry);
+    dispatch();
   }
 
   void notifyRequester(AuditKind kind, String text) {
-    RequesterNotice notice = notice(kind, text, null);
-    chatQueue.post(() -> chat.notifyRequester(notice));
+    post(ChatItem.notify(notice(kind, text, null)));
   }
 
   /** Edits every approver message to show the outcome (with the decision that made it, if any), and tells the requester. */
   void tellEveryone(AuditKind kind, String text, RecordedDecision decision) {
     RequesterNotice notice = notice(kind, text, decision);
-    chatQueue.post(() -> {
-      if (!approverMessages.isEmpty()) {
-        chat.showOutcome(List.copyOf(approverMessages), notice);
-      }
-    });
-    chatQueue.post(() -> chat.notifyRequester(notice));
+    post(ChatItem.outcome(List.of(), notice));
+    post(ChatItem.notify(notice));
   }
 
   void announce(AuditKind kind, String text) {
-    RequesterNotice notice = notice(kind, text, null);
-    chatQueue.post(() -> chat.announce(notice));
+    post(ChatItem.announce(notice(kind, text, null)));
   }
 
   /** Puts one stage of a round to the given approvers; their message refs go to the round (reminders) and here (outcome edits). */
   void ask(ApprovalRound round, int index, List<String> approvers) {
-    ApprovalStage stage = round.stage(index);
-    chatQueue.post(() -> {
-      List<ChatMessageRef> refs = chat.askApprovers(new ApprovalPrompt(request, stage, approvers, ticketKey));
+    ChatItem item = ChatItem.ask(new ApprovalPrompt(request, round.stage(index), approvers, null));
+    chatQueue.add(new Pending(item, refs -> {
       approverMessages.addAll(refs);
       round.recordMessages(index, refs);
-    });
+    }));
+    dispatch();
   }
 
   void remind(List<ChatMessageRef> messages, String text) {
-    RequesterNotice notice = notice(AuditKind.REMINDER, text, null);
     if (!messages.isEmpty()) {
-      chatQueue.post(() -> chat.remindApprovers(messages, notice));
+      post(ChatItem.remind(messages, notice(AuditKind.REMINDER, text, null)));
     }
   }
 
-  /** Waits until both queues are delivered. */
+  /**
+   * Keeps what is posted from now on until {@link #release()}, so a short step's notices go out in
+   * one batch with what follows it (the decision with the grant it led to).
+   */
+  void hold() {
+    holds++;
+    nextLocally = false; // what is held goes out after the step, in a task that starts timers
+  }
+
+  void release() {
+    holds--;
+  }
+
+  /**
+   * Sends the next batch as a local activity, inside the workflow task (a marker in history instead
+   * of an activity's events and the task that follows it). Only where nothing else in that task
+   * waits for it: a timer started in it would start late by as long as the batch takes.
+   */
+  void sendNextLocally() {
+    nextLocally = true;
+  }
+
+  /** Waits until both ports have everything posted so far. */
   void drain() {
-    ticketQueue.closeAndAwait();
-    chatQueue.closeAndAwait();
+    Workflow.await(this::isDrained);
   }
 
   boolean isDrained() {
-    return ticketQueue.isEmpty() && chatQueue.isEmpty();
+    return ticketQueue.isEmpty() && ticketInFlight == 0 && chatQueue.isEmpty() && !chatBusy;
   }
 
   String ticketKey() {
     return ticketKey;
   }
 
+  /** Audit entries not yet on the ticket. */
   int ticketBacklog() {
-    return ticketQueue.backlog();
+    return ticketQueue.size() + ticketInFlight;
   }
 
   List<ChatMessageRef> approverMessages() {
     return List.copyOf(approverMessages);
+  }
+
+  private void post(ChatItem item) {
+    chatQueue.add(new Pending(item, refs -> {}));
+    dispatch();
+  }
+
+  private void dispatch() {
+    if (!dispatching) {
+      dispatching = true;
+      Async.procedure(this::dispatchForever);
+    }
+  }
+
+  /** Its own workflow thread: whatever both ports can take goes out in one batch. */
+  private void dispatchForever() {
+    while (true) {
+      Workflow.await(() -> holds == 0
+          && (ticketInFlight == 0 && !ticketQueue.isEmpty() || !chatBusy && !chatQueue.isEmpty()));
+      List<AuditEntry> entries = ticketInFlight == 0 ? takeAll(ticketQueue) : List.of();
+      List<Pending> items = chatBusy ? List.of() : takeAll(chatQueue);
+      ticketInFlight += entries.size();
+      chatBusy = !items.isEmpty() || chatBusy;
+      RequestNotices via = nextLocally ? localNotices : notices;
+      nextLocally = false;
+      Async.procedure(() -> deliver(via, entries, items));
+    }
+  }
+
+  private void deliver(RequestNotices via, List<AuditEntry> entries, List<Pending> items) {
+    List<AuditEntry> ticketLeft = entries;
+    List<Pending> chatLeft = items;
+    try {
+      NoticeReceipt receipt = via.deliver(batch(entries, items, false));
+      ticketLeft = settleTicket(receipt, entries);
+      chatLeft = settleChat(receipt, items);
+      receipt.undeliverable().forEach(this::undeliverable);
+    } catch (ActivityFailure failure) {
+      log.warn("request {}: notices failed as a whole ({}); each port retries on its own", request.requestId(),
+          Failures.describe(failure));
+    }
+    if (!entries.isEmpty()) {
+      List<AuditEntry> left = ticketLeft;
+      Async.procedure(() -> insistOnTicket(entries.size(), left));
+    }
+    if (!items.isEmpty()) {
+      List<Pending> left = chatLeft;
+      Async.procedure(() -> insistOnChat(left));
+    }
+  }
+
+  /** The ticket's retry lane: the entries left, in one activity retried until Jira takes them. */
+  private void insistOnTicket(int taken, List<AuditEntry> left) {
+    if (!left.isEmpty()) {
+      try {
+        NoticeReceipt receipt = notices.deliver(batch(left, List.of(), true));
+        settleTicket(receipt, left);
+        receipt.undeliverable().forEach(this::undeliverable);
+      } catch (ActivityFailure failure) {
+        undeliverable(Failures.describe(failure));
+      }
+    }
+    ticketInFlight -= taken;
+  }
+
+  /** The chat's retry lane: one message per activity, since a repeated chat message would be seen twice. */
+  private void insistOnChat(List<Pending> left) {
+    for (Pending pending : left) {
+      try {
+        NoticeReceipt receipt = notices.deliver(batch(List.of(), List.of(pending), true));
+        settleChat(receipt, List.of(pending));
+        receipt.undeliverable().forEach(this::undeliverable);
+      } catch (ActivityFailure failure) {
+        undeliverable(Failures.describe(failure));
+      }
+    }
+    chatBusy = false;
+  }
+
+  private NoticeBatch batch(List<AuditEntry> entries, List<Pending> items, boolean insist) {
+    boolean open = !ticketOpened && !entries.isEmpty();
+    List<ChatItem> chat = items.stream().map(Pending::item).map(this::complete).toList();
+    return new NoticeBatch(request.requestId(), open ? request : null, ticketKey, entries, chat, insist);
+  }
+
+  /** An outcome edits every approver message known when it is sent; a prompt links the ticket once it is open. */
+  private ChatItem complete(ChatItem item) {
+    return switch (item.kind()) {
+      case OUTCOME -> ChatItem.outcome(approverMessages, item.notice());
+      case ASK -> item.prompt().ticketKey() != null || ticketKey == null ? item : ChatItem.ask(new ApprovalPrompt(
+          item.prompt().request(), item.prompt().stage(), item.prompt().approvers(), ticketKey));
+      default -> item;
+    };
+  }
+
+  private List<AuditEntry> settleTicket(NoticeReceipt receipt, List<AuditEntry> entries) {
+    if (receipt.ticketOpened() && !ticketOpened && !entries.isEmpty()) {
+      ticketOpened = true;
+      ticketKey = receipt.ticketKey() != null ? receipt.ticketKey() : ticketKey;
+    }
+    return List.copyOf(entries.subList(Math.min(receipt.entriesHandled(), entries.size()), entries.size()));
+  }
+
+  private List<Pending> settleChat(NoticeReceipt receipt, List<Pending> items) {
+    int handled = Math.min(receipt.chatHandled(), items.size());
+    int asked = 0;
+    for (Pending pending : items.subList(0, handled)) {
+      if (pending.item().kind() == ChatItem.Kind.ASK && asked < receipt.asked().size()) {
+        pending.onAsked().accept(receipt.asked().get(asked++));
+      }
+    }
+    return List.copyOf(items.subList(handled, items.size()));
+  }
+
+  private static <T> List<T> takeAll(List<T> queue) {
+    List<T> taken = List.copyOf(queue);
+    queue.clear();
+    return taken;
   }
 
   private RequesterNotice notice(AuditKind kind, String text, RecordedDecision decision) {

@@ -60,6 +60,9 @@ class GrantLifecycleTest {
   @Test
   void extendArrivingWithAnAcceptedRevokeIsRefusedAndTheGrantEnds() throws Exception {
     AccessRequestWorkflow workflow = active("race1");
+    // The removal waits until the extend's answer is read: the test server forgets the answer of an
+    // update refused just before its workflow completes.
+    var removals = temporal.directory.holdRemovals();
     // Both updates wait for the same workflow task while no worker polls.
     temporal.env().getWorkerFactory().suspendPolling();
     CompletableFuture<UpdateOutcome> revoke = CompletableFuture.supplyAsync(
@@ -73,6 +76,7 @@ class GrantLifecycleTest {
     assertThat(revoke.join().status()).isEqualTo(RequestStatus.REVOKING);
     assertThatThrownBy(extend::join).rootCause().hasMessageContaining("race1 is being revoked by " + REQUESTER
         + "; it can no longer be extended");
+    removals.countDown();
     AccessRequestState done = result(workflow);
     assertThat(done.status()).isEqualTo(RequestStatus.REVOKED);
     assertThat(temporal.tickets.entries()).extracting(AuditEntry::kind).doesNotContain(AuditKind.EXTENDED);

@@ -23,6 +23,7 @@ public final class FakeDirectory implements IdentityProvider {
   private volatile java.util.concurrent.CountDownLatch resolutionGate = new java.util.concurrent.CountDownLatch(0);
 
   private volatile java.util.concurrent.CountDownLatch addGate = new java.util.concurrent.CountDownLatch(0);
+  private volatile java.util.concurrent.CountDownLatch removeGate = new java.util.concurrent.CountDownLatch(0);
   private volatile java.time.Instant removalsFailUntil;
   private volatile java.util.function.LongSupplier clock;
 
@@ -30,6 +31,12 @@ public final class FakeDirectory implements IdentityProvider {
   public java.util.concurrent.CountDownLatch holdAdds() {
     addGate = new java.util.concurrent.CountDownLatch(1);
     return addGate;
+  }
+
+  /** Removals block until the returned latch is counted down, as a slow IdP would. */
+  public java.util.concurrent.CountDownLatch holdRemovals() {
+    removeGate = new java.util.concurrent.CountDownLatch(1);
+    return removeGate;
   }
 
   /** Every removal fails with a retryable error until {@code until} on the given clock (the test server's). */
@@ -96,7 +103,16 @@ public final class FakeDirectory implements IdentityProvider {
   }
 
   @Override
-  public synchronized String removeMember(Membership m) {
+  public String removeMember(Membership m) {
+    try {
+      removeGate.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return remove(m);
+  }
+
+  private synchronized String remove(Membership m) {
     calls.add("remove " + m.groupId() + " " + m.login());
     java.time.Instant until = removalsFailUntil;
     if (until != null && clock.getAsLong() < until.toEpochMilli()

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A ticket port that keeps what it was told, and can be "down" for a number of calls. */
 public final class RecordingTickets implements AccessTickets {
   private final List<AuditEntry> entries = new CopyOnWriteArrayList<>();
+  private final java.util.Set<String> written = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicInteger failuresLeft = new AtomicInteger();
 
   public void failNextCalls(int n) {
@@ -25,7 +26,10 @@ public final class RecordingTickets implements AccessTickets {
   @Override
   public void record(String ticketKey, String requestId, AuditEntry entry) {
     failIfDown();
-    entries.add(entry);
+    // Like the Jira adapter: a sequence already written is skipped, so a retried batch never duplicates a step.
+    if (written.add(requestId + "#" + entry.sequence())) {
+      entries.add(entry);
+    }
   }
 
   public List<AuditEntry> entries() {

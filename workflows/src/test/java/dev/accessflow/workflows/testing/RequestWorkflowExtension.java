@@ -1,5 +1,6 @@
 package dev.accessflow.workflows.testing;
 
+import dev.accessflow.workflows.ports.NoticeDelivery;
 import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.model.AccessRequest;
 import dev.accessflow.workflows.model.AccessRequestState;
@@ -35,7 +36,7 @@ public final class RequestWorkflowExtension implements BeforeEachCallback, After
     registerSearchAttributes(env);
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
-    worker.registerActivitiesImplementations(directory, new DirectLeases(directory), tickets, chat);
+    worker.registerActivitiesImplementations(directory, new DirectLeases(directory), new NoticeDelivery(tickets, chat));
     env.start();
   }
 

@@ -1,0 +1,32 @@
+package dev.accessflow.workflows.model;
+
+import java.util.List;
+
+/**
+ * What a request tells the outside world at one step, for both ports at once: its audit entries for
+ * the ticket and its chat messages. Each port's part is delivered on its own, so one vendor failing
+ * never stops the other.
+ *
+ * @param openTicketFor the request whose ticket is opened (or adopted) before the entries; null once it is open
+ * @param ticketKey the ticket the entries go to, once known
+ * @param insist a retry lane: a part that fails with a retryable error fails the activity, so
+ *     Temporal retries it with backoff (off: the receipt says what is left, and nothing is thrown)
+ */
+public record NoticeBatch(
+    String requestId,
+    AccessRequest openTicketFor,
+    String ticketKey,
+    List<AuditEntry> entries,
+    List<ChatItem> chat,
+    boolean insist) {
+
+  public NoticeBatch {
+    entries = entries == null ? List.of() : List.copyOf(entries);
+    chat = chat == null ? List.of() : List.copyOf(chat);
+  }
+
+  /** True when the batch has a ticket part (an opening or entries). */
+  public boolean hasTicketPart() {
+    return openTicketFor != null || !entries.isEmpty();
+  }
+}

@@ -1,0 +1,160 @@
+package dev.accessflow.workflows.ports;
+
+import dev.accessflow.workflows.model.ApprovalPrompt;
+import dev.accessflow.workflows.model.AuditEntry;
+import dev.accessflow.workflows.model.ChatItem;
+import dev.accessflow.workflows.model.ChatMessageRef;
+import dev.accessflow.workflows.model.NoticeBatch;
+import dev.accessflow.workflows.model.NoticeReceipt;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * {@link RequestNotices} over the ticket port and the chat port: the ticket is opened first (so the
+ * approvers' prompts can link it), then the entries and the chat messages go out side by side. A
+ * vendor's refusal (a non-retryable failure) gives up on that one item and goes on; any other failure
+ * stops that port's part only, and the receipt says where.
+ */
+public final class NoticeDelivery implements RequestNotices {
+  /** Failure type of an insisting batch whose port is still failing: Temporal retries it. */
+  public static final String UNDELIVERED = "NoticeUndelivered";
+
+  private final AccessTickets tickets;
+  private final ApprovalChat chat;
+  private final ExecutorService chatThreads = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "accessflow-chat-notices");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  public NoticeDelivery(AccessTickets tickets, ApprovalChat chat) {
+    this.tickets = tickets;
+    this.chat = chat;
+  }
+
+  private record TicketPart(String key, boolean opened, int handled, List<String> undeliverable, String retry) {}
+
+  private record ChatPart(int handled, List<List<ChatMessageRef>> asked, List<String> undeliverable, String retry) {}
+
+  @Override
+  public NoticeReceipt deliver(NoticeBatch batch) {
+    String key = batch.ticketKey();
+    boolean opened = batch.openTicketFor() == null;
+    TicketPart refusedOpening = null;
+    String openError = null;
+    if (!opened) {
+      try {
+        String opening = tickets.openTicket(batch.openTicketFor());
+        key = opening != null ? opening : key;
+        opened = true;
+      } catch (RuntimeException e) {
+        if (refused(e)) {
+          // No ticket for these entries; the next batch tries to open it again.
+          refusedOpening = new TicketPart(key, false, batch.entries().size(),
+              List.of("opening the ticket: " + message(e) + " (" + batch.entries().size() + " audit step(s) not written)"), null);
+        } else {
+          openError = "opening the ticket: " + message(e);
+        }
+      }
+    }
+    String ticketKey = key;
+    // The chat part runs beside the ticket part; the ticket part keeps the activity's thread (its adapter reads the attempt).
+    CompletableFuture<ChatPart> chatPart = batch.chat().isEmpty()
+        ? CompletableFuture.completedFuture(new ChatPart(0, List.of(), List.of(), null))
+        : CompletableFuture.supplyAsync(() -> chat(batch.chat(), ticketKey), chatThreads);
+    TicketPart ticketPart = refusedOpening != null ? refusedOpening
+        : openError != null ? new TicketPart(ticketKey, false, 0, List.of(), openError)
+        : entries(batch.requestId(), ticketKey, batch.entries());
+    ChatPart chatDone;
+    try {
+      chatDone = chatPart.join();
+    } catch (CompletionException e) {
+      chatDone = new ChatPart(0, List.of(), List.of(), message(e.getCause()));
+    }
+    List<String> undeliverable = new ArrayList<>(ticketPart.undeliverable());
+    undeliverable.addAll(chatDone.undeliverable());
+    NoticeReceipt receipt = new NoticeReceipt(ticketKey, ticketPart.opened(), ticketPart.handled(), chatDone.handled(), chatDone.asked(),
+        undeliverable, ticketPart.retry(), chatDone.retry());
+    if (batch.insist() && (receipt.ticketRetry() != null || receipt.chatRetry() != null)) {
+      throw ApplicationFailure.newFailure(receipt.ticketRetry() != null ? receipt.ticketRetry() : receipt.chatRetry(),
+          UNDELIVERED);
+    }
+    return receipt;
+  }
+
+  private TicketPart entries(String requestId, String key, List<AuditEntry> entries) {
+    List<String> undeliverable = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      AuditEntry entry = entries.get(i);
+      try {
+        tickets.record(key, requestId, entry);
+      } catch (RuntimeException e) {
+        if (!refused(e)) {
+          return new TicketPart(key, true, i, undeliverable, "audit step " + entry.sequence() + ": " + message(e));
+        }
+        undeliverable.add("audit step " + entry.sequence() + " (" + entry.kind() + "): " + message(e));
+      }
+    }
+    return new TicketPart(key, true, entries.size(), undeliverable, null);
+  }
+
+  private ChatPart chat(List<ChatItem> items, String ticketKey) {
+    List<List<ChatMessageRef>> asked = new ArrayList<>();
+    List<ChatMessageRef> askedHere = new ArrayList<>();
+    List<String> undeliverable = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      ChatItem item = items.get(i);
+      try {
+        switch (item.kind()) {
+          case ASK -> {
+            ApprovalPrompt prompt = item.prompt();
+            List<ChatMessageRef> refs = chat.askApprovers(prompt.ticketKey() != null || ticketKey == null ? prompt
+                : new ApprovalPrompt(prompt.request(), prompt.stage(), prompt.approvers(), ticketKey));
+            refs = refs == null ? List.of() : refs;
+            asked.add(refs);
+            askedHere.addAll(refs);
+          }
+          case OUTCOME -> {
+            List<ChatMessageRef> messages = new ArrayList<>(item.messages());
+            askedHere.stream().filter(ref -> !messages.contains(ref)).forEach(messages::add);
+            if (!messages.isEmpty()) {
+              chat.showOutcome(messages, item.notice());
+            }
+          }
+          case NOTIFY -> chat.notifyRequester(item.notice());
+          case REMIND -> {
+            if (!item.messages().isEmpty()) {
+              chat.remindApprovers(item.messages(), item.notice());
+            }
+          }
+          case ANNOUNCE -> chat.announce(item.notice());
+        }
+      } catch (RuntimeException e) {
+        if (!refused(e)) {
+          return new ChatPart(i, asked, undeliverable, "chat " + item.kind().name().toLowerCase() + ": " + message(e));
+        }
+        undeliverable.add("chat " + item.kind().name().toLowerCase() + ": " + message(e));
+        if (item.kind() == ChatItem.Kind.ASK) {
+          asked.add(List.of());
+        }
+      }
+    }
+    return new ChatPart(items.size(), asked, undeliverable, null);
+  }
+
+  private static boolean refused(Throwable e) {
+    return e instanceof ApplicationFailure failure && failure.isNonRetryable();
+  }
+
+  private static String message(Throwable e) {
+    if (e instanceof ApplicationFailure failure) {
+      return failure.getOriginalMessage();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}
