@@ -27,7 +27,12 @@ public final class Bench {
   /** Command-line options. */
   public record Options(List<String> scenarios, double rate, int count, int minSeconds, int maxSeconds,
       List<Double> sweepRates, int idpLatencyMs, int faultSeconds, int kills, int hostileInputs, int historySample,
-      int workers, boolean decideImmediately, Path jar, Path out) {
+      int workers, boolean decideImmediately, Path jar, Path out, String sticky) {
+
+    /** Sticky execution: on unless asked otherwise, and always off where workers are killed (see the sticky-queue trap). */
+    boolean stickyFor(String scenario) {
+      return !scenario.equals("kill-worker") && !sticky.equals("off");
+    }
 
     static Options parse(String... args) {
       Map<String, String> a = new LinkedHashMap<>();
@@ -56,7 +61,7 @@ public final class Bench {
           Integer.parseInt(a.getOrDefault("hostile", "1000")), Integer.parseInt(a.getOrDefault("history-sample", "50")),
           Integer.parseInt(a.getOrDefault("workers", "1")), a.getOrDefault("decide", "pending").equals("immediately"),
           Path.of(a.getOrDefault("jar", "worker/target/accessflow.jar")),
-          Path.of(a.getOrDefault("out", "bench/target/bench-report.json")));
+          Path.of(a.getOrDefault("out", "bench/target/bench-report.json")), a.getOrDefault("sticky", "on"));
     }
   }
 
@@ -72,6 +77,7 @@ public final class Bench {
         --kills K          worker SIGKILLs in kill-worker (default 3)
         --hostile N        hostile inputs (default 1000)
         --workers W        worker-only replicas (default 1)
+        --sticky on|off    sticky execution of the workers (default on; always off in kill-worker)
         --decide WHEN      pending (default: once the request awaits approval, as a person would) | immediately
         --jar PATH         accessflow jar (default worker/target/accessflow.jar)
         --out PATH         JSON report (default bench/target/bench-report.json)
@@ -127,11 +133,12 @@ public final class Bench {
     result.put("count", count);
     result.put("durationsSeconds", minSeconds + "-" + maxSeconds);
     result.put("idpLatencyMs", o.idpLatencyMs());
+    result.put("stickyExecution", o.stickyFor(scenario));
     result.put("decide", o.decideImmediately() ? "immediately after create" : "once PENDING_APPROVAL");
     Path trustStore = dir.resolve("okta-stub.p12");
     try (OktaStub stub = OktaStub.start(JavaProcess.freePort(), Duration.ofMillis(o.idpLatencyMs()), trustStore);
          Cluster cluster = Cluster.start(o.jar(), dir, stub.url(), trustStore, minSeconds, maxSeconds, o.workers(),
-             !scenario.equals("kill-worker"));
+             o.stickyFor(scenario));
          Histories histories = new Histories(cluster.temporalTarget())) {
       Api api = new Api(cluster.apiUrl());
       Instant loadStart = Instant.now();
