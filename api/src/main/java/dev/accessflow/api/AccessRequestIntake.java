@@ -199,7 +199,7 @@ public final class AccessRequestIntake {
     }
     return new AccessRequest(ask.requestId(), requester, app.id(), role.id(), role.groups(),
         role.risk().yaml(), duration, role.maxDuration(), ask.reason().strip(), ask.source(),
-        ask.emergency() ? role.breakGlass().review() : role.route(), approvalTimeout, ask.ticketKey(), policy, names);
+        ask.emergency() ? role.breakGlass().review() : role.route(), approvalTimeout, ask.ticketKey(), policy, names, null);
   }
 
   private static String allowed(CatalogRole role) {

@@ -1,5 +1,6 @@
 package dev.accessflow.api;
 
+import java.util.Map;
 import static dev.accessflow.workflows.testing.AccessRequests.MANAGER;
 import static dev.accessflow.workflows.testing.AccessRequests.OWNER;
 import static dev.accessflow.workflows.testing.AccessRequests.REQUESTER;
@@ -50,7 +51,7 @@ class AccessRequestGatewayTest {
     AccessRequest viewer = AccessRequests.grafanaAdmin("v1");
     approvedByAPersonAndExpired(new AccessRequest(viewer.requestId(), viewer.requester(), viewer.app(), "viewer",
         viewer.groups(), viewer.riskTier(), viewer.duration(), viewer.maxDuration(), viewer.reason(), viewer.source(),
-        viewer.route(), viewer.approvalTimeout(), null));
+        viewer.route(), viewer.approvalTimeout(), null, RequestPolicy.NONE, Map.of(), null));
 
     // A page of 2 makes the scan (this server has no visibility queries) read every page of the 5 closed requests.
     AccessRequestGateway gateway = new AccessRequestGateway(temporal.client(), RequestWorkflowExtension.QUEUE, 2);

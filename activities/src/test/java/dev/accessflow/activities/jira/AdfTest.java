@@ -73,7 +73,7 @@ class AdfTest {
     var named = new dev.accessflow.workflows.model.AccessRequest(base.requestId(), base.requester(), base.app(), base.role(),
         java.util.List.of("00gQedUStPKR0CsTy4Qw", "00gUNNAMED"), base.riskTier(), base.duration(), base.maxDuration(),
         base.reason(), base.source(), base.route(), base.approvalTimeout(), null, base.policy(),
-        java.util.Map.of("00gQedUStPKR0CsTy4Qw", "github-admins"));
+        java.util.Map.of("00gQedUStPKR0CsTy4Qw", "github-admins"), null);
     JsonNode description = Adf.requestDescription(named);
     assertThat(Adf.containsText(description, "github-admins (00gQedUStPKR0CsTy4Qw), 00gUNNAMED")).isTrue();
     assertThat(Adf.problems(description)).isEmpty();

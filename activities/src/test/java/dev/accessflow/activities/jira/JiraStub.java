@@ -1,5 +1,6 @@
 package dev.accessflow.activities.jira;
 
+import dev.accessflow.workflows.model.RequestPolicy;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,7 +57,7 @@ final class JiraStub implements AutoCloseable {
   static AccessRequest request(String requestId, String ticketKey) {
     return new AccessRequest(requestId, "ada@acme.example", "github", "admin", List.of("gh-admins"), "high",
         Duration.ofHours(4), Duration.ofHours(12), "Fix the release pipeline\nsecond line", Channel.SLACK,
-        List.of(new ApprovalStage("manager", List.of("grace@acme.example"), 1)), Duration.ofHours(1), ticketKey);
+        List.of(ApprovalStage.of("manager", List.of("grace@acme.example"), 1)), Duration.ofHours(1), ticketKey, RequestPolicy.NONE, Map.of(), null);
   }
 
   /** Asserts every received request is allowed by the Jira spec; returns how many there were. */

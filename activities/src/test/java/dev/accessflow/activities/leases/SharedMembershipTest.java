@@ -1,5 +1,7 @@
 package dev.accessflow.activities.leases;
 
+import java.util.Map;
+import dev.accessflow.workflows.model.RequestPolicy;
 import dev.accessflow.workflows.ports.NoticeDelivery;
 import static dev.accessflow.workflows.testing.AccessRequests.MANAGER;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,7 +72,7 @@ class SharedMembershipTest {
   private AccessRequestWorkflow grant(String requestId, Duration duration) {
     AccessRequest base = AccessRequests.grafanaAdmin(requestId);
     AccessRequest request = new AccessRequest(requestId, base.requester(), base.app(), base.role(), List.of(GROUP),
-        base.riskTier(), duration, Duration.ofDays(7), base.reason(), Channel.REST, base.route(), base.approvalTimeout(), null);
+        base.riskTier(), duration, Duration.ofDays(7), base.reason(), Channel.REST, base.route(), base.approvalTimeout(), null, RequestPolicy.NONE, Map.of(), null);
     AccessRequestWorkflow workflow = client.newWorkflowStub(AccessRequestWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(AccessflowTemporal.workflowId(requestId)).setTaskQueue(QUEUE).build());
     WorkflowClient.start(workflow::run, request);

@@ -1,5 +1,7 @@
 package dev.accessflow.activities.okta;
 
+import java.util.Map;
+import dev.accessflow.workflows.model.RequestPolicy;
 import dev.accessflow.workflows.ports.NoticeDelivery;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
@@ -184,7 +186,7 @@ class OktaWorkflowTest {
          "errorLink":"E0000007","errorId":"oaeGHOST","errorCauses":[]}""")));
 
     AccessRequest request = new AccessRequest("REQ-5", "ghost@example.com", "warehouse", "admin", List.of("00gAPP"), "low",
-        Duration.ofHours(1), Duration.ofHours(8), "incident 42", Channel.REST, List.of(), Duration.ofHours(4), null);
+        Duration.ofHours(1), Duration.ofHours(8), "incident 42", Channel.REST, List.of(), Duration.ofHours(4), null, RequestPolicy.NONE, Map.of(), null);
     AccessRequestWorkflow workflow = client.newWorkflowStub(AccessRequestWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(AccessflowTemporal.workflowId("REQ-5")).setTaskQueue(AccessflowTemporal.DEFAULT_TASK_QUEUE).build());
     WorkflowClient.start(workflow::run, request);
@@ -262,7 +264,7 @@ class OktaWorkflowTest {
 
   private AccessRequestWorkflow startRequest(String id, List<ApprovalStage> route) {
     AccessRequest request = new AccessRequest(id, "ada@example.com", "warehouse", "admin", List.of("00gAPP"), "low",
-        Duration.ofHours(1), Duration.ofHours(8), "incident 42", Channel.REST, route, Duration.ofHours(4), null);
+        Duration.ofHours(1), Duration.ofHours(8), "incident 42", Channel.REST, route, Duration.ofHours(4), null, RequestPolicy.NONE, Map.of(), null);
     AccessRequestWorkflow workflow = client.newWorkflowStub(AccessRequestWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(AccessflowTemporal.workflowId(id))
         .setTaskQueue(AccessflowTemporal.DEFAULT_TASK_QUEUE)

@@ -1,5 +1,7 @@
 package dev.accessflow.activities.slack;
 
+import java.util.Map;
+import dev.accessflow.workflows.model.RequestPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +32,7 @@ class SlackBlocksTest {
   void longTextsAreCutToBlockKitsLimitsAndNeverMidEscape() throws Exception {
     AccessRequest request = new AccessRequest("REQ-LONG", "ada@acme.example", "github", "admin", List.of("gh-admins"),
         "high", Duration.ofHours(4), Duration.ofHours(12), AMPERSANDS, Channel.SLACK,
-        List.of(new ApprovalStage("x".repeat(3000), List.of("grace@acme.example"), 1)), Duration.ofHours(1), null);
+        List.of(ApprovalStage.of("x".repeat(3000), List.of("grace@acme.example"), 1)), Duration.ofHours(1), null, RequestPolicy.NONE, Map.of(), null);
     RequesterNotice notice = new RequesterNotice("REQ-LONG", "ada@acme.example", AuditKind.DENIED, "<" + AMPERSANDS + ">");
     RecordedDecision decision = new RecordedDecision("e", "grace@acme.example", Verdict.DENY, Channel.SLACK, AMPERSANDS,
         Instant.EPOCH, "manager");

@@ -45,7 +45,7 @@ class RepresentationFixtureTest {
     AccessRequest request = new AccessRequest("r-42", "dana@example.com", "grafana", "admin",
         List.of("00g1", "00g2"), "high", Duration.ofHours(24), Duration.ofDays(7), "incident INC-42", Channel.SLACK,
         List.of(new ApprovalStage("manager", List.of(), 1, true, false, List.of(), StageTimings.DEFAULT), owners),
-        Duration.ofHours(72), null, RequestPolicy.NONE, Map.of("00g1", "grafana-admins"));
+        Duration.ofHours(72), null, RequestPolicy.NONE, Map.of("00g1", "grafana-admins"), null);
     AccessRequestState state = new AccessRequestState(request, RequestStatus.ACTIVE, T0, 2,
         List.of(new RecordedDecision("slack-1", "maria@example.com", Verdict.APPROVE, Channel.SLACK, "ok", T0.plusSeconds(60),
                 "manager"),

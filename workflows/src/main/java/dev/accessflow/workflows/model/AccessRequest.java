@@ -14,7 +14,7 @@ import java.util.Map;
  * @param maxDuration the longest the grant may ever run, extensions included
  * @param approvalTimeout how long approvers have before the request times out
  * @param ticketKey the Jira issue the request was adopted from, or null to open a new one
- * @param policy auto-approval, self-extension and break-glass; null in histories recorded before approval policy
+ * @param policy auto-approval, self-extension and break-glass; null means none
  * @param groupNames the IdP's display name of each group id, where known (tickets and messages name groups)
  * @param requesterProfile the requester as the IdP answered at intake (the workflow then skips asking again), or
  *     null when the intake could not ask: the workflow resolves the requester itself
@@ -44,19 +44,7 @@ public record AccessRequest(
     groupNames = groupNames == null ? Map.of() : Map.copyOf(groupNames);
   }
 
-  public AccessRequest(String requestId, String requester, String app, String role, List<String> groups, String riskTier,
-      Duration duration, Duration maxDuration, String reason, Channel source, List<ApprovalStage> route,
-      Duration approvalTimeout, String ticketKey, RequestPolicy policy) {
-    this(requestId, requester, app, role, groups, riskTier, duration, maxDuration, reason, source, route,
-        approvalTimeout, ticketKey, policy, Map.of(), null);
-  }
 
-  public AccessRequest(String requestId, String requester, String app, String role, List<String> groups, String riskTier,
-      Duration duration, Duration maxDuration, String reason, Channel source, List<ApprovalStage> route,
-      Duration approvalTimeout, String ticketKey, RequestPolicy policy, Map<String, String> groupNames) {
-    this(requestId, requester, app, role, groups, riskTier, duration, maxDuration, reason, source, route,
-        approvalTimeout, ticketKey, policy, groupNames, null);
-  }
 
   /** A group as people read it: "github-admins (00gQedUStPKR0CsTy4Qw)", or the id alone when the IdP gave no other name. */
   public String groupLabel(String groupId) {
@@ -69,13 +57,6 @@ public record AccessRequest(
     return String.join(", ", groups.stream().map(this::groupLabel).toList());
   }
 
-  /** A request without approval policy beyond its route (the shape before approval policy). */
-  public AccessRequest(String requestId, String requester, String app, String role, List<String> groups, String riskTier,
-      Duration duration, Duration maxDuration, String reason, Channel source, List<ApprovalStage> route,
-      Duration approvalTimeout, String ticketKey) {
-    this(requestId, requester, app, role, groups, riskTier, duration, maxDuration, reason, source, route,
-        approvalTimeout, ticketKey, RequestPolicy.NONE, Map.of(), null);
-  }
 
   public AccessRequest withPolicy(RequestPolicy newPolicy) {
     return new AccessRequest(requestId, requester, app, role, groups, riskTier, duration, maxDuration, reason, source,

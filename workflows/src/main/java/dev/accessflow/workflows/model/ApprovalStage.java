@@ -13,7 +13,7 @@ import java.util.List;
  *
  * @param allOf every named approver must approve; required follows the resolved approver count
  * @param escalateTo who is asked in addition when the stage sits undecided past escalateAfter
- * @param timings reminder / escalation / expiry; null in histories recorded before approval policy
+ * @param timings reminder / escalation / expiry; null means the defaults
  */
 public record ApprovalStage(
     String name,
@@ -38,14 +38,14 @@ public record ApprovalStage(
     }
   }
 
-  /** The shape recorded before approval policy: fixed logins, no manager, no timings. */
-  public ApprovalStage(String name, List<String> approvers, int required) {
-    this(name, approvers, required, false, false, List.of(), StageTimings.DEFAULT);
+  /** A stage of named logins that {@code required} of them complete: no manager, no escalation, default timings. */
+  public static ApprovalStage of(String name, List<String> approvers, int required) {
+    return new ApprovalStage(name, approvers, required, false, false, List.of(), StageTimings.DEFAULT);
   }
 
   /** A single stage that any one of the approvers completes. */
   public static ApprovalStage anyOf(String name, List<String> approvers) {
-    return new ApprovalStage(name, approvers, 1);
+    return of(name, approvers, 1);
   }
 
   public boolean allows(String login) {

@@ -21,7 +21,7 @@ class RemovalTextTest {
     AccessRequest r = AccessRequests.grafanaAdmin("t1");
     return new AccessRequest(r.requestId(), r.requester(), r.app(), r.role(), List.of("00gQedUStPKR0CsTy4Qw", "00g-prod-readers"),
         r.riskTier(), r.duration(), r.maxDuration(), r.reason(), r.source(), r.route(), r.approvalTimeout(), null, r.policy(),
-        Map.of("00gQedUStPKR0CsTy4Qw", "github-admins"));
+        Map.of("00gQedUStPKR0CsTy4Qw", "github-admins"), null);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.accessflow.workflows.request;
 
+import java.util.Map;
+import dev.accessflow.workflows.model.RequestPolicy;
 import dev.accessflow.workflows.model.ApprovalStage;
 import dev.accessflow.workflows.model.Extension;
 import dev.accessflow.workflows.model.RequesterNotice;
@@ -218,7 +220,7 @@ class AccessRequestWorkflowTest {
   void multiStageRouteNeedsEveryStageAndOnePersonCannotSatisfyTwo() {
     AccessRequestWorkflow workflow = submit(AccessRequests.withRoute("r6", List.of(
         ApprovalStage.anyOf("app owner", List.of(OWNER, MANAGER)),
-        new ApprovalStage("security", List.of("sec1@example.com", "sec2@example.com", OWNER), 2))));
+        ApprovalStage.of("security", List.of("sec1@example.com", "sec2@example.com", OWNER), 2))));
     awaitStatus(workflow, RequestStatus.PENDING_APPROVAL);
 
     assertThat(workflow.decide(approve(OWNER, "e1")).message()).contains("stage 'app owner' complete");
@@ -316,7 +318,7 @@ class AccessRequestWorkflowTest {
     AccessRequest request = AccessRequests.grafanaAdmin("r10");
     AccessRequestWorkflow workflow = submit(new AccessRequest(request.requestId(), "ghost@example.com", request.app(),
         request.role(), request.groups(), request.riskTier(), request.duration(), request.maxDuration(), request.reason(),
-        request.source(), request.route(), request.approvalTimeout(), null));
+        request.source(), request.route(), request.approvalTimeout(), null, RequestPolicy.NONE, Map.of(), null));
 
     AccessRequestState done = result(workflow);
 

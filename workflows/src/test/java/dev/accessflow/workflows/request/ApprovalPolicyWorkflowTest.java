@@ -1,5 +1,6 @@
 package dev.accessflow.workflows.request;
 
+import java.util.Map;
 import dev.accessflow.workflows.model.AccessRequest;
 import dev.accessflow.workflows.model.AccessRequestState;
 import dev.accessflow.workflows.model.ApprovalStage;
@@ -204,7 +205,7 @@ class ApprovalPolicyWorkflowTest {
     AccessRequest request = AccessRequests.withRoute("sod6", List.of(both));
     AccessRequestWorkflow workflow = submit(new AccessRequest(request.requestId(), "olive@example.com", request.app(),
         request.role(), request.groups(), request.riskTier(), request.duration(), request.maxDuration(), request.reason(),
-        request.source(), request.route(), request.approvalTimeout(), null));
+        request.source(), request.route(), request.approvalTimeout(), null, RequestPolicy.NONE, Map.of(), null));
     AccessRequestState pending = awaitStatus(workflow, RequestStatus.PENDING_APPROVAL);
     assertThat(pending.route().get(0).approvers()).containsExactly(OWNER);
     assertThat(pending.route().get(0).required()).isEqualTo(1);

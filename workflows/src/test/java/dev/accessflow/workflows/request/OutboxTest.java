@@ -1,5 +1,7 @@
 package dev.accessflow.workflows.request;
 
+import java.util.Map;
+import dev.accessflow.workflows.model.RequestPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accessflow.workflows.model.AccessRequest;
@@ -132,7 +134,7 @@ class OutboxTest {
     OutboxProbe probe = env.getWorkflowClient().newWorkflowStub(OutboxProbe.class, WorkflowOptions.newBuilder()
         .setWorkflowId(workflowId).setTaskQueue("outbox").setWorkflowExecutionTimeout(Duration.ofMinutes(30)).build());
     return probe.run(new AccessRequest("r-1", "ada@example.com", "github", "admin", List.of("g1"), "high",
-        Duration.ofHours(1), Duration.ofHours(8), "incident", Channel.REST, List.of(), Duration.ofHours(1), null));
+        Duration.ofHours(1), Duration.ofHours(8), "incident", Channel.REST, List.of(), Duration.ofHours(1), null, RequestPolicy.NONE, Map.of(), null));
   }
 
   private long noticeActivities(String workflowId) {

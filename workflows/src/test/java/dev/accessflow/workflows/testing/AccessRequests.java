@@ -1,5 +1,7 @@
 package dev.accessflow.workflows.testing;
 
+import java.util.Map;
+import dev.accessflow.workflows.model.RequestPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accessflow.workflows.model.AccessRequest;
@@ -26,13 +28,13 @@ public final class AccessRequests {
   public static AccessRequest grafanaAdmin(String requestId) {
     return new AccessRequest(requestId, REQUESTER, "grafana", "admin", List.of("00g-grafana-admins", "00g-prod-readers"),
         "high", Duration.ofHours(24), Duration.ofDays(7), "incident INC-42 needs dashboard edits", Channel.REST,
-        List.of(ApprovalStage.anyOf("owner", List.of(MANAGER, OWNER))), Duration.ofHours(72), null);
+        List.of(ApprovalStage.anyOf("owner", List.of(MANAGER, OWNER))), Duration.ofHours(72), null, RequestPolicy.NONE, Map.of(), null);
   }
 
   public static AccessRequest withRoute(String requestId, List<ApprovalStage> route) {
     AccessRequest r = grafanaAdmin(requestId);
     return new AccessRequest(r.requestId(), r.requester(), r.app(), r.role(), r.groups(), r.riskTier(), r.duration(),
-        r.maxDuration(), r.reason(), r.source(), route, r.approvalTimeout(), r.ticketKey());
+        r.maxDuration(), r.reason(), r.source(), route, r.approvalTimeout(), r.ticketKey(), RequestPolicy.NONE, Map.of(), null);
   }
 
   /** Starts the request's workflow on the queue, under its production workflow id. */
