@@ -26,7 +26,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
-import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -61,12 +60,7 @@ public final class AccessRequestGateway {
         .setWorkflowId(AccessflowTemporal.workflowId(request.requestId()))
         .setTaskQueue(taskQueue)
         .setWorkflowIdReusePolicy(io.temporal.api.enums.v1.WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-        .setTypedSearchAttributes(SearchAttributes.newBuilder()
-            .set(AccessflowTemporal.REQUESTER, request.requester())
-            .set(AccessflowTemporal.APP, request.app())
-            .set(AccessflowTemporal.ROLE, request.role())
-            .set(AccessflowTemporal.STATUS, "SUBMITTED")
-            .build())
+        .setTypedSearchAttributes(AccessflowTemporal.startAttributes(request))
         .setStaticSummary(request.requester() + " -> " + request.app() + " / " + request.role() + " for " + request.duration())
         .setStaticDetails("Reason: " + request.reason() + "\nSource: " + request.source() + "\nRisk: " + request.riskTier())
         .build());

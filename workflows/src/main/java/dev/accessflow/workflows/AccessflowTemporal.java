@@ -7,7 +7,10 @@ import dev.accessflow.workflows.request.AccessRequestWorkflowImpl;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
+import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.RequestStatus;
 import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributes;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -49,6 +52,16 @@ public final class AccessflowTemporal {
       List.of(REQUESTER, APP, ROLE, STATUS, EXPIRES_AT, APPROVED_BY);
 
   /** Failure types: an activity throws these as non-retryable ApplicationFailures. */
+  /** The search attributes a request's workflow starts with (the workflow upserts only what changes after). */
+  public static SearchAttributes startAttributes(AccessRequest request) {
+    return SearchAttributes.newBuilder()
+        .set(REQUESTER, request.requester())
+        .set(APP, request.app())
+        .set(ROLE, request.role())
+        .set(STATUS, RequestStatus.SUBMITTED.name())
+        .build();
+  }
+
   public static final String UNKNOWN_USER = "UnknownUser";
   public static final String IDP_REJECTED = "IdpRejected";
   public static final String UNKNOWN_GROUP = "UnknownGroup";

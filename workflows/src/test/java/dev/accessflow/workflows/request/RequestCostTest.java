@@ -21,7 +21,6 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.common.SearchAttributes;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,12 +45,7 @@ class RequestCostTest {
         WorkflowOptions.newBuilder()
             .setWorkflowId(AccessflowTemporal.workflowId(request.requestId()))
             .setTaskQueue(RequestWorkflowExtension.QUEUE)
-            .setTypedSearchAttributes(SearchAttributes.newBuilder()
-                .set(AccessflowTemporal.REQUESTER, request.requester())
-                .set(AccessflowTemporal.APP, request.app())
-                .set(AccessflowTemporal.ROLE, request.role())
-                .set(AccessflowTemporal.STATUS, "SUBMITTED")
-                .build())
+            .setTypedSearchAttributes(AccessflowTemporal.startAttributes(request))
             .build());
     WorkflowClient.start(workflow::run, request.withRequesterProfile(temporal.directory.resolveUser(request.requester())));
     return workflow;
