@@ -24,9 +24,4 @@ public record NoticeBatch(
     entries = entries == null ? List.of() : List.copyOf(entries);
     chat = chat == null ? List.of() : List.copyOf(chat);
   }
-
-  /** True when the batch has a ticket part (an opening or entries). */
-  public boolean hasTicketPart() {
-    return openTicketFor != null || !entries.isEmpty();
-  }
 }

@@ -33,10 +33,11 @@ public interface MembershipLeases {
       try {
         results.add(LeaseResult.done(membership.groupId(), acquire(membership)));
       } catch (RuntimeException e) {
-        if (!(e instanceof ApplicationFailure failure && failure.isNonRetryable())) {
+        boolean refused = e instanceof ApplicationFailure failure && failure.isNonRetryable();
+        if (!refused) {
           retry = retry == null ? e : retry;
         }
-        results.add(LeaseResult.failed(membership.groupId(), message(e), true));
+        results.add(LeaseResult.failed(membership.groupId(), message(e), refused));
       }
     }
     if (retry != null) {
