@@ -93,4 +93,33 @@ class CatalogFileTest {
     assertThatThrownBy(() -> CatalogFile.parse(FILE, "apps: {}"))
         .hasMessage("catalog catalog.yml: field 'apps' must list at least one app");
   }
+
+  @Test
+  void aMisspelledFieldIsNamedWithTheFieldsThatBelongThere() {
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, GOOD.replace("maxDuration: PT24H", "maxDuraton: PT24H")))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageStartingWith("catalog catalog.yml, app 'grafana', role 'admin': unknown field 'maxDuraton' (known here: ")
+        .hasMessageContaining("maxDuration");
+  }
+
+  @Test
+  void aRoleGivenTwiceIsRefusedNotSilentlyReplaced() {
+    String twice = GOOD.replace("      viewer:", "      admin:");
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, twice))
+        .hasMessage("catalog catalog.yml, line 12: 'admin' is given twice in one mapping");
+  }
+
+  @Test
+  void aValueOfTheWrongShapeIsNamedByItsPlace() {
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, GOOD.replace("groups: [00g-admins]", "groups: 00g-admins")))
+        .hasMessage("catalog catalog.yml, app 'grafana', role 'admin', field 'groups': must be a list");
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, GOOD.replace("approvers: [omar@example.com]", "route: [security]")))
+        .hasMessage("catalog catalog.yml, app 'grafana', role 'admin', field 'route', stage 1: must be a mapping");
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, GOOD.replace("approvers: [omar@example.com]", "route: {a: b}")))
+        .hasMessage("catalog catalog.yml, app 'grafana', role 'admin', field 'route': must be a route name or a list of stages");
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, "just text"))
+        .hasMessage("catalog catalog.yml: must be a mapping with a top-level 'apps' key");
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, ""))
+        .hasMessage("catalog catalog.yml: must be a mapping with a top-level 'apps' key");
+  }
 }

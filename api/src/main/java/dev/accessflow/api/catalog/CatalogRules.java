@@ -1,0 +1,291 @@
+package dev.accessflow.api.catalog;
+
+import dev.accessflow.api.catalog.CatalogSpec.AppSpec;
+import dev.accessflow.api.catalog.CatalogSpec.AutoApproveSpec;
+import dev.accessflow.api.catalog.CatalogSpec.BreakGlassSpec;
+import dev.accessflow.api.catalog.CatalogSpec.RoleSpec;
+import dev.accessflow.api.catalog.CatalogSpec.TierSpec;
+import dev.accessflow.api.catalog.CatalogSpec.TimingsSpec;
+import dev.accessflow.api.catalog.RouteRules.Stage;
+import dev.accessflow.workflows.model.ApprovalStage;
+import dev.accessflow.workflows.model.StageTimings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The catalog's policy rules: a {@link CatalogSpec} (already read over the built-in defaults) is
+ * checked and resolved into a {@link Catalog}. Every problem is collected with the file, app, role
+ * and field it concerns, and all of them are reported at once so a bad catalog is fixed in one go.
+ */
+final class CatalogRules {
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+  private static final String TIERS = "low, medium, high, temporary-high";
+
+  /** A risk tier's defaults, checked; a role overrides any of them. */
+  private record Tier(List<Duration> durations, Duration maxDuration, boolean expiryRequired, boolean ownerRequired,
+      boolean selfExtend, List<Stage> route, List<Duration> ownerDurations) {}
+
+  private final String top;
+  private final CatalogProblems problems = new CatalogProblems();
+  private final Map<RiskTier, Tier> tiers = new EnumMap<>(RiskTier.class);
+  private Duration minimum;
+  private Duration expiringSoonLead;
+  private Duration reviewRemindAfter;
+  private Map<String, List<String>> approverGroups;
+  private RouteRules routes;
+
+  private CatalogRules(String file) {
+    this.top = "catalog " + file;
+  }
+
+  /** The catalog {@code spec} describes, or a {@link CatalogException} listing every problem in it. */
+  static Catalog resolve(String file, CatalogSpec spec) {
+    return new CatalogRules(file).catalog(spec);
+  }
+
+  private Catalog catalog(CatalogSpec spec) {
+    policy(spec);
+    Map<String, CatalogApp> apps = new LinkedHashMap<>();
+    if (spec.apps() == null || spec.apps().isEmpty()) {
+      problems.add(top, "field 'apps' must list at least one app");
+    } else {
+      spec.apps().forEach((id, app) -> {
+        CatalogApp resolved = app(id, app);
+        if (resolved != null) {
+          apps.put(id, resolved);
+        }
+      });
+    }
+    problems.throwIfAny();
+    return new Catalog(top.substring("catalog ".length()), apps);
+  }
+
+  /** The part shared by all apps: minimum duration, approver groups, timings, named routes, tiers. */
+  private void policy(CatalogSpec spec) {
+    minimum = problems.duration(spec.minimumDuration(), top + ", field 'minimumDuration'");
+    minimum = minimum == null ? Duration.ZERO : minimum; // only when it was bad, and that is reported
+    Map<String, List<String>> groups = new TreeMap<>();
+    Objects.requireNonNullElse(spec.approverGroups(), Map.<String, List<String>>of()).forEach((name, members) -> {
+      String where = top + ", approver group '" + name + "'";
+      List<String> logins = problems.logins(members, where);
+      if (logins.isEmpty()) {
+        problems.add(where, "must list at least one login");
+      }
+      groups.put(name, logins);
+    });
+    approverGroups = groups;
+    TimingsSpec timings = Objects.requireNonNullElse(spec.timings(), new TimingsSpec(null, null, null, null, null));
+    String at = top + ", field 'timings', field '";
+    StageTimings stageTimings = new StageTimings(problems.duration(timings.remindAfter(), at + "remindAfter'"),
+        problems.duration(timings.escalateAfter(), at + "escalateAfter'"),
+        problems.duration(timings.expireAfter(), at + "expireAfter'"));
+    expiringSoonLead = problems.duration(timings.expiringSoonLead(), at + "expiringSoonLead'");
+    reviewRemindAfter = problems.duration(timings.reviewRemindAfter(), at + "reviewRemindAfter'");
+    routes = new RouteRules(problems, approverGroups, stageTimings,
+        Objects.requireNonNullElse(spec.routes(), Map.of()), top);
+    Objects.requireNonNullElse(spec.tiers(), Map.<String, TierSpec>of()).forEach(this::tier);
+  }
+
+  private void tier(String name, TierSpec spec) {
+    String where = top + ", tier '" + name + "'";
+    RiskTier risk = RiskTier.parse(name).orElse(null);
+    if (risk == null) {
+      problems.add(where, "not one of " + TIERS);
+      return;
+    }
+    Duration max = problems.duration(spec.maxDuration(), where + ", field 'maxDuration'");
+    List<Duration> durations = problems.durations(spec.durations(), where + ", field 'durations'");
+    durations.stream().filter(d -> max != null && d.compareTo(max) > 0)
+        .forEach(d -> problems.add(where + ", field 'durations'", d + " is over the tier's maxDuration " + max));
+    tiers.put(risk, new Tier(durations, max, Boolean.TRUE.equals(spec.expiryRequired()),
+        Boolean.TRUE.equals(spec.ownerRequired()), Boolean.TRUE.equals(spec.selfExtend()),
+        routes.route(spec.route(), where + ", field 'route'"),
+        problems.durations(spec.ownerDurations(), where + ", field 'ownerDurations'")));
+  }
+
+  private CatalogApp app(String appId, AppSpec spec) {
+    String where = top + ", app '" + appId + "'";
+    if (!ID.matcher(appId).matches()) {
+      problems.add(where, "the app id must be lowercase letters, digits, '.', '_' or '-'");
+    }
+    if (spec == null) {
+      problems.add(where, "must be a mapping with 'name', 'owners' and 'roles'");
+      return null;
+    }
+    List<String> owners = problems.logins(spec.owners(), where + ", field 'owners'");
+    Map<String, CatalogRole> roles = new LinkedHashMap<>();
+    if (spec.roles() == null || spec.roles().isEmpty()) {
+      problems.add(where, "field 'roles' must list at least one role");
+    } else {
+      spec.roles().forEach((roleId, role) -> {
+        CatalogRole resolved = role(where + ", role '" + roleId + "'", appId, owners, roleId, role);
+        if (resolved != null) {
+          roles.put(roleId, resolved);
+        }
+      });
+    }
+    return new CatalogApp(appId, spec.name() == null ? appId : spec.name(), owners, roles);
+  }
+
+  private CatalogRole role(String where, String appId, List<String> owners, String roleId, RoleSpec spec) {
+    if (!ID.matcher(roleId).matches()) {
+      problems.add(where, "the role id must be lowercase letters, digits, '.', '_' or '-'");
+    }
+    if (spec == null) {
+      problems.add(where, "must be a mapping with 'groups', 'risk', 'approvers', 'durations' and 'maxDuration'");
+      return null;
+    }
+    int before = problems.count();
+    List<String> groups = problems.strings(spec.groups(), where + ", field 'groups'");
+    if (groups.isEmpty() && problems.count() == before) {
+      problems.add(where + ", field 'groups'", "must name at least one IdP group id");
+    }
+    RiskTier risk = null;
+    if (spec.risk() == null) {
+      problems.add(where + ", field 'risk'", "required, one of " + TIERS);
+    } else {
+      risk = RiskTier.parse(spec.risk()).orElse(null);
+      if (risk == null) {
+        problems.add(where + ", field 'risk'", "'" + spec.risk() + "' is not one of " + TIERS);
+      }
+    }
+    Tier tier = tiers.get(risk == null ? RiskTier.LOW : risk);
+    String tierName = risk == null ? "" : risk.yaml();
+    List<String> approvers = problems.logins(spec.approvers(), where + ", field 'approvers'");
+    List<Stage> route = route(where, appId, risk, tier, spec, approvers);
+    boolean namesOwners = route.stream().anyMatch(stage -> stage.names("owners"));
+    if (owners.isEmpty() && risk != null && (tier.ownerRequired() || namesOwners)) {
+      problems.add(where, (tier.ownerRequired() ? "a " + tierName + " risk role needs an app owner"
+          : "the route names the app owners") + ", but field 'owners' of app '" + appId + "' is empty");
+    }
+    List<ApprovalStage> stages = routes.resolve(route, owners, where);
+    // "P7D only with a named owner": the tier's ownerDurations go past its maximum when the app owner approves.
+    boolean ownerApproves = !owners.isEmpty() && route.stream().anyMatch(stage -> stage.approvers().contains("owners"));
+    List<Duration> ownerDurations = ownerApproves ? tier.ownerDurations() : List.of();
+    Duration tierMax = tier.maxDuration();
+    if (tierMax != null) {
+      tierMax = ownerDurations.stream().reduce(tierMax, (a, b) -> b.compareTo(a) > 0 ? b : a);
+    }
+    Duration max = spec.maxDuration() != null
+        ? problems.duration(spec.maxDuration(), where + ", field 'maxDuration'") : tier.maxDuration();
+    if (spec.maxDuration() == null && tier.maxDuration() == null) {
+      problems.add(where + ", field 'maxDuration'", "required (an ISO-8601 duration such as PT24H)");
+    }
+    if (max != null && tierMax != null && max.compareTo(tierMax) > 0) {
+      problems.add(where + ", field 'maxDuration'", max + " is over the " + tierName + " tier's maxDuration "
+          + tier.maxDuration() + ownerHint(tier, max));
+    }
+    List<Duration> durations = durations(where + ", field 'durations'", spec, tier, tierName, max, ownerDurations);
+    AutoApproval autoApprove = autoApproval(spec.autoApprove(), where + ", field 'autoApprove'");
+    if (!autoApprove.isEmpty() && risk != null && !risk.mayAutoApprove()) {
+      problems.add(where + ", field 'autoApprove'",
+          "only low risk roles are approved automatically (this role is " + risk.yaml() + ")");
+    }
+    BreakGlass breakGlass = breakGlass(spec.breakGlass(), where + ", field 'breakGlass'", route, owners, max);
+    return new CatalogRole(roleId, spec.name() == null ? roleId : spec.name(), groups, risk, approvers, durations, max,
+        stages, or(spec.expiryRequired(), tier.expiryRequired()), or(spec.selfExtend(), tier.selfExtend()),
+        autoApprove, breakGlass, expiringSoonLead);
+  }
+
+  /** The role's route: the legacy 'approvers' list (one any-of stage), or 'route', or the tier's. */
+  private List<Stage> route(String where, String appId, RiskTier risk, Tier tier, RoleSpec spec, List<String> approvers) {
+    boolean needsApproval = risk != null && !risk.mayAutoApprove();
+    String needs = "a " + (risk == null ? "" : risk.yaml()) + " risk role needs at least one ";
+    if (spec.approvers() != null && spec.route() != null) {
+      problems.add(where, "use either 'approvers' (one stage, any of them) or 'route', not both");
+      return List.of();
+    }
+    if (spec.approvers() != null) {
+      if (approvers.isEmpty() && needsApproval) {
+        problems.add(where + ", field 'approvers'", needs + "approver (only low risk roles are approved automatically)");
+      }
+      return approvers.isEmpty() ? List.of() : List.of(new Stage(appId + " approvers", approvers, "any", List.of(),
+          routes.defaultTimings()));
+    }
+    if (spec.route() != null) {
+      List<Stage> route = routes.route(spec.route(), where + ", field 'route'");
+      if (route.isEmpty() && needsApproval) {
+        problems.add(where + ", field 'route'", needs + "stage (only low risk roles are approved automatically)");
+      }
+      return route;
+    }
+    return tier.route();
+  }
+
+  private List<Duration> durations(String where, RoleSpec spec, Tier tier, String tierName, Duration max,
+      List<Duration> ownerDurations) {
+    if (spec.durations() == null && !tier.durations().isEmpty()) {
+      return tier.durations();
+    }
+    if (spec.durations() == null || spec.durations().isEmpty()) {
+      problems.add(where, "must list at least one ISO-8601 duration (e.g. [PT1H, PT6H, PT24H])");
+      return List.of();
+    }
+    List<Duration> durations = new ArrayList<>();
+    for (Duration duration : problems.durations(spec.durations(), where)) {
+      if (tier.maxDuration() != null && duration.compareTo(tier.maxDuration()) > 0 && !ownerDurations.contains(duration)) {
+        problems.add(where, duration + " is over the " + tierName + " tier's maxDuration " + tier.maxDuration()
+            + ownerHint(tier, duration));
+      } else if (max != null && duration.compareTo(max) > 0) {
+        problems.add(where, duration + " is over the role's maxDuration " + max);
+      }
+      if (duration.compareTo(minimum) < 0) {
+        problems.add(where, duration + " is under the catalog's minimumDuration " + minimum);
+      }
+      durations.add(duration);
+    }
+    return durations;
+  }
+
+  private static String ownerHint(Tier tier, Duration duration) {
+    return tier.ownerDurations().contains(duration)
+        ? " (" + duration + " is allowed only when the route has the app owner approve and the app names an owner)"
+        : "";
+  }
+
+  private AutoApproval autoApproval(AutoApproveSpec spec, String where) {
+    if (spec == null) {
+      return AutoApproval.NONE;
+    }
+    int approvedBefore = 0;
+    if (spec.approvedBefore() != null) {
+      if (spec.approvedBefore() >= 1) {
+        approvedBefore = spec.approvedBefore();
+      } else {
+        problems.add(where + ", field 'approvedBefore'", "must be a whole number of earlier approvals, at least 1");
+      }
+    }
+    return new AutoApproval(problems.strings(spec.departments(), where + ", field 'departments'"), approvedBefore);
+  }
+
+  private BreakGlass breakGlass(BreakGlassSpec spec, String where, List<Stage> roleRoute, List<String> owners,
+      Duration roleMax) {
+    if (spec == null) {
+      return null;
+    }
+    Duration max = problems.duration(spec.maxDuration(), where + ", field 'maxDuration'");
+    if (spec.maxDuration() == null) {
+      problems.add(where + ", field 'maxDuration'", "required (emergency access is short, e.g. PT1H)");
+    } else if (max != null && roleMax != null && max.compareTo(roleMax) > 0) {
+      problems.add(where + ", field 'maxDuration'", max + " is over the role's maxDuration " + roleMax);
+    }
+    List<Stage> reviewRoute = spec.review() != null ? routes.route(spec.review(), where + ", field 'review'") : roleRoute;
+    List<ApprovalStage> review = routes.resolve(reviewRoute, owners, where);
+    if (review.isEmpty()) {
+      problems.add(where + ", field 'review'", "break-glass needs an after-the-fact review by at least one stage");
+    }
+    Duration remindAfter = or(problems.duration(spec.remindAfter(), where + ", field 'remindAfter'"), reviewRemindAfter);
+    return max == null ? null : new BreakGlass(max, review, new StageTimings(remindAfter, null, null));
+  }
+
+  private static <T> T or(T value, T fallback) {
+    return value != null ? value : fallback;
+  }
+}
