@@ -192,6 +192,7 @@ public final class Bench {
         result.put("decisionDeliveries", deliveries(sent, ledger.states));
       }
       result.putAll(histories.sample(sent, o.historySample()));
+      result.put("slowestDecisions", histories.slowestDecisions(sent, 3));
       result.put("faultWindows", faults.stream().map(w -> Map.of("what", w.what(), "start", w.start().toString(),
           "end", w.end().toString())).toList());
       result.put("processes", usage(cluster));

@@ -128,6 +128,35 @@ final class Histories implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Where the slowest decisions waited: for each of the {@code count} slowest, the request
+   * workflow's events from 5 s before the decision was sent to its acceptance, each as "+ms TYPE"
+   * relative to the moment the harness sent it (workflow task timeouts or failures show here).
+   */
+  List<String> slowestDecisions(List<Load.Sent> sent, int count) {
+    List<String> out = new ArrayList<>();
+    long firstMs = sent.stream().filter(s -> s.createdAt != null).mapToLong(s -> s.createdAt.toEpochMilli()).min().orElse(0);
+    out.add("over 5 s, sent at (s into the run): " + sent.stream()
+        .filter(s -> s.decisionStatus == 200 && s.decisionSentAt != null && s.decisionMicros > 5_000_000)
+        .map(s -> (s.decisionSentAt.toEpochMilli() - firstMs) / 1000).sorted().toList());
+    sent.stream().filter(s -> s.decisionStatus == 200 && s.decisionSentAt != null)
+        .sorted(java.util.Comparator.comparingLong((Load.Sent s) -> s.decisionMicros).reversed()).limit(count)
+        .forEach(s -> {
+          long sentMs = s.decisionSentAt.toEpochMilli();
+          StringBuilder line = new StringBuilder(s.id + " (sent " + (sentMs - firstMs) / 1000 + " s into the run) decision "
+              + s.decisionMicros / 1000 + " ms:");
+          for (HistoryEvent e : events("access-request-" + s.id)) {
+            long at = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000 - sentMs;
+            if (at >= -5000 && at <= s.decisionMicros / 1000 + 1000) {
+              line.append(' ').append(at >= 0 ? "+" : "").append(at).append(' ')
+                  .append(e.getEventType().name().replace("EVENT_TYPE_", ""));
+            }
+          }
+          out.add(line.toString());
+        });
+    return out;
+  }
+
   @Override
   public void close() {
     service.shutdownNow();

@@ -39,6 +39,10 @@ final class Report {
         System.out.printf("%s: %s%n", extra, r.get(extra));
       }
     }
+    if (r.get("slowestDecisions") instanceof List<?> slow && !slow.isEmpty()) {
+      System.out.println("slowest decisions (request workflow events, ms from the moment the decision was sent):");
+      slow.forEach(line -> System.out.println("  " + line));
+    }
     Object examples = r.get("examples");
     if (examples instanceof List<?> l && !l.isEmpty()) {
       System.out.println("examples: " + l);

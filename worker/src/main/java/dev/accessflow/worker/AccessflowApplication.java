@@ -22,6 +22,8 @@ import dev.accessflow.api.catalog.CatalogFile;
 import dev.accessflow.api.rest.AccessRequestResource;
 import dev.accessflow.api.rest.ApiErrorMappers;
 import dev.accessflow.api.rest.BearerTokenFilter;
+import dev.accessflow.api.rest.Caller;
+import io.dropwizard.auth.AuthValueFactoryProvider;
 import dev.accessflow.api.rest.CatalogResource;
 import dev.accessflow.api.rest.StrictJson;
 import dev.accessflow.workflows.ports.AccessTickets;
@@ -129,7 +131,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
         }
       });
       var jersey = environment.jersey();
-      jersey.register(new BearerTokenFilter(config.apiTokens));
+      jersey.register(BearerTokenFilter.of(config.apiTokens));
+      jersey.register(new AuthValueFactoryProvider.Binder<>(Caller.class));
       jersey.register(new ApiErrorMappers.Problems());
       jersey.register(new ApiErrorMappers.BadJson());
       jersey.register(new ApiErrorMappers.Web());

@@ -12,6 +12,7 @@ import dev.accessflow.workflows.model.Extension;
 import dev.accessflow.workflows.model.Revocation;
 import dev.accessflow.workflows.model.UpdateOutcome;
 import dev.accessflow.workflows.model.Verdict;
+import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -21,8 +22,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -65,9 +64,9 @@ public final class AccessRequestResource {
   public record RevokeBody(String actor, String reason) {}
 
   @POST
-  public Response create(@Context ContainerRequestContext context, CreateBody body) {
+  public Response create(@Auth Caller caller, CreateBody body) {
     CreateBody b = require(body);
-    String requester = caller(context).actingAs(b.requester(), "requester");
+    String requester = caller.actingAs(b.requester(), "requester");
     String requestId = b.requestId() != null ? b.requestId() : requestIds.next();
     AccessRequest request = intake.toRequest(new AccessRequestIntake.Ask(requestId, requester, b.app(), b.role(),
         b.duration(), b.reason(), Channel.REST, null, Boolean.TRUE.equals(b.emergency())));
@@ -95,18 +94,18 @@ public final class AccessRequestResource {
 
   @POST
   @Path("/{id}/decision")
-  public UpdateOutcome decide(@Context ContainerRequestContext context, @PathParam("id") String requestId,
+  public UpdateOutcome decide(@Auth Caller caller, @PathParam("id") String requestId,
       @HeaderParam("Idempotency-Key") String idempotencyKey, DecisionBody body) {
     DecisionBody b = require(body);
     Verdict verdict = verdict(b.verdict());
-    String actor = caller(context).actingAs(b.actor(), "actor");
+    String actor = caller.actingAs(b.actor(), "actor");
     return gateway.decide(requestId, new Decision(eventId(idempotencyKey), actor, verdict, Channel.REST,
         bounded(b.comment(), "comment")));
   }
 
   @POST
   @Path("/{id}/extend")
-  public UpdateOutcome extend(@Context ContainerRequestContext context, @PathParam("id") String requestId,
+  public UpdateOutcome extend(@Auth Caller caller, @PathParam("id") String requestId,
       @HeaderParam("Idempotency-Key") String idempotencyKey, ExtendBody body) {
     ExtendBody b = require(body);
     if (b.duration() == null || b.duration().isBlank()) {
@@ -118,17 +117,17 @@ public final class AccessRequestResource {
     } catch (DateTimeParseException e) {
       throw ApiProblem.invalid("duration", "'" + b.duration() + "' is not an ISO-8601 duration such as PT48H");
     }
-    String actor = caller(context).actingAs(b.actor(), "actor");
+    String actor = caller.actingAs(b.actor(), "actor");
     return gateway.extend(requestId, new Extension(eventId(idempotencyKey), actor, Channel.REST, duration,
         bounded(b.comment(), "comment")));
   }
 
   @POST
   @Path("/{id}/revoke")
-  public UpdateOutcome revoke(@Context ContainerRequestContext context, @PathParam("id") String requestId,
+  public UpdateOutcome revoke(@Auth Caller caller, @PathParam("id") String requestId,
       @HeaderParam("Idempotency-Key") String idempotencyKey, RevokeBody body) {
     RevokeBody b = body == null ? new RevokeBody(null, null) : body;
-    String actor = caller(context).actingAs(b.actor(), "actor");
+    String actor = caller.actingAs(b.actor(), "actor");
     return gateway.revoke(requestId, new Revocation(eventId(idempotencyKey), actor, Channel.REST,
         bounded(b.reason(), "reason")));
   }
@@ -169,9 +168,5 @@ public final class AccessRequestResource {
       throw new ApiProblem(400, "a JSON body is required", null);
     }
     return body;
-  }
-
-  private static Caller caller(ContainerRequestContext context) {
-    return (Caller) context.getProperty(Caller.PROPERTY);
   }
 }

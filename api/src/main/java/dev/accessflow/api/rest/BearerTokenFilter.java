@@ -1,30 +1,37 @@
 package dev.accessflow.api.rest;
 
+import io.dropwizard.auth.AuthFilter;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import dev.accessflow.api.ApiProblem;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 
 /**
- * Bearer-token authentication for /v1, and a cap on body size. Tokens are compared in constant
- * time and never logged.
+ * Bearer-token authentication for every /v1 resource (whether or not it names an {@code @Auth}
+ * parameter), through dropwizard-auth: the caller becomes the request's principal, which resources
+ * take as {@code @Auth Caller}. Also caps the body size. Tokens are compared in constant time
+ * ({@link ApiTokens}) and never logged.
  */
 @Priority(Priorities.AUTHENTICATION)
-public final class BearerTokenFilter implements ContainerRequestFilter {
+public final class BearerTokenFilter extends AuthFilter<String, Caller> {
   static final long MAX_BODY_BYTES = 64 * 1024;
-  private final List<ApiToken> tokens;
 
-  public BearerTokenFilter(List<ApiToken> tokens) {
-    this.tokens = List.copyOf(tokens);
+  private BearerTokenFilter() {}
+
+  /** The filter for these tokens; register it with {@code new AuthValueFactoryProvider.Binder<>(Caller.class)}. */
+  public static BearerTokenFilter of(List<ApiToken> tokens) {
+    return new AuthFilterBuilder<String, Caller, BearerTokenFilter>() {
+      @Override
+      protected BearerTokenFilter newInstance() {
+        return new BearerTokenFilter();
+      }
+    }.setAuthenticator(new ApiTokens(tokens)).setPrefix("Bearer").setRealm("accessflow").buildAuthFilter();
   }
 
   @Override
@@ -33,10 +40,11 @@ public final class BearerTokenFilter implements ContainerRequestFilter {
       return;
     }
     String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-    Caller caller = header != null && header.startsWith("Bearer ") ? match(header.substring(7).strip()) : null;
-    if (caller == null) {
+    String token = header != null && header.startsWith(prefix + " ") ? header.substring(prefix.length() + 1).strip() : null;
+    // authenticate() makes the caller the request's principal (SecurityContext), where @Auth finds it.
+    if (token == null || token.isEmpty() || !authenticate(request, token, "Bearer")) {
       request.abortWith(Response.status(401)
-          .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"accessflow\"")
+          .header(HttpHeaders.WWW_AUTHENTICATE, prefix + " realm=\"" + realm + "\"")
           .type(MediaType.APPLICATION_JSON_TYPE)
           .entity(new ApiError(401, header == null
               ? "missing Authorization: Bearer <token> header"
@@ -48,9 +56,7 @@ public final class BearerTokenFilter implements ContainerRequestFilter {
     if (request.getLength() > MAX_BODY_BYTES || !boundedBody(request)) {
       request.abortWith(Response.status(413).type(MediaType.APPLICATION_JSON_TYPE)
           .entity(new ApiError(413, "request body is larger than " + MAX_BODY_BYTES + " bytes", null)).build());
-      return;
     }
-    request.setProperty(Caller.PROPERTY, caller);
   }
 
   /** Buffers the body (at most the cap) so the resource reads it from memory; false when it is over the cap. */
@@ -68,17 +74,5 @@ public final class BearerTokenFilter implements ContainerRequestFilter {
     } catch (IOException e) {
       throw new ApiProblem(400, "the request body could not be read", null);
     }
-  }
-
-  private Caller match(String presented) {
-    byte[] given = presented.getBytes(StandardCharsets.UTF_8);
-    Caller found = null;
-    for (ApiToken token : tokens) {
-      // Check every token, so the time taken does not tell which one nearly matched.
-      if (MessageDigest.isEqual(given, token.token().getBytes(StandardCharsets.UTF_8)) && found == null) {
-        found = new Caller(token.principal(), token.actOnBehalf());
-      }
-    }
-    return found;
   }
 }

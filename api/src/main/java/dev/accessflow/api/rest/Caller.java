@@ -1,10 +1,14 @@
 package dev.accessflow.api.rest;
 
 import dev.accessflow.api.ApiProblem;
+import java.security.Principal;
 
-/** Who is calling the REST API, as established by the bearer token. */
-public record Caller(String principal, boolean actOnBehalf) {
-  static final String PROPERTY = "accessflow.caller";
+/** Who is calling the REST API, as established by the bearer token; resources take it as {@code @Auth Caller}. */
+public record Caller(String principal, boolean actOnBehalf) implements Principal {
+  @Override
+  public String getName() {
+    return principal;
+  }
 
   /**
    * The person this call acts as: the token's principal, or (for trusted integrations only) the

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import io.dropwizard.auth.AuthValueFactoryProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -52,8 +53,13 @@ class AccessRequestResourceTest {
         return new AccessRequestIntake.RequesterCheck.Answer(null, user);
       }, Map.of());
 
+  /** A person's own token: it acts only as dana. */
+  private static final String PERSONAL_TOKEN = "dana-personal-token-0123456789";
+
   static final ResourceExtension RESOURCES = ResourceExtension.builder()
-      .addResource(new BearerTokenFilter(List.of(new ApiToken("integration", TOKEN, true))))
+      .addResource(BearerTokenFilter.of(List.of(new ApiToken("integration", TOKEN, true),
+          new ApiToken("dana@example.com", PERSONAL_TOKEN, false))))
+      .addResource(new AuthValueFactoryProvider.Binder<>(Caller.class))
       .addResource(new ApiErrorMappers.Problems())
       .addResource(new AccessRequestResource(INTAKE, new AccessRequestGateway(ENV.getWorkflowClient(), "resource")))
       .build();
@@ -99,5 +105,39 @@ class AccessRequestResourceTest {
         ListOpenWorkflowExecutionsRequest.newBuilder().setNamespace(ENV.getNamespace()).build());
     assertThat(open.getExecutionsList()).noneMatch(e -> e.getExecution().getWorkflowId().equals(
         AccessflowTemporal.workflowId("res-2")));
+  }
+
+  @Test
+  void theCallerIsTheTokensPrincipalAndAPersonalTokenCannotActForSomeoneElse() {
+    Response asSomeoneElse = RESOURCES.target("/v1/requests").request(MediaType.APPLICATION_JSON_TYPE)
+        .header("Authorization", "Bearer " + PERSONAL_TOKEN).post(Entity.json("""
+            {"requestId":"res-3","requester":"max@example.com","app":"figma","role":"editor","duration":"PT24H",
+             "reason":"mockups"}"""));
+    assertThat(asSomeoneElse.getStatus()).isEqualTo(403);
+    assertThat(asSomeoneElse.readEntity(JsonNode.class).path("message").asText())
+        .isEqualTo("this token belongs to dana@example.com and cannot act as max@example.com");
+
+    Response asHerself = RESOURCES.target("/v1/requests").request(MediaType.APPLICATION_JSON_TYPE)
+        .header("Authorization", "Bearer " + PERSONAL_TOKEN).post(Entity.json("""
+            {"requestId":"res-4","app":"figma","role":"editor","duration":"PT24H","reason":"mockups"}"""));
+    assertThat(asHerself.getStatus()).isEqualTo(201);
+    JsonNode view = RESOURCES.target("/v1/requests/res-4").request().header("Authorization", "Bearer " + TOKEN)
+        .get(JsonNode.class);
+    assertThat(view.path("requester").asText()).isEqualTo("dana@example.com");
+  }
+
+  @Test
+  void aWrongOrMissingTokenIsA401BeforeAnyResourceRuns() {
+    Response wrong = RESOURCES.target("/v1/requests/res-1").request().header("Authorization", "Bearer nope").get();
+    assertThat(wrong.getStatus()).isEqualTo(401);
+    assertThat(wrong.getHeaderString("WWW-Authenticate")).isEqualTo("Bearer realm=\"accessflow\"");
+    assertThat(wrong.readEntity(JsonNode.class).path("message").asText()).isEqualTo("the bearer token is not valid");
+    Response missing = RESOURCES.target("/v1/requests").request(MediaType.APPLICATION_JSON_TYPE)
+        .post(Entity.json("{\"requestId\":\"res-5\"}"));
+    assertThat(missing.getStatus()).isEqualTo(401);
+    assertThat(missing.readEntity(JsonNode.class).path("message").asText())
+        .isEqualTo("missing Authorization: Bearer <token> header");
+    Response empty = RESOURCES.target("/v1/requests/res-1").request().header("Authorization", "Bearer ").get();
+    assertThat(empty.getStatus()).isEqualTo(401);
   }
 }
