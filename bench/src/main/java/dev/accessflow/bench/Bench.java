@@ -23,11 +23,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Bench {
   /** How long after its expiry a grant may still be removed before the check calls it leaked; lateness itself is the revocation lag. */
   private static final Duration LEAK_GRACE = Duration.ofSeconds(10);
+  /** Warm-up requesters are numbered from here, apart from the measured ones (1, 2, ...). */
+  private static final int WARMUP_USERS = 900_000;
 
   /** Command-line options. */
   public record Options(List<String> scenarios, double rate, int count, int minSeconds, int maxSeconds,
       List<Double> sweepRates, int idpLatencyMs, int faultSeconds, int kills, int hostileInputs, int historySample,
-      int workers, boolean decideImmediately, Path jar, Path out, String sticky) {
+      int workers, boolean decideImmediately, Path jar, Path out, String sticky, String jit, int warmup) {
+
+    /**
+     * The accessflow and server JVMs' compiler: C1 only by default, as the Dockerfile runs it (on 2
+     * cores the C2 compiler's warm-up was most of the CPU a 3-minute run used); "default" for the JVM's own.
+     */
+    List<String> jvmFlags() {
+      return jit.equals("default") ? List.of() : List.of("-XX:TieredStopAtLevel=1");
+    }
 
     /** Sticky execution: on unless asked otherwise, and always off where workers are killed (see the sticky-queue trap). */
     boolean stickyFor(String scenario) {
@@ -61,7 +71,8 @@ public final class Bench {
           Integer.parseInt(a.getOrDefault("hostile", "1000")), Integer.parseInt(a.getOrDefault("history-sample", "50")),
           Integer.parseInt(a.getOrDefault("workers", "1")), a.getOrDefault("decide", "pending").equals("immediately"),
           Path.of(a.getOrDefault("jar", "worker/target/accessflow.jar")),
-          Path.of(a.getOrDefault("out", "bench/target/bench-report.json")), a.getOrDefault("sticky", "on"));
+          Path.of(a.getOrDefault("out", "bench/target/bench-report.json")), a.getOrDefault("sticky", "on"),
+          a.getOrDefault("jit", "c1"), Integer.parseInt(a.getOrDefault("warmup", "0")));
     }
   }
 
@@ -78,6 +89,8 @@ public final class Bench {
         --hostile N        hostile inputs (default 1000)
         --workers W        worker-only replicas (default 1)
         --sticky on|off    sticky execution of the workers (default on; always off in kill-worker)
+        --warmup N         N requests at the same rate before the measured ones (checked, not in the latencies; default 0)
+        --jit c1|default   the accessflow and server JVMs' JIT: C1 only as in the Dockerfile (default), or the JVM's tiered C2
         --decide WHEN      pending (default: once the request awaits approval, as a person would) | immediately
         --jar PATH         accessflow jar (default worker/target/accessflow.jar)
         --out PATH         JSON report (default bench/target/bench-report.json)
@@ -134,11 +147,12 @@ public final class Bench {
     result.put("durationsSeconds", minSeconds + "-" + maxSeconds);
     result.put("idpLatencyMs", o.idpLatencyMs());
     result.put("stickyExecution", o.stickyFor(scenario));
+    result.put("jvmFlags", o.jvmFlags());
     result.put("decide", o.decideImmediately() ? "immediately after create" : "once PENDING_APPROVAL");
     Path trustStore = dir.resolve("okta-stub.p12");
     try (OktaStub stub = OktaStub.start(JavaProcess.freePort(), Duration.ofMillis(o.idpLatencyMs()), trustStore);
          Cluster cluster = Cluster.start(o.jar(), dir, stub.url(), trustStore, minSeconds, maxSeconds, o.workers(),
-             o.stickyFor(scenario));
+             o.stickyFor(scenario), o.jvmFlags());
          Histories histories = new Histories(cluster.temporalTarget())) {
       Api api = new Api(cluster.apiUrl());
       Instant loadStart = Instant.now();
@@ -150,10 +164,16 @@ public final class Bench {
       } else {
         Load load = new Load(api, scenario.equals("duplicates") ? Load.Deliveries.DUPLICATED : Load.Deliveries.ONCE,
             !o.decideImmediately());
+        List<Load.Sent> warm = o.warmup() > 0
+            ? load.run(rate, o.warmup(), minSeconds, maxSeconds, WARMUP_USERS, 43) : List.of();
+        warm.forEach(s -> s.warmup = true);
+        result.put("warmupDecisionMs", Stats.of(warm.stream().filter(s -> s.decisionStatus == 200)
+            .map(s -> s.decisionMicros / 1000.0).toList()));
         if (fault != null) {
           fault.start();
         }
-        sent = load.run(rate, count, minSeconds, maxSeconds, 1, 42);
+        sent = new ArrayList<>(warm);
+        sent.addAll(load.run(rate, count, minSeconds, maxSeconds, 1, 42));
         load.close();
         if (fault != null) {
           fault.join();
@@ -183,16 +203,17 @@ public final class Bench {
         ledger.readStates(api, sent);
       }
       result.putAll(ledger.check(sent, faults, Instant.now()));
-      result.put("createMs", Stats.of(sent.stream().filter(s -> s.createStatus == 201).map(s -> s.createMicros / 1000.0).toList()));
-      result.put("decisionMs", Stats.of(sent.stream().filter(s -> s.decisionStatus == 200).map(s -> s.decisionMicros / 1000.0).toList()));
+      List<Load.Sent> measured = sent.stream().filter(s -> !s.warmup).toList();
+      result.put("createMs", Stats.of(measured.stream().filter(s -> s.createStatus == 201).map(s -> s.createMicros / 1000.0).toList()));
+      result.put("decisionMs", Stats.of(measured.stream().filter(s -> s.decisionStatus == 200).map(s -> s.decisionMicros / 1000.0).toList()));
       result.put("createErrors", sent.stream().filter(s -> s.createStatus != 201).count());
       result.put("decisionErrors", sent.stream().filter(s -> s.createStatus == 201 && s.decisionStatus != 200).count());
       result.put("errorExamples", sent.stream().filter(s -> s.error != null).limit(5).map(s -> s.error).toList());
       if (scenario.equals("duplicates")) {
         result.put("decisionDeliveries", deliveries(sent, ledger.states));
       }
-      result.putAll(histories.sample(sent, o.historySample()));
-      result.put("slowestDecisions", histories.slowestDecisions(sent, 3));
+      result.putAll(histories.sample(measured, o.historySample()));
+      result.put("slowestDecisions", histories.slowestDecisions(measured, 3));
       result.put("faultWindows", faults.stream().map(w -> Map.of("what", w.what(), "start", w.start().toString(),
           "end", w.end().toString())).toList());
       result.put("processes", usage(cluster));

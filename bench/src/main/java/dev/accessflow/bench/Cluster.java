@@ -33,8 +33,12 @@ final class Cluster implements AutoCloseable {
   private final Path dir;
   private final Path config;
   private final Path trustStore;
+  /** JVM options of every accessflow and Temporal process the cluster starts (not of the harness). */
+  private final List<String> jvmFlags;
 
-  private Cluster(Path jar, Path dir, Path config, Path trustStore, int temporalPort, JavaProcess server, JavaProcess api, int apiPort) {
+  private Cluster(Path jar, Path dir, Path config, Path trustStore, List<String> jvmFlags, int temporalPort, JavaProcess server,
+      JavaProcess api, int apiPort) {
+    this.jvmFlags = jvmFlags;
     this.jar = jar;
     this.dir = dir;
     this.config = config;
@@ -56,9 +60,10 @@ final class Cluster implements AutoCloseable {
   /**
    * @param sticky sticky execution (workers keep workflows cached between tasks); off when the scenario
    *     kills workers, since the test server never moves tasks off a dead worker's sticky queue
+   * @param jvmFlags options for the server, API and worker JVMs (e.g. the Dockerfile's C1-only compiler)
    */
   static Cluster start(Path jar, Path dir, String idpUrl, Path trustStore, int minSeconds, int maxSeconds, int workerCount,
-      boolean sticky) {
+      boolean sticky, List<String> jvmFlags) {
     try {
       Files.createDirectories(dir);
       Path catalog = dir.resolve("bench-catalog.yml");
@@ -67,12 +72,13 @@ final class Cluster implements AutoCloseable {
       Files.writeString(config, config(catalog, idpUrl, sticky));
       int temporalPort = JavaProcess.freePort();
       JavaProcess server = new JavaProcess("temporal-test-server",
-          JavaProcess.java("-Xmx1g", "-cp", jar.toString(), "dev.accessflow.worker.TemporalTestServerMain",
+          JavaProcess.java(jvmFlags, "-Xmx1g", "-cp", jar.toString(), "dev.accessflow.worker.TemporalTestServerMain",
               Integer.toString(temporalPort)),
           Map.of(), dir.resolve("temporal-server.log"));
       int apiPort = JavaProcess.freePort();
-      JavaProcess api = accessflow(jar, config, dir, trustStore, "127.0.0.1:" + temporalPort, "api", apiPort, true, false);
-      Cluster cluster = new Cluster(jar, dir, config, trustStore, temporalPort, server, api, apiPort);
+      JavaProcess api = accessflow(jar, config, dir, trustStore, jvmFlags, "127.0.0.1:" + temporalPort, "api", apiPort, true,
+          false);
+      Cluster cluster = new Cluster(jar, dir, config, trustStore, jvmFlags, temporalPort, server, api, apiPort);
       try {
         server.start();
         server.awaitPort(temporalPort, Duration.ofSeconds(60));
@@ -116,15 +122,15 @@ final class Cluster implements AutoCloseable {
   }
 
   private JavaProcess accessflow(String name, int port, boolean runApi, boolean runWorker) {
-    return accessflow(jar, config, dir, trustStore, temporalTarget(), name, port, runApi, runWorker);
+    return accessflow(jar, config, dir, trustStore, jvmFlags, temporalTarget(), name, port, runApi, runWorker);
   }
 
-  private static JavaProcess accessflow(Path jar, Path config, Path dir, Path trustStore, String temporal, String name, int port,
-      boolean runApi, boolean runWorker) {
+  private static JavaProcess accessflow(Path jar, Path config, Path dir, Path trustStore, List<String> jvmFlags,
+      String temporal, String name, int port, boolean runApi, boolean runWorker) {
     int adminPort = JavaProcess.freePort();
     JavaProcess p = new JavaProcess(name,
         // The stub Okta's self-signed certificate is the only one this JVM needs to trust.
-        JavaProcess.java("-Xmx512m", "-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStoreType=PKCS12",
+        JavaProcess.java(jvmFlags, "-Xmx512m", "-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStoreType=PKCS12",
             "-Djavax.net.ssl.trustStorePassword=" + OktaStub.STORE_PASSWORD, "-jar", jar.toString(), "server",
             config.toString()),
         Map.of("PORT", Integer.toString(port), "ADMIN_PORT", Integer.toString(adminPort),

@@ -53,8 +53,14 @@ final class JavaProcess {
   }
 
   static List<String> java(String... args) {
+    return java(List.of(), args);
+  }
+
+  /** A java command line: this JVM's java, then {@code flags}, then {@code args}. */
+  static List<String> java(List<String> flags, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(flags);
     cmd.addAll(List.of(args));
     return cmd;
   }

@@ -152,7 +152,9 @@ final class Ledger {
       if (s.decisionSentAt == null) {
         continue;
       }
-      provisioning.add(Duration.between(s.decisionSentAt, seen.firstAdd).toNanos() / 1e6);
+      if (!s.warmup) { // a warm-up request is checked like the others, but its latencies are not figures
+        provisioning.add(Duration.between(s.decisionSentAt, seen.firstAdd).toNanos() / 1e6);
+      }
       Instant recorded = instant(state, "expiresAt");
       // State unreadable: the add plus the duration is the best estimate.
       Instant expiresAt = recorded != null ? recorded : seen.firstAdd.plusSeconds(s.durationSeconds);
@@ -164,6 +166,9 @@ final class Ledger {
         continue;
       }
       double lag = Duration.between(expiresAt, seen.firstRemove).toNanos() / 1e6;
+      if (s.warmup) {
+        continue;
+      }
       revocation.add(lag);
       boolean inFault = faults.stream().anyMatch(w -> w.contains(expiresAt));
       (inFault ? revocationInFault : revocationOutside).add(lag);

@@ -38,6 +38,8 @@ final class Load {
     /** Statuses of every decision delivery (duplicates included). */
     final List<Integer> deliveryStatuses = new ArrayList<>();
     volatile String error;
+    /** Sent before the measured run to warm the JVMs: checked like any other, left out of the latencies. */
+    volatile boolean warmup;
 
     Sent(int n, int durationSeconds, boolean deny) {
       this.n = n;

@@ -14,9 +14,13 @@ final class Report {
       return;
     }
     System.out.println("Measured on the Temporal Java test server (separate JVM, in memory), not a real cluster.");
+    System.out.printf("JVM flags of the server, API and worker processes: %s%n", r.get("jvmFlags"));
     System.out.printf("%-44s %9s %9s %9s  %s%n", "metric", "p50", "p99", "max", "target");
     row("create latency, REST (ms)", r.get("createMs"), "");
     row("decision latency, REST (ms)", r.get("decisionMs"), "");
+    if (r.get("warmupDecisionMs") instanceof Stats warm && warm.n() > 0) {
+      row("  during the warm-up (not in the figures, ms)", warm, "");
+    }
     row("provisioning: decision -> IdP add (ms)", r.get("provisioningMs"), "p99 <= 500");
     row("revocation lag: expiry -> IdP remove (ms)", r.get("revocationLagMs"), "p99 <= 1000, max <= 2000");
     row("  expiry outside any fault (ms)", r.get("revocationLagMsOtherwise"), "");

@@ -32,6 +32,8 @@ public final class TemporalWorkers implements Managed {
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(idp, new TemporalMembershipLeases(client, taskQueue),
         new NoticeDelivery(tickets, chat));
+    // The membership workflows' IdP calls, apart from the lease activities that wait on them.
+    factory.newWorker(AccessflowTemporal.idpTaskQueue(taskQueue), options.build()).registerActivitiesImplementations(idp);
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.accessflow.workflows.request.AccessRequestWorkflowImpl;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.workflow.Workflow;
 import dev.accessflow.workflows.model.AccessRequest;
 import dev.accessflow.workflows.model.RequestStatus;
 import io.temporal.common.SearchAttributeKey;
@@ -114,6 +115,21 @@ public final class AccessflowTemporal {
   /** The request id of a workflow id, or null when the id is not an access request's. */
   public static String requestId(String workflowId) {
     return workflowId.startsWith(WORKFLOW_ID_PREFIX) ? workflowId.substring(WORKFLOW_ID_PREFIX.length()) : null;
+  }
+
+  /**
+   * The task queue of the IdP calls the membership workflows make, served by its own worker with its
+   * own activity slots. The lease activities wait on those workflows while holding a slot of the main
+   * queue; with both on one queue, a long IdP outage with more waiting leases than slots left no slot
+   * for the IdP calls they waited on, and the worker deadlocked (bench idp-down, 2026-12-02).
+   */
+  public static String idpTaskQueue(String taskQueue) {
+    return taskQueue + "-idp";
+  }
+
+  /** {@code options} for an IdP call of a membership workflow: on {@link #idpTaskQueue} of the workflow's own queue. */
+  public static ActivityOptions onIdpTaskQueue(ActivityOptions options) {
+    return ActivityOptions.newBuilder(options).setTaskQueue(idpTaskQueue(Workflow.getInfo().getTaskQueue())).build();
   }
 
   /** IdP lookups and grants: a few quick retries, then the workflow decides (fail the request). */

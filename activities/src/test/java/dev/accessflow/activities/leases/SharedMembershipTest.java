@@ -60,6 +60,7 @@ class SharedMembershipTest {
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(directory, new TemporalMembershipLeases(env.getWorkflowClient(), QUEUE),
         new NoticeDelivery(tickets, new RecordingChat()));
+    env.newWorker(AccessflowTemporal.idpTaskQueue(QUEUE)).registerActivitiesImplementations(directory);
     env.start();
     client = env.getWorkflowClient();
   }

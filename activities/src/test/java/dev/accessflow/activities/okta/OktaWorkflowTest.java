@@ -71,12 +71,14 @@ class OktaWorkflowTest {
     }
     Worker worker = env.newWorker(AccessflowTemporal.DEFAULT_TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
+    // The adapter reads the test service's clock, which jumps when time is skipped, as
+    // production's wall clock and Temporal's agree.
+    ClockedIdp idp = new ClockedIdp(new OktaDirectory(okta.client(), okta.config, new ServiceClock(this::serviceTime)),
+        this::serviceTime);
     worker.registerActivitiesImplementations(
-        new TemporalMembershipLeases(env.getWorkflowClient(), AccessflowTemporal.DEFAULT_TASK_QUEUE),
-        // The adapter reads the test service's clock, which jumps when time is skipped, as
-        // production's wall clock and Temporal's agree.
-        new ClockedIdp(new OktaDirectory(okta.client(), okta.config, new ServiceClock(this::serviceTime)), this::serviceTime),
+        new TemporalMembershipLeases(env.getWorkflowClient(), AccessflowTemporal.DEFAULT_TASK_QUEUE), idp,
         new NoticeDelivery(new NoTickets(), new NoChat()));
+    env.newWorker(AccessflowTemporal.idpTaskQueue(AccessflowTemporal.DEFAULT_TASK_QUEUE)).registerActivitiesImplementations(idp);
     env.start();
     client = env.getWorkflowClient();
   }

@@ -22,10 +22,11 @@ import org.slf4j.Logger;
 public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflow {
   private static final Logger log = Workflow.getLogger(GroupMembershipWorkflowImpl.class);
 
+  // On their own task queue: the lease activities that wait on this workflow cannot take their slots.
   private final IdentityProvider idp =
-      Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.idpGrantOptions());
+      Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.onIdpTaskQueue(AccessflowTemporal.idpGrantOptions()));
   private final IdentityProvider idpRevoke =
-      Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.idpRevokeOptions());
+      Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.onIdpTaskQueue(AccessflowTemporal.idpRevokeOptions()));
   private final WorkflowLock lock = Workflow.newWorkflowLock();
   private final Set<String> holders = new LinkedHashSet<>();
   private boolean member;
