@@ -32,6 +32,7 @@ final class CatalogRules {
   private record Tier(List<Duration> durations, Duration maxDuration, boolean expiryRequired, boolean ownerRequired,
       boolean selfExtend, List<Stage> route, List<Duration> ownerDurations) {}
 
+  private final String file;
   private final String top;
   private final CatalogProblems problems = new CatalogProblems();
   private final Map<RiskTier, Tier> tiers = new EnumMap<>(RiskTier.class);
@@ -42,6 +43,7 @@ final class CatalogRules {
   private RouteRules routes;
 
   private CatalogRules(String file) {
+    this.file = file;
     this.top = "catalog " + file;
   }
 
@@ -64,7 +66,7 @@ final class CatalogRules {
       });
     }
     problems.throwIfAny();
-    return new Catalog(top.substring("catalog ".length()), apps);
+    return new Catalog(file, apps);
   }
 
   /** The part shared by all apps: minimum duration, approver groups, timings, named routes, tiers. */
