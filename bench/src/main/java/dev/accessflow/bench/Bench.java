@@ -214,6 +214,7 @@ public final class Bench {
       }
       result.putAll(histories.sample(measured, o.historySample()));
       result.put("slowestDecisions", histories.slowestDecisions(measured, 3));
+      result.put("slowestRecoveries", histories.slowestRecoveries(ledger.recoveries, 3));
       result.put("faultWindows", faults.stream().map(w -> Map.of("what", w.what(), "start", w.start().toString(),
           "end", w.end().toString())).toList());
       result.put("processes", usage(cluster));

@@ -157,6 +157,31 @@ final class Histories implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Where the slowest removals after an outage waited: the membership workflow's events (and the
+   * removal workflow's, if any) from 3 s before the fault ended to the removal, in ms from its end.
+   */
+  List<String> slowestRecoveries(List<Ledger.Recovery> recoveries, int count) {
+    List<String> out = new ArrayList<>();
+    for (Ledger.Recovery r : recoveries.subList(0, Math.min(count, recoveries.size()))) {
+      long endMs = r.faultEnd().toEpochMilli();
+      StringBuilder line = new StringBuilder(r.sent().id + " removed " + Math.round(r.lateMs()) + " ms after the fault:");
+      for (String id : List.of("group-membership-" + Cluster.GROUP + "-" + OktaStub.login(r.sent().n),
+          "membership-removal-" + r.sent().id + "-end")) {
+        line.append(" [").append(id.startsWith("group") ? "membership" : "removal").append(']');
+        for (HistoryEvent e : events(id)) {
+          long at = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000 - endMs;
+          if (at >= -3000 && at <= r.lateMs() + 500) {
+            line.append(' ').append(at >= 0 ? "+" : "").append(at).append(' ')
+                .append(e.getEventType().name().replace("EVENT_TYPE_", ""));
+          }
+        }
+      }
+      out.add(line.toString());
+    }
+    return out;
+  }
+
   @Override
   public void close() {
     service.shutdownNow();

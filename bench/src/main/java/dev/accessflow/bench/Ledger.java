@@ -103,6 +103,12 @@ final class Ledger {
     return v == null || v.isNull() ? null : Instant.parse(v.asText());
   }
 
+  /** A removal due during a fault: how long after the fault's end the IdP saw it. */
+  record Recovery(Load.Sent sent, Instant faultEnd, double lateMs) {}
+
+  /** Removals due during a fault, slowest first (filled by {@link #check}). */
+  final List<Recovery> recoveries = new ArrayList<>();
+
   /** The must-be-zero counts and the IdP-side latencies. */
   Map<String, Object> check(List<Load.Sent> sent, List<Window> faults, Instant now) {
     int lost = 0;
@@ -173,8 +179,11 @@ final class Ledger {
       boolean inFault = faults.stream().anyMatch(w -> w.contains(expiresAt));
       (inFault ? revocationInFault : revocationOutside).add(lag);
       // A removal due during a fault: how long after the fault ended it landed (recovery, not the fault).
-      faults.stream().filter(w -> w.contains(expiresAt)).findFirst()
-          .ifPresent(w -> afterRecovery.add(Math.max(0, Duration.between(w.end(), seen.firstRemove).toNanos() / 1e6)));
+      faults.stream().filter(w -> w.contains(expiresAt)).findFirst().ifPresent(w -> {
+        double late = Math.max(0, Duration.between(w.end(), seen.firstRemove).toNanos() / 1e6);
+        afterRecovery.add(late);
+        recoveries.add(new Recovery(s, w.end(), late));
+      });
     }
     for (Integer user : seen.keySet()) {
       if (!byUser.containsKey(user) && seen.get(user).firstAdd != null) {
@@ -196,6 +205,7 @@ final class Ledger {
     out.put("revocationLagMsExpiryDuringFault", Stats.of(revocationInFault));
     out.put("revocationLagMsOtherwise", Stats.of(revocationOutside));
     out.put("removalAfterRecoveryMs", Stats.of(afterRecovery));
+    recoveries.sort(java.util.Comparator.comparingDouble(Recovery::lateMs).reversed());
     return out;
   }
 

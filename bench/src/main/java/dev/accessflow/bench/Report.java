@@ -47,6 +47,10 @@ final class Report {
       System.out.println("slowest decisions (request workflow events, ms from the moment the decision was sent):");
       slow.forEach(line -> System.out.println("  " + line));
     }
+    if (r.get("slowestRecoveries") instanceof List<?> slow && !slow.isEmpty()) {
+      System.out.println("slowest removals after the fault (ms from its end):");
+      slow.forEach(line -> System.out.println("  " + line));
+    }
     Object examples = r.get("examples");
     if (examples instanceof List<?> l && !l.isEmpty()) {
       System.out.println("examples: " + l);
