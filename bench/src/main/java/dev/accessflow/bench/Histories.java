@@ -13,6 +13,7 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +141,7 @@ final class Histories implements AutoCloseable {
         .filter(s -> s.decisionStatus == 200 && s.decisionSentAt != null && s.decisionMicros > 5_000_000)
         .map(s -> (s.decisionSentAt.toEpochMilli() - firstMs) / 1000).sorted().toList());
     sent.stream().filter(s -> s.decisionStatus == 200 && s.decisionSentAt != null)
-        .sorted(java.util.Comparator.comparingLong((Load.Sent s) -> s.decisionMicros).reversed()).limit(count)
+        .sorted(Comparator.comparingLong((Load.Sent s) -> s.decisionMicros).reversed()).limit(count)
         .forEach(s -> {
           long sentMs = s.decisionSentAt.toEpochMilli();
           StringBuilder line = new StringBuilder(s.id + " (sent " + (sentMs - firstMs) / 1000 + " s into the run) decision "

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,7 +206,7 @@ final class Ledger {
     out.put("revocationLagMsExpiryDuringFault", Stats.of(revocationInFault));
     out.put("revocationLagMsOtherwise", Stats.of(revocationOutside));
     out.put("removalAfterRecoveryMs", Stats.of(afterRecovery));
-    recoveries.sort(java.util.Comparator.comparingDouble(Recovery::lateMs).reversed());
+    recoveries.sort(Comparator.comparingDouble(Recovery::lateMs).reversed());
     return out;
   }
 

@@ -25,8 +25,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import dev.accessflow.workflows.ports.DaemonThreads;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -39,11 +39,7 @@ public final class TemporalMembershipLeases implements MembershipLeases {
   private final WorkflowClient client;
   private final String taskQueue;
   /** The batch calls' updates go side by side (one thread each while it waits on its membership workflow). */
-  private final ExecutorService updateThreads = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "accessflow-lease-calls");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService updateThreads = DaemonThreads.cachedPool("accessflow-lease-calls");
 
   public TemporalMembershipLeases(WorkflowClient client, String taskQueue) {
     this.client = client;

@@ -3,6 +3,8 @@ package dev.accessflow.activities.okta;
 import java.util.Map;
 import dev.accessflow.workflows.model.RequestPolicy;
 import dev.accessflow.workflows.ports.NoticeDelivery;
+import dev.accessflow.workflows.testing.RecordingChat;
+import dev.accessflow.workflows.testing.RecordingTickets;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
@@ -21,18 +23,12 @@ import dev.accessflow.activities.leases.TemporalMembershipLeases;
 import dev.accessflow.workflows.request.AccessRequestWorkflowImpl;
 import dev.accessflow.workflows.membership.GroupMembershipWorkflowImpl;
 import dev.accessflow.workflows.AccessflowTemporal;
-import dev.accessflow.workflows.model.ApprovalPrompt;
 import dev.accessflow.workflows.model.ApprovalStage;
-import dev.accessflow.workflows.model.AuditEntry;
 import dev.accessflow.workflows.model.Channel;
-import dev.accessflow.workflows.model.ChatMessageRef;
 import dev.accessflow.workflows.model.Decision;
 import dev.accessflow.workflows.model.RequestStatus;
-import dev.accessflow.workflows.model.RequesterNotice;
 import dev.accessflow.workflows.model.Revocation;
 import dev.accessflow.workflows.model.Verdict;
-import dev.accessflow.workflows.ports.AccessTickets;
-import dev.accessflow.workflows.ports.ApprovalChat;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -77,7 +73,7 @@ class OktaWorkflowTest {
         this::serviceTime);
     worker.registerActivitiesImplementations(
         new TemporalMembershipLeases(env.getWorkflowClient(), AccessflowTemporal.DEFAULT_TASK_QUEUE), idp,
-        new NoticeDelivery(new NoTickets(), new NoChat()));
+        new NoticeDelivery(new RecordingTickets(), new RecordingChat()));
     env.newWorker(AccessflowTemporal.idpTaskQueue(AccessflowTemporal.DEFAULT_TASK_QUEUE)).registerActivitiesImplementations(idp);
     env.start();
     client = env.getWorkflowClient();
@@ -301,36 +297,5 @@ class OktaWorkflowTest {
         .sorted(Comparator.comparing(r -> r.getLoggedDate()))
         .map(r -> r.getMethod().getName())
         .toList();
-  }
-
-  /** No ticket system in these tests. */
-  static final class NoTickets implements AccessTickets {
-    @Override
-    public String openTicket(AccessRequest request) {
-      return null;
-    }
-
-    @Override
-    public void record(String ticketKey, String requestId, AuditEntry entry) {}
-  }
-
-  /** No chat in these tests. */
-  static final class NoChat implements ApprovalChat {
-    @Override
-    public List<ChatMessageRef> askApprovers(ApprovalPrompt prompt) {
-      return List.of();
-    }
-
-    @Override
-    public void showOutcome(List<ChatMessageRef> messages, RequesterNotice outcome) {}
-
-    @Override
-    public void notifyRequester(RequesterNotice notice) {}
-
-    @Override
-    public void remindApprovers(List<ChatMessageRef> messages, RequesterNotice reminder) {}
-
-    @Override
-    public void announce(RequesterNotice notice) {}
   }
 }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * {@link RequestNotices} over the ticket port and the chat port: the ticket is opened first (so the
@@ -26,11 +25,7 @@ public final class NoticeDelivery implements RequestNotices {
 
   private final AccessTickets tickets;
   private final ApprovalChat chat;
-  private final ExecutorService chatThreads = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "accessflow-chat-notices");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService chatThreads = DaemonThreads.cachedPool("accessflow-chat-notices");
 
   public NoticeDelivery(AccessTickets tickets, ApprovalChat chat) {
     this.tickets = tickets;
