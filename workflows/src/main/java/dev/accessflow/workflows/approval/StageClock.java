@@ -60,7 +60,9 @@ public final class StageClock {
     if (left.isNegative() || left.isZero()) {
       return moved.getAsBoolean();
     }
-    return Workflow.await(left, moved::getAsBoolean);
+    // A decision handled in the same workflow task as the timer: the timer is reported first, but
+    // the stage has moved; acting on the timer then would remind, escalate or expire a finished stage.
+    return Workflow.await(left, moved::getAsBoolean) || moved.getAsBoolean();
   }
 
   private static Instant now() {

@@ -138,7 +138,8 @@ final class ApprovalRun {
     for (int reminders = 0; w.reviewPending; reminders++) {
       if (every == null || reminders >= MAX_REVIEW_REMINDERS) {
         Workflow.await(() -> !w.reviewPending);
-      } else if (!Workflow.await(every, () -> !w.reviewPending)) {
+      } else if (!Workflow.await(every, () -> !w.reviewPending) && w.reviewPending) {
+        // Checked again: the review may have completed in the task that reported the timer.
         stageSteps().remind(w.round.stageIndex(), started);
       }
     }
