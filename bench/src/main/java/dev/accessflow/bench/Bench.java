@@ -326,9 +326,15 @@ public final class Bench {
         System.out.printf("  IdP down (connection refused) at %s%n", start);
         JavaProcess.pause(o.faultSeconds() * 500L);
         stub.unavailable();
-        System.out.printf("  IdP answering 503 at %s%n", Instant.now());
+        Instant unavailable = Instant.now();
+        System.out.printf("  IdP answering 503 at %s%n", unavailable);
         JavaProcess.pause(o.faultSeconds() * 500L);
         stub.up();
+        // What an outage costs the IdP: the calls it got while it could only answer 503.
+        long failed = stub.calls().stream().filter(c -> c.status() == 503 && !c.at().isBefore(unavailable)).count();
+        double seconds = Duration.between(unavailable, Instant.now()).toMillis() / 1000.0;
+        result.put("idpCallsWhileUnavailable", failed);
+        System.out.printf("  IdP calls answered 503: %d in %.1f s (%.1f a second)%n", failed, seconds, failed / seconds);
         faults.add(new Ledger.Window("IdP refused connections, then 503", start, Instant.now()));
         System.out.printf("  IdP up again at %s%n", Instant.now());
       };

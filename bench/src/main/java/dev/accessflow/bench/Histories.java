@@ -159,17 +159,18 @@ final class Histories implements AutoCloseable {
   }
 
   /**
-   * Where the slowest removals after an outage waited: the membership workflow's events (and the
-   * removal workflow's, if any) from 3 s before the fault ended to the removal, in ms from its end.
+   * Where the slowest removals after an outage waited: the request's and membership workflow's events
+   * (and the removal workflow's, if any) from 3 s before the fault ended to the removal, in ms from its end.
    */
   List<String> slowestRecoveries(List<Ledger.Recovery> recoveries, int count) {
     List<String> out = new ArrayList<>();
     for (Ledger.Recovery r : recoveries.subList(0, Math.min(count, recoveries.size()))) {
       long endMs = r.faultEnd().toEpochMilli();
       StringBuilder line = new StringBuilder(r.sent().id + " removed " + Math.round(r.lateMs()) + " ms after the fault:");
-      for (String id : List.of("group-membership-" + Cluster.GROUP + "-" + OktaStub.login(r.sent().n),
-          "membership-removal-" + r.sent().id + "-end")) {
-        line.append(" [").append(id.startsWith("group") ? "membership" : "removal").append(']');
+      for (String id : List.of("access-request-" + r.sent().id, "group-membership-" + Cluster.GROUP + "-"
+          + OktaStub.login(r.sent().n), "membership-removal-" + r.sent().id + "-end")) {
+        line.append(" [").append(id.startsWith("access") ? "request" : id.startsWith("group") ? "membership" : "removal")
+            .append(']');
         for (HistoryEvent e : events(id)) {
           long at = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000 - endMs;
           if (at >= -3000 && at <= r.lateMs() + 500) {

@@ -9,6 +9,7 @@ import dev.accessflow.activities.local.LogOnlyTickets;
 import dev.accessflow.activities.local.NoChat;
 import dev.accessflow.activities.okta.OktaCatalogCheck;
 import dev.accessflow.activities.okta.OktaConfig;
+import dev.accessflow.activities.idp.IdpOutageGate;
 import dev.accessflow.activities.okta.OktaDirectory;
 import dev.accessflow.activities.sandbox.SandboxDirectory;
 import dev.accessflow.api.AccessRequestGateway;
@@ -210,7 +211,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
           }
         }
         log.info("IdP: Okta at {}", okta.orgUrl);
-        return directory;
+        // While Okta is down, one call probes it and the rest wait here: they go the moment it answers.
+        return IdpOutageGate.around(directory, "Okta");
       }
       default -> throw new IllegalStateException("config idp.type: '" + config.idp.type + "' is not one of sandbox, okta");
     }

@@ -15,6 +15,16 @@ import java.time.Duration;
 
 /** The Temporal worker of this replica: the access request and group membership workflows, and their ports. */
 public final class TemporalWorkers implements Managed {
+  /**
+   * Activity slots of the main queue. Its lease activities mostly wait on a membership workflow (a
+   * whole batch of IdP retries while the IdP is down), so slots, not CPU, run out first: with
+   * Temporal's default of 200, an outage with more grants and removals waiting than that queued
+   * every new removal and notice behind them until it ended (bench idp-down, 2026-12-02).
+   */
+  static final int MAIN_ACTIVITY_SLOTS = 1_000;
+  /** Activity slots of the IdP queue: while the IdP is down its calls are held in the outage gate for seconds each. */
+  static final int IDP_ACTIVITY_SLOTS = 500;
+
   private final WorkerFactory factory;
 
   /**
@@ -28,12 +38,15 @@ public final class TemporalWorkers implements Managed {
     if (stickyOff) {
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
-    Worker worker = factory.newWorker(taskQueue, options.build());
+    Worker worker = factory.newWorker(taskQueue,
+        WorkerOptions.newBuilder(options.build()).setMaxConcurrentActivityExecutionSize(MAIN_ACTIVITY_SLOTS).build());
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(idp, new TemporalMembershipLeases(client, taskQueue),
         new NoticeDelivery(tickets, chat));
     // The membership workflows' IdP calls, apart from the lease activities that wait on them.
-    factory.newWorker(AccessflowTemporal.idpTaskQueue(taskQueue), options.build()).registerActivitiesImplementations(idp);
+    factory.newWorker(AccessflowTemporal.idpTaskQueue(taskQueue),
+        WorkerOptions.newBuilder(options.build()).setMaxConcurrentActivityExecutionSize(IDP_ACTIVITY_SLOTS).build())
+        .registerActivitiesImplementations(idp);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.accessflow.workflows.membership.MembershipRemovalWorkflowImpl;
 import dev.accessflow.workflows.request.AccessRequestWorkflowImpl;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
+import io.temporal.common.Priority;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import dev.accessflow.workflows.model.AccessRequest;
@@ -66,6 +67,8 @@ public final class AccessflowTemporal {
   public static final String UNKNOWN_USER = "UnknownUser";
   public static final String IDP_REJECTED = "IdpRejected";
   public static final String UNKNOWN_GROUP = "UnknownGroup";
+  /** Retryable: the IdP did not answer, or answered 5xx. */
+  public static final String IDP_UNAVAILABLE = "IdpUnavailable";
 
   /** Why an update was refused by its validator (the ApplicationFailure type the caller sees). */
   public static final String REFUSED_NOT_ALLOWED = "NotAllowed";
@@ -105,6 +108,18 @@ public final class AccessflowTemporal {
   public static String removalWorkflowId(String requestId, String purpose) {
     return "membership-removal-" + requestId + "-" + purpose;
   }
+
+  /**
+   * Task priority of revocation: the removal workflows, the lease releases and the IdP removals.
+   * Temporal serves a lower key first (3 is its default); after an IdP outage the due removals,
+   * the grants and the notices all resume at once, and taking access away goes first.
+   */
+  public static final Priority REVOCATION_PRIORITY = Priority.newBuilder().setPriorityKey(1).build();
+  /**
+   * Task priority of the membership workflows: a removal waits on their tasks, and so does a grant,
+   * so they go ahead of the request workflows (default priority) and behind revocation's own tasks.
+   */
+  public static final Priority MEMBERSHIP_PRIORITY = Priority.newBuilder().setPriorityKey(2).build();
 
   /** Every workflow implementation a worker of accessflow's task queue runs. */
   public static Class<?>[] workflowImplementations() {
@@ -155,6 +170,7 @@ public final class AccessflowTemporal {
   public static ActivityOptions idpRevokeOptions() {
     return ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setPriority(REVOCATION_PRIORITY)
         .setRetryOptions(RetryOptions.newBuilder()
             .setInitialInterval(Duration.ofMillis(500))
             .setBackoffCoefficient(2.0)
@@ -187,6 +203,7 @@ public final class AccessflowTemporal {
    */
   public static ActivityOptions leaseQuickReleaseOptions() {
     return ActivityOptions.newBuilder()
+        .setPriority(REVOCATION_PRIORITY)
         .setStartToCloseTimeout(QUICK_RELEASE_WAIT.plusSeconds(5))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
         .build();

@@ -161,6 +161,7 @@ public final class TemporalMembershipLeases implements MembershipLeases {
         .setWorkflowId(AccessflowTemporal.membershipWorkflowId(membership.groupId(), membership.login()))
         .setTaskQueue(taskQueue)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+        .setPriority(AccessflowTemporal.MEMBERSHIP_PRIORITY)
         .build());
   }
 

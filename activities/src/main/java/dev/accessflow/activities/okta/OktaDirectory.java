@@ -5,7 +5,6 @@ import com.okta.sdk.authc.credentials.TokenClientCredentials;
 import com.okta.sdk.cache.Caches;
 import com.okta.sdk.client.AuthorizationMode;
 import com.okta.sdk.client.ClientBuilder;
-import com.okta.sdk.client.Clients;
 import com.okta.sdk.resource.api.GroupApi;
 import com.okta.sdk.resource.api.UserApi;
 import com.okta.sdk.resource.api.UserResourcesApi;
@@ -49,7 +48,7 @@ public final class OktaDirectory implements IdentityProvider {
   private static final Logger log = LoggerFactory.getLogger(OktaDirectory.class);
 
   /** Failure type of a retryable outage (5xx, timeout, connection refused). */
-  public static final String IDP_UNAVAILABLE = "IdpUnavailable";
+  public static final String IDP_UNAVAILABLE = AccessflowTemporal.IDP_UNAVAILABLE;
   /** Failure type of a retryable 429 or a pre-emptive rate-limit pause. */
   public static final String IDP_RATE_LIMITED = OktaRateLimits.RATE_LIMITED;
 
@@ -102,7 +101,7 @@ public final class OktaDirectory implements IdentityProvider {
     if (!ambient.isEmpty()) {
       log.warn("ambient Okta SDK settings found and overridden by accessflow's configuration where it sets them: {}", ambient);
     }
-    ClientBuilder builder = Clients.builder()
+    ClientBuilder builder = new PooledOktaClientBuilder()
         .setOrgUrl(config.orgUrl())
         .setConnectionTimeout((int) Math.max(1, config.requestTimeout().toSeconds()))
         // Temporal retries (with backoff visible in history and the 429 reset honoured); a second,

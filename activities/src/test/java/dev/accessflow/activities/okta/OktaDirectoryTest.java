@@ -17,6 +17,8 @@ import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.model.IdpUser;
 import dev.accessflow.workflows.model.Membership;
 import io.temporal.failure.ApplicationFailure;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +26,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -254,6 +261,45 @@ class OktaDirectoryTest {
           assertThat(f.isNonRetryable()).isFalse();
           assertThat(f.getOriginalMessage()).contains("Okta unreachable").doesNotContain(OktaStub.TOKEN);
         });
+    okta.directory().removeMember(ADA_APP); // so the stub saw (and the contract checked) one call
+  }
+
+  @Test
+  void tenCallsAtOnceReachOktaAtOnceNotFiveAtATime() throws Exception {
+    int atOnce = 10; // the SDK's own pool would let 5 through and hold the rest for a free connection
+    CountDownLatch allArrived = new CountDownLatch(atOnce);
+    HttpServer okta10 = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    okta10.setExecutor(Executors.newFixedThreadPool(atOnce * 2));
+    okta10.createContext("/", exchange -> {
+      allArrived.countDown();
+      boolean together;
+      try {
+        together = allArrived.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        together = false;
+      }
+      exchange.sendResponseHeaders(together ? 204 : 503, -1);
+      exchange.close();
+    });
+    okta10.start();
+    ExecutorService callers = Executors.newFixedThreadPool(atOnce);
+    try {
+      var client = okta.client();
+      client.setBasePath("http://127.0.0.1:" + okta10.getAddress().getPort());
+      OktaDirectory directory = new OktaDirectory(client, okta.config, Clock.systemUTC());
+      List<Future<String>> removals = new ArrayList<>();
+      for (int i = 0; i < atOnce; i++) {
+        Membership m = new Membership("REQ-" + i, "user" + i + "@example.com", "00u" + i, "00gAPP");
+        removals.add(callers.submit(() -> directory.removeMember(m)));
+      }
+      for (Future<String> removal : removals) {
+        assertThat(removal.get(30, TimeUnit.SECONDS)).as("removed").isNull();
+      }
+    } finally {
+      callers.shutdownNow();
+      okta10.stop(0);
+    }
+    okta.wireMock.stubFor(delete(urlPathEqualTo(MEMBERSHIP_PATH)).willReturn(aResponse().withStatus(204)));
     okta.directory().removeMember(ADA_APP); // so the stub saw (and the contract checked) one call
   }
 

@@ -134,6 +134,7 @@ public final class Grant {
             .setWorkflowId(AccessflowTemporal.removalWorkflowId(request.requestId(), purpose))
             // A removal outlives an operator terminating the request: nothing granted stays behind.
             .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+            .setPriority(AccessflowTemporal.REVOCATION_PRIORITY)
             .build());
     return child.run(new MembershipRemoval(request.requestId(), left, labels, Map.of(), null, null, null));
   }

@@ -145,7 +145,7 @@ public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflo
     boolean refused = failure.getRetryState() == RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE;
     return refused
         ? ApplicationFailure.newNonRetryableFailure(message, type == null ? AccessflowTemporal.IDP_REJECTED : type)
-        : ApplicationFailure.newFailure(message, type == null ? "IdpUnavailable" : type);
+        : ApplicationFailure.newFailure(message, type == null ? AccessflowTemporal.IDP_UNAVAILABLE : type);
   }
 
   private String others(String requestId) {
