@@ -32,7 +32,7 @@ class WorkflowHistoryReplayTest {
     return List.of("approved-and-expired", "denied", "approval-timed-out", "approval-policy-two-stages",
         "break-glass-reviewed", "extension-through-the-route", "removal-through-an-outage",
         "membership-removal-through-an-outage", "group-membership-shared",
-        "group-membership-standing");
+        "group-membership-standing", "timer-race-reminder", "timer-race-expiry-warning");
   }
 
   private TestWorkflowEnvironment env;

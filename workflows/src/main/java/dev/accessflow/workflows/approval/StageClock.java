@@ -1,6 +1,7 @@
 package dev.accessflow.workflows.approval;
 
 import dev.accessflow.workflows.model.StageTimings;
+import dev.accessflow.workflows.TimerRace;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +63,7 @@ public final class StageClock {
     }
     // A decision handled in the same workflow task as the timer: the timer is reported first, but
     // the stage has moved; acting on the timer then would remind, escalate or expire a finished stage.
-    return Workflow.await(left, moved::getAsBoolean) || moved.getAsBoolean();
+    return Workflow.await(left, moved::getAsBoolean) || !TimerRace.stillDue(moved);
   }
 
   private static Instant now() {

@@ -1,5 +1,6 @@
 package dev.accessflow.workflows.request;
 
+import dev.accessflow.workflows.TimerRace;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,12 +46,14 @@ final class ExpiryTimer {
       // Grants no longer than the lead get no warning; each expiry is warned of once.
       boolean warns = warningLead != null && !scheduled.equals(warnedFor)
           && Duration.between(grantedAt, scheduled).compareTo(warningLead) > 0;
+      BooleanSupplier moved = () -> stop.getAsBoolean() || !expiresAt.equals(scheduled);
       if (!warns) {
-        Workflow.await(left, () -> stop.getAsBoolean() || !expiresAt.equals(scheduled));
-      } else if (left.compareTo(warningLead) <= 0
-          || !Workflow.await(left.minus(warningLead), () -> stop.getAsBoolean() || !expiresAt.equals(scheduled))) {
-        warn.accept(scheduled);
-        warnedFor = scheduled;
+        Workflow.await(left, moved::getAsBoolean);
+      } else if (left.compareTo(warningLead) <= 0 || !Workflow.await(left.minus(warningLead), moved::getAsBoolean)) {
+        if (TimerRace.stillDue(moved)) { // an extension or revoke in the timer's task: no stale warning
+          warn.accept(scheduled);
+          warnedFor = scheduled;
+        }
       }
     }
   }

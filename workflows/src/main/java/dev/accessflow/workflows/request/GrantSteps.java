@@ -2,6 +2,7 @@ package dev.accessflow.workflows.request;
 
 import static dev.accessflow.workflows.model.RequestStatus.*;
 
+import dev.accessflow.workflows.TimerRace;
 import dev.accessflow.workflows.membership.Grant;
 import dev.accessflow.workflows.membership.RemovalText;
 import dev.accessflow.workflows.model.AuditKind;
@@ -96,7 +97,7 @@ final class GrantSteps {
     Workflow.await(() -> removed.isCompleted() || w.grant.removalRetrying());
     Duration untilOverdue = OVERDUE_AFTER.minus(Duration.between(due, AccessRequestWorkflowImpl.now()));
     if (!removed.isCompleted() && (untilOverdue.isNegative() || untilOverdue.isZero()
-        || !Workflow.await(untilOverdue, removed::isCompleted))) {
+        || !Workflow.await(untilOverdue, removed::isCompleted) && TimerRace.stillDue(removed::isCompleted))) {
       w.revocationOverdueSince = due;
       w.publishStatus(); // from now on visible as REVOKING: a removal that is not going through
       w.audit(AuditKind.REVOCATION_OVERDUE, "Removal due at " + due + " has not succeeded yet ("

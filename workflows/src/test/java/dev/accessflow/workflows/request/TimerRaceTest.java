@@ -1,0 +1,232 @@
+package dev.accessflow.workflows.request;
+
+import static dev.accessflow.workflows.testing.AccessRequests.OWNER;
+import static dev.accessflow.workflows.testing.AccessRequests.REQUESTER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.TimerRace;
+import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.AccessRequestState;
+import dev.accessflow.workflows.model.ApprovalStage;
+import dev.accessflow.workflows.model.AuditEntry;
+import dev.accessflow.workflows.model.AuditKind;
+import dev.accessflow.workflows.model.Channel;
+import dev.accessflow.workflows.model.Decision;
+import dev.accessflow.workflows.model.Extension;
+import dev.accessflow.workflows.model.RequestPolicy;
+import dev.accessflow.workflows.model.RequestStatus;
+import dev.accessflow.workflows.model.StageTimings;
+import dev.accessflow.workflows.model.UpdateOutcome;
+import dev.accessflow.workflows.model.Verdict;
+import dev.accessflow.workflows.ports.NoticeDelivery;
+import dev.accessflow.workflows.testing.AccessRequests;
+import dev.accessflow.workflows.testing.DirectLeases;
+import dev.accessflow.workflows.testing.FakeDirectory;
+import dev.accessflow.workflows.testing.Histories;
+import dev.accessflow.workflows.testing.RecordingChat;
+import dev.accessflow.workflows.testing.RecordingTickets;
+import dev.accessflow.workflows.testing.RequestWorkflowExtension;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WorkflowUpdateTimeoutOrCancelledException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A timer and a decision reported in one workflow task, made deterministic: the worker is stopped,
+ * the timer comes due, the decision reaches the server, and only then does a worker poll, so its
+ * first task carries both.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TimerRaceTest {
+  private final FakeDirectory directory = new FakeDirectory().withUser(REQUESTER, null).withUser(OWNER, null);
+  private final RecordingTickets tickets = new RecordingTickets();
+  private final RecordingChat chat = new RecordingChat();
+  private TestWorkflowEnvironment env;
+  private WorkerFactory restarted;
+
+  @BeforeEach
+  void start() {
+    env = TestWorkflowEnvironment.newInstance();
+    RequestWorkflowExtension.registerSearchAttributes(env);
+    // No sticky queue: the test server never moves a task off a stopped worker's sticky queue.
+    register(env.newWorker(RequestWorkflowExtension.QUEUE,
+        WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build()));
+    env.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (restarted != null) {
+      restarted.shutdownNow();
+    }
+    env.close();
+  }
+
+  @Test
+  void aReminderDueInTheTaskThatApprovedTheStageIsNotSent() throws Exception {
+    ApprovalStage stage = new ApprovalStage("app owner", List.of(OWNER), 1, false, false, List.of(),
+        new StageTimings(Duration.ofHours(4), null, Duration.ofHours(48)));
+    AccessRequestWorkflow workflow = start(AccessRequests.withRoute("race1", List.of(stage)));
+    AccessRequests.awaitStatus(workflow, RequestStatus.PENDING_APPROVAL);
+    awaitTrue("the stage was put to its approver", () -> !chat.prompts().isEmpty());
+
+    UpdateOutcome approved = inOneTaskWithTheTimer(workflow, Duration.ofHours(4), AccessflowTemporal.UPDATE_DECIDE,
+        new Decision("race1-approve", OWNER, Verdict.APPROVE, Channel.SLACK, "ok"));
+
+    assertThat(approved.status()).isEqualTo(RequestStatus.APPROVED);
+    AccessRequests.awaitStatus(workflow, RequestStatus.ACTIVE);
+    assertThat(tickets.entries()).extracting(AuditEntry::kind).doesNotContain(AuditKind.REMINDER);
+    assertThat(chat.reminders()).isEmpty();
+    assertThat(raceMarkerRecorded(workflow)).as("the race's version marker").isTrue();
+    assertThat(RequestWorkflowExtension.result(workflow).status()).isEqualTo(RequestStatus.EXPIRED);
+    Histories.recordIfAsked(env.getWorkflowClient(), AccessflowTemporal.workflowId("race1"), "timer-race-reminder");
+  }
+
+  @Test
+  void anEndsSoonWarningDueInTheTaskThatExtendedTheGrantWarnsOnlyOfTheNewEnd() throws Exception {
+    AccessRequestWorkflow workflow = start(AccessRequests.withRoute("race2", List.of(ApprovalStage.anyOf("app owner",
+        List.of(OWNER)))).withPolicy(new RequestPolicy(List.of(), null, true, false, null, Duration.ofHours(1))));
+    AccessRequests.awaitStatus(workflow, RequestStatus.PENDING_APPROVAL);
+    workflow.decide(new Decision("race2-approve", OWNER, Verdict.APPROVE, Channel.SLACK, "ok"));
+    AccessRequestState active = AccessRequests.awaitStatus(workflow, RequestStatus.ACTIVE);
+
+    // The warning for the 24 h expiry comes due at 23 h, in the task that moves the expiry to 48 h.
+    UpdateOutcome extended = inOneTaskWithTheTimer(workflow, Duration.ofHours(23), AccessflowTemporal.UPDATE_EXTEND,
+        new Extension("race2-extend", OWNER, Channel.SLACK, Duration.ofHours(48), "migration slipped"));
+
+    assertThat(extended.status()).isEqualTo(RequestStatus.ACTIVE);
+    assertThat(RequestWorkflowExtension.result(workflow).status()).isEqualTo(RequestStatus.EXPIRED);
+    assertThat(chat.notices()).filteredOn(n -> n.kind() == AuditKind.EXPIRING_SOON).singleElement()
+        .satisfies(n -> assertThat(n.text()).contains("ends at " + active.grantedAt().plus(Duration.ofHours(48))));
+    assertThat(raceMarkerRecorded(workflow)).as("the race's version marker").isTrue();
+    Histories.recordIfAsked(env.getWorkflowClient(), AccessflowTemporal.workflowId("race2"), "timer-race-expiry-warning");
+  }
+
+  private AccessRequestWorkflow start(AccessRequest request) {
+    return AccessRequests.start(env.getWorkflowClient(), RequestWorkflowExtension.QUEUE, request);
+  }
+
+  /**
+   * Stops the worker once the workflow is idle, lets {@code sleep} pass so its timer fires, sends the
+   * update, and starts a new worker only when the server holds both: its first task carries the two.
+   */
+  private UpdateOutcome inOneTaskWithTheTimer(AccessRequestWorkflow workflow, Duration sleep, String update, Object arg)
+      throws Exception {
+    String workflowId = WorkflowStub.fromTyped(workflow).getExecution().getWorkflowId();
+    awaitIdle(workflowId);
+    env.getWorkerFactory().shutdownNow();
+    env.getWorkerFactory().awaitTermination(10, TimeUnit.SECONDS);
+    // The server stops skipping time once the timer's task is pending: the sleep ends on the wall clock.
+    env.sleep(sleep);
+    WorkflowStub stub = WorkflowStub.fromTyped(workflow);
+    String updateId = workflowId + "-" + update;
+    CompletableFuture<UpdateOutcome> done = CompletableFuture.supplyAsync(() -> stub.startUpdate(
+        UpdateOptions.newBuilder(UpdateOutcome.class).setUpdateName(update).setUpdateId(updateId)
+            .setWaitForStage(WorkflowUpdateStage.COMPLETED).build(), arg).getResult());
+    awaitUpdateOnServer(stub, updateId);
+
+    restarted = WorkerFactory.newInstance(env.getWorkflowClient());
+    register(restarted.newWorker(RequestWorkflowExtension.QUEUE));
+    restarted.start();
+    UpdateOutcome outcome = done.get(30, TimeUnit.SECONDS);
+    assertThat(timerAndUpdateInOneTask(workflowId)).as("the timer and the update were handled in one workflow task")
+        .isTrue();
+    return outcome;
+  }
+
+  private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(condition.getAsBoolean()).as(what).isTrue();
+  }
+
+  private void register(io.temporal.worker.Worker worker) {
+    worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
+    worker.registerActivitiesImplementations(directory, new DirectLeases(directory), new NoticeDelivery(tickets, chat));
+  }
+
+  /** Waits until the workflow has no task or activity outstanding: the server may skip time again. */
+  private void awaitIdle(String workflowId) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      var described = env.getWorkflowClient().getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+          DescribeWorkflowExecutionRequest.newBuilder().setNamespace(env.getNamespace())
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build());
+      if (described.getPendingActivitiesCount() == 0 && !described.hasPendingWorkflowTask()) {
+        return;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError(workflowId + " never went idle");
+  }
+
+  /** The server knows the update once polling its result waits instead of answering "not found". */
+  private static void awaitUpdateOnServer(WorkflowStub stub, String updateId) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      try {
+        stub.getUpdateHandle(updateId, UpdateOutcome.class).getResultAsync(200, TimeUnit.MILLISECONDS).get();
+        return;
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof WorkflowUpdateTimeoutOrCancelledException) {
+          return; // known to the server, waiting for a worker
+        }
+        Thread.sleep(20); // NOT_FOUND: not there yet
+      }
+    }
+    throw new AssertionError("update " + updateId + " never reached the server");
+  }
+
+  /** True when a decision was accepted in a workflow task that also reported a fired timer. */
+  private boolean timerAndUpdateInOneTask(String workflowId) {
+    boolean timerPending = false;
+    boolean timerInThisTask = false;
+    for (HistoryEvent e : history(workflowId)) {
+      switch (e.getEventType()) {
+        case EVENT_TYPE_TIMER_FIRED -> timerPending = true;
+        case EVENT_TYPE_WORKFLOW_TASK_STARTED -> {
+          timerInThisTask = timerPending;
+          timerPending = false;
+        }
+        case EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED -> {
+          if (timerInThisTask) {
+            return true;
+          }
+        }
+        default -> { }
+      }
+    }
+    return false;
+  }
+
+  private boolean raceMarkerRecorded(AccessRequestWorkflow workflow) {
+    return history(WorkflowStub.fromTyped(workflow).getExecution().getWorkflowId()).stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
+        .map(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().get("changeId"))
+        .anyMatch(id -> id != null && id.getPayloads(0).getData().toStringUtf8().contains(TimerRace.CHANGE_ID));
+  }
+
+  private List<HistoryEvent> history(String workflowId) {
+    return env.getWorkflowClient().fetchHistory(workflowId).getHistory().getEventsList();
+  }
+}
