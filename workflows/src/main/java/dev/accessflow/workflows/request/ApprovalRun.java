@@ -139,7 +139,9 @@ final class ApprovalRun {
       if (every == null || reminders >= MAX_REVIEW_REMINDERS) {
         Workflow.await(() -> !w.reviewPending);
       } else if (!Workflow.await(every, () -> !w.reviewPending) && w.reviewPending) {
-        // Checked again: the review may have completed in the task that reported the timer.
+        // Checked again: the review may have completed in the task that reported the timer. Not
+        // version-gated like TimerRace: without the check that path failed every workflow task, so
+        // no history went through it.
         stageSteps().remind(w.round.stageIndex(), started);
       }
     }
