@@ -34,15 +34,20 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowUpdateTimeoutOrCancelledException;
 import io.temporal.client.WorkflowStub;
+import io.temporal.internal.common.ProtobufTimeUtils;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -134,8 +139,17 @@ class TimerRaceTest {
     awaitIdle(workflowId);
     env.getWorkerFactory().shutdownNow();
     env.getWorkerFactory().awaitTermination(10, TimeUnit.SECONDS);
-    // The server stops skipping time once the timer's task is pending: the sleep ends on the wall clock.
-    env.sleep(sleep);
+    // To just past the workflow's next timer, which must be the one the test means. The server stops
+    // skipping time once that timer's task is pending, so any sleep past it would run on the wall clock.
+    Duration untilTimer = untilNextTimer(workflowId);
+    assertThat(untilTimer).as("time to the workflow's next timer").isBetween(sleep.minusMinutes(1), sleep);
+    CompletableFuture<Void> slept = CompletableFuture.runAsync(() -> env.sleep(untilTimer.plusMillis(1)));
+    try {
+      slept.get(20, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the timer did not fire; history: " + history(workflowId).stream()
+          .map(h -> h.getEventType().name().replace("EVENT_TYPE_", "")).toList());
+    }
     WorkflowStub stub = WorkflowStub.fromTyped(workflow);
     String updateId = workflowId + "-" + update;
     CompletableFuture<UpdateOutcome> done = CompletableFuture.supplyAsync(() -> stub.startUpdate(
@@ -150,6 +164,23 @@ class TimerRaceTest {
     assertThat(timerAndUpdateInOneTask(workflowId)).as("the timer and the update were handled in one workflow task")
         .isTrue();
     return outcome;
+  }
+
+  /** How long until the earliest timer the workflow has started and not yet seen fire or cancelled. */
+  private Duration untilNextTimer(String workflowId) {
+    Map<Long, Instant> pending = new HashMap<>();
+    for (HistoryEvent e : history(workflowId)) {
+      switch (e.getEventType()) {
+        case EVENT_TYPE_TIMER_STARTED -> pending.put(e.getEventId(), Instant.ofEpochSecond(e.getEventTime().getSeconds(),
+            e.getEventTime().getNanos()).plus(ProtobufTimeUtils.toJavaDuration(
+                e.getTimerStartedEventAttributes().getStartToFireTimeout())));
+        case EVENT_TYPE_TIMER_FIRED -> pending.remove(e.getTimerFiredEventAttributes().getStartedEventId());
+        case EVENT_TYPE_TIMER_CANCELED -> pending.remove(e.getTimerCanceledEventAttributes().getStartedEventId());
+        default -> { }
+      }
+    }
+    Instant next = pending.values().stream().min(Instant::compareTo).orElseThrow(() -> new AssertionError("no timer"));
+    return Duration.between(Instant.ofEpochMilli(env.currentTimeMillis()), next);
   }
 
   private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
