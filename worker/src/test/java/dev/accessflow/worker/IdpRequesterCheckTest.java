@@ -56,7 +56,7 @@ class IdpRequesterCheckTest {
   @Test
   void anIdpThatCannotBeAskedNowRefusesNobodyTheWorkflowChecksAgain() {
     assertThat(answering(login -> {
-      throw ApplicationFailure.newFailure("Okta unreachable", "IdpUnavailable");
+      throw ApplicationFailure.newFailure("Okta unreachable", AccessflowTemporal.IDP_UNAVAILABLE);
     }).check("dana@example.com").refusal()).isNull();
     assertThat(answering(login -> {
       throw new IllegalStateException("connection reset");
