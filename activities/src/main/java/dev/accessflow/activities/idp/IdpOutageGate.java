@@ -46,7 +46,9 @@ public final class IdpOutageGate implements IdentityProvider {
   private boolean probing;
   private long nextProbeAt;
   private Instant downSince;
+  /** Calls held since the outage began (a call retried by Temporal counts again), and those holding now. */
   private long held;
+  private int waiting;
 
   /** @param name the IdP as operators know it ("Okta"), for the log and the held calls' failure */
   public IdpOutageGate(IdentityProvider idp, String name, Duration probeEvery, Duration maxWait) {
@@ -126,11 +128,14 @@ public final class IdpOutageGate implements IdentityProvider {
           counted = true;
         }
         long until = probing ? deadline : Math.min(deadline, nextProbeAt);
+        waiting++;
         try {
           lock.wait(Math.max(1, (until - now + 999_999) / 1_000_000));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw stillDown();
+        } finally {
+          waiting--;
         }
       }
       return false;
@@ -147,8 +152,8 @@ public final class IdpOutageGate implements IdentityProvider {
       }
       if (answered && down) {
         down = false;
-        log.info("{} answers again after {} s down; {} held calls go on now", name,
-            Duration.between(downSince, Instant.now()).toSeconds(), held);
+        log.info("{} answers again after {} s down; {} calls were held meanwhile, the {} waiting go on now", name,
+            Duration.between(downSince, Instant.now()).toSeconds(), held, waiting);
         held = 0;
       } else if (!answered) {
         if (!down) {
