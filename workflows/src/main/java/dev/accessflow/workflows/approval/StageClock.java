@@ -1,7 +1,7 @@
 package dev.accessflow.workflows.approval;
 
-import dev.accessflow.workflows.model.StageTimings;
 import dev.accessflow.workflows.TimerRace;
+import dev.accessflow.workflows.model.StageTimings;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
