@@ -16,6 +16,7 @@ WORKDIR /build
 COPY pom.xml ./
 COPY workflows/pom.xml workflows/
 COPY activities/pom.xml activities/
+COPY ledger/pom.xml ledger/
 COPY api/pom.xml api/
 COPY worker/pom.xml worker/
 # The harness is not built into the image, but the parent POM lists it as a module.
@@ -28,6 +29,7 @@ RUN mvn -B -q dependency:go-offline -DexcludeGroupIds=dev.accessflow \
 
 COPY workflows/src workflows/src
 COPY activities/src activities/src
+COPY ledger/src ledger/src
 COPY api/src api/src
 COPY worker/src worker/src
 # Only the service and what it needs (-am); DockerBuildContextTest runs these steps on every test run.

@@ -14,6 +14,7 @@ import dev.accessflow.activities.okta.OktaDirectory;
 import dev.accessflow.activities.sandbox.SandboxDirectory;
 import dev.accessflow.api.AccessRequestGateway;
 import dev.accessflow.api.AccessRequestIntake;
+import dev.accessflow.api.LedgerHealthCheck;
 import dev.accessflow.api.TemporalHealthCheck;
 import dev.accessflow.api.catalog.Catalog;
 import dev.accessflow.api.jira.JiraWebhookResource;
@@ -22,6 +23,11 @@ import dev.accessflow.api.jira.WebhookSignatureVerifier;
 import dev.accessflow.api.catalog.CatalogFile;
 import dev.accessflow.api.rest.AccessRequestResource;
 import dev.accessflow.api.rest.ApiErrorMappers;
+import dev.accessflow.api.rest.AuditResource;
+import dev.accessflow.ledger.AuditExport;
+import dev.accessflow.ledger.LedgerDatabase;
+import dev.accessflow.ledger.LedgerQueries;
+import dev.accessflow.ledger.PostgresLedger;
 import dev.accessflow.api.rest.BearerTokenFilter;
 import dev.accessflow.api.rest.Caller;
 import io.dropwizard.auth.AuthValueFactoryProvider;
@@ -57,6 +63,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
   private SandboxDirectory sandbox;
   /** Group id to the IdP's group name, where the IdP was asked at start-up (Okta's catalog check). */
   private Map<String, String> groupNames = Map.of();
+  private LedgerDatabase ledgerDatabase;
 
   public static void main(String[] args) throws Exception {
     new AccessflowApplication().run(args);
@@ -71,6 +78,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
   public void initialize(Bootstrap<AccessflowConfiguration> bootstrap) {
     bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
         bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    bootstrap.addCommand(new AuditVerifyCommand());
   }
 
   @Override
@@ -86,6 +94,17 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
 
     var temporal = config.temporal;
     listenOn(config);
+    // The ledger first: its migrations run before the worker writes it or the API reads it.
+    LedgerDatabase ledgerDatabase = LedgerDatabase.start(config.ledger.settings());
+    environment.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {
+      @Override
+      public void stop() {
+        ledgerDatabase.close();
+      }
+    });
+    environment.healthChecks().register("ledger", new LedgerHealthCheck(ledgerDatabase.jdbi(), ledgerDatabase.where()));
+    LedgerQueries ledgerQueries = new LedgerQueries(ledgerDatabase.jdbi());
+    this.ledgerDatabase = ledgerDatabase;
     String target = temporal.target;
     if (temporal.embedded()) {
       EmbeddedTemporal embedded = EmbeddedTemporal.start(temporal.embeddedPort);
@@ -118,7 +137,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     if (config.runWorker) {
       // The test server's sticky queues misbehave across worker restarts: the bench turns them off.
       environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded() || !temporal.stickyExecution, idp,
-          tickets(config), slack != null ? slack.chat() : new NoChat()));
+          tickets(config), slack != null ? slack.chat() : new NoChat(),
+          new PostgresLedger(ledgerDatabase.jdbi(), config.idp.type, java.time.Clock.systemUTC())));
     }
 
     if (config.runApi) {
@@ -139,11 +159,13 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       jersey.register(new ApiErrorMappers.Web());
       jersey.register(new ApiErrorMappers.Unexpected());
       jersey.register(new CatalogResource(catalog));
-      AccessRequestGateway gateway = new AccessRequestGateway(client, temporal.taskQueue);
+      AccessRequestGateway gateway = new AccessRequestGateway(client, temporal.taskQueue, ledgerQueries);
       // One intake for REST, Slack and Jira: the same catalog rules, "approved before" count and requester check.
-      AccessRequestIntake intake = new AccessRequestIntake(catalog, config.approvalTimeout, gateway::approvedBefore,
+      AccessRequestIntake intake = new AccessRequestIntake(catalog, config.approvalTimeout, ledgerQueries::approvedBefore,
           new IdpRequesterCheck(idp), groupNames);
-      jersey.register(new AccessRequestResource(intake, gateway));
+      jersey.register(new AccessRequestResource(intake, gateway, ledgerQueries));
+      jersey.register(new AuditResource(new AuditExport(ledgerDatabase.dataSource()), ledgerQueries,
+          java.time.Clock.systemUTC()));
       if (config.jira.enabled() && (config.jira.webhookSecret == null || config.jira.webhookSecret.isEmpty())) {
         // Anyone could forge approvals through an unsigned webhook, so there is none without a secret.
         log.error("jira.webhookSecret is empty: POST /jira/webhook is NOT served; set JIRA_WEBHOOK_SECRET"
@@ -262,6 +284,11 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
 
   private static String blankToNull(String value) {
     return value == null || value.isBlank() ? null : value;
+  }
+
+  /** The ledger's database (tests read it and stop it). */
+  public LedgerDatabase ledgerDatabase() {
+    return ledgerDatabase;
   }
 
   /** The sandbox directory, when idp.type is sandbox; null otherwise. */

@@ -3,6 +3,7 @@ package dev.accessflow.worker;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.accessflow.activities.sandbox.SandboxDirectory;
 import dev.accessflow.api.rest.ApiToken;
+import dev.accessflow.ledger.LedgerDatabase;
 import io.dropwizard.core.Configuration;
 import java.time.Duration;
 import java.util.List;
@@ -117,7 +118,34 @@ public final class AccessflowConfiguration extends Configuration {
     }
   }
 
+  /** The ledger's PostgreSQL. An empty url means an embedded PostgreSQL started in this process. */
+  public static final class LedgerSettings {
+    /** jdbc:postgresql://host:5432/accessflow; empty starts the embedded one. */
+    @JsonProperty public String url = "";
+    @JsonProperty public String user = "accessflow";
+    /** From ACCESSFLOW_DB_PASSWORD; never printed. */
+    @JsonProperty public String password = "";
+    @JsonProperty public int poolSize = 8;
+    /** How long a write waits for a connection before it fails (and goes to its retry lane). */
+    @JsonProperty public Duration connectionTimeout = Duration.ofSeconds(1);
+    /** Port of the embedded server on 127.0.0.1; 0 picks a free one. */
+    @JsonProperty public int embeddedPort = 0;
+    /** Data directory of the embedded server; empty means a temporary one, removed at stop. */
+    @JsonProperty public String embeddedDirectory = "";
+
+    public LedgerDatabase.Settings settings() {
+      return new LedgerDatabase.Settings(url, user, password, poolSize, connectionTimeout, embeddedPort,
+          embeddedDirectory == null || embeddedDirectory.isBlank() ? null : java.nio.file.Path.of(embeddedDirectory));
+    }
+
+    @Override
+    public String toString() {
+      return "LedgerSettings[url=" + url + ", user=" + user + ", password=***]";
+    }
+  }
+
   @JsonProperty public TemporalSettings temporal = new TemporalSettings();
+  @JsonProperty public LedgerSettings ledger = new LedgerSettings();
   /**
    * Interface every HTTP connector listens on; empty means 127.0.0.1 in the embedded default
    * (whose token is published) and all interfaces otherwise. A connector's own bindHost wins.

@@ -3,6 +3,7 @@ package dev.accessflow.worker;
 import dev.accessflow.workflows.ports.NoticeDelivery;
 import dev.accessflow.activities.leases.TemporalMembershipLeases;
 import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.ports.AccessLedger;
 import dev.accessflow.workflows.ports.AccessTickets;
 import dev.accessflow.workflows.ports.ApprovalChat;
 import dev.accessflow.workflows.ports.IdentityProvider;
@@ -32,7 +33,7 @@ public final class TemporalWorkers implements Managed {
    *     worker's sticky queue (a restarted worker would strand its workflows)
    */
   public TemporalWorkers(WorkflowClient client, String taskQueue, boolean stickyOff, IdentityProvider idp,
-      AccessTickets tickets, ApprovalChat chat) {
+      AccessTickets tickets, ApprovalChat chat, AccessLedger ledger) {
     this.factory = WorkerFactory.newInstance(client);
     WorkerOptions.Builder options = WorkerOptions.newBuilder();
     if (stickyOff) {
@@ -42,7 +43,7 @@ public final class TemporalWorkers implements Managed {
         WorkerOptions.newBuilder(options.build()).setMaxConcurrentActivityExecutionSize(MAIN_ACTIVITY_SLOTS).build());
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(idp, new TemporalMembershipLeases(client, taskQueue),
-        new NoticeDelivery(tickets, chat));
+        new NoticeDelivery(tickets, chat, ledger));
     // The membership workflows' IdP calls, apart from the lease activities that wait on them.
     factory.newWorker(AccessflowTemporal.idpTaskQueue(taskQueue),
         WorkerOptions.newBuilder(options.build()).setMaxConcurrentActivityExecutionSize(IDP_ACTIVITY_SLOTS).build())

@@ -30,6 +30,19 @@ final class Http {
     return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TOKEN).GET());
   }
 
+  /** The body of a GET as text (an export in JSON Lines or CSV). */
+  String getText(String path) {
+    try {
+      return client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TOKEN).GET()
+          .build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   Reply post(String path, String json) {
     return post(path, json, TOKEN);
   }

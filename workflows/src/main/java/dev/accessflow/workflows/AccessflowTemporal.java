@@ -22,6 +22,9 @@ import java.util.List;
  * attributes, failure types and activity options. Everything here is wire API.
  */
 public final class AccessflowTemporal {
+  /** getVersion change id: requests from this version on write the ledger (older histories replay without it). */
+  public static final String VERSION_LEDGER = "ledger";
+
   private AccessflowTemporal() {}
 
   public static final String DEFAULT_TASK_QUEUE = "accessflow";
@@ -220,6 +223,18 @@ public final class AccessflowTemporal {
     return LocalActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofSeconds(30))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+        .build();
+  }
+
+  /** The ledger's retry lane: retried until the database takes the part, never more than 10 s apart. */
+  public static ActivityOptions ledgerRetryOptions() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2.0)
+            .setMaximumInterval(Duration.ofSeconds(10))
+            .build())
         .build();
   }
 

@@ -32,7 +32,8 @@ class WorkflowHistoryReplayTest {
     return List.of("approved-and-expired", "denied", "approval-timed-out", "approval-policy-two-stages",
         "break-glass-reviewed", "extension-through-the-route", "removal-through-an-outage",
         "membership-removal-through-an-outage", "group-membership-shared",
-        "group-membership-standing", "timer-race-reminder", "timer-race-expiry-warning");
+        "group-membership-standing", "timer-race-reminder", "timer-race-expiry-warning",
+        "ledger-approved-and-expired", "ledger-through-an-outage");
   }
 
   private TestWorkflowEnvironment env;

@@ -15,6 +15,7 @@ import dev.accessflow.workflows.request.AccessRequestWorkflow;
 import dev.accessflow.workflows.testing.AccessRequests;
 import dev.accessflow.workflows.testing.FakeDirectory;
 import dev.accessflow.workflows.testing.RecordingChat;
+import dev.accessflow.workflows.testing.RecordingLedger;
 import dev.accessflow.workflows.testing.RecordingTickets;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -51,7 +52,7 @@ class LeaseActivitySlotsTest {
     Worker worker = env.newWorker(QUEUE, WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(1).build());
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(directory, new TemporalMembershipLeases(env.getWorkflowClient(), QUEUE),
-        new NoticeDelivery(new RecordingTickets(), new RecordingChat()));
+        new NoticeDelivery(new RecordingTickets(), new RecordingChat(), new RecordingLedger()));
     env.newWorker(AccessflowTemporal.idpTaskQueue(QUEUE), WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(1).build()).registerActivitiesImplementations(directory);
     env.start();

@@ -23,6 +23,7 @@ import dev.accessflow.workflows.testing.AccessRequests;
 import dev.accessflow.workflows.testing.Histories;
 import dev.accessflow.workflows.testing.FakeDirectory;
 import dev.accessflow.workflows.testing.RecordingChat;
+import dev.accessflow.workflows.testing.RecordingLedger;
 import dev.accessflow.workflows.testing.RecordingTickets;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -59,7 +60,7 @@ class SharedMembershipTest {
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(directory, new TemporalMembershipLeases(env.getWorkflowClient(), QUEUE),
-        new NoticeDelivery(tickets, new RecordingChat()));
+        new NoticeDelivery(tickets, new RecordingChat(), new RecordingLedger()));
     env.newWorker(AccessflowTemporal.idpTaskQueue(QUEUE)).registerActivitiesImplementations(directory);
     env.start();
     client = env.getWorkflowClient();

@@ -4,6 +4,7 @@ import java.util.Map;
 import dev.accessflow.workflows.model.RequestPolicy;
 import dev.accessflow.workflows.ports.NoticeDelivery;
 import dev.accessflow.workflows.testing.RecordingChat;
+import dev.accessflow.workflows.testing.RecordingLedger;
 import dev.accessflow.workflows.testing.RecordingTickets;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
@@ -73,7 +74,7 @@ class OktaWorkflowTest {
         this::serviceTime);
     worker.registerActivitiesImplementations(
         new TemporalMembershipLeases(env.getWorkflowClient(), AccessflowTemporal.DEFAULT_TASK_QUEUE), idp,
-        new NoticeDelivery(new RecordingTickets(), new RecordingChat()));
+        new NoticeDelivery(new RecordingTickets(), new RecordingChat(), new RecordingLedger()));
     env.newWorker(AccessflowTemporal.idpTaskQueue(AccessflowTemporal.DEFAULT_TASK_QUEUE)).registerActivitiesImplementations(idp);
     env.start();
     client = env.getWorkflowClient();

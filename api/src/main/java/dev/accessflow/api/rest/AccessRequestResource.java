@@ -4,6 +4,7 @@ import dev.accessflow.api.AccessRequestGateway;
 import dev.accessflow.api.AccessRequestIntake;
 import dev.accessflow.api.ApiProblem;
 import dev.accessflow.api.RequestIds;
+import dev.accessflow.ledger.LedgerQueries;
 import dev.accessflow.workflows.model.AccessRequest;
 import dev.accessflow.workflows.model.AccessRequestState;
 import dev.accessflow.workflows.model.Channel;
@@ -30,7 +31,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** The REST API for access requests under /v1/requests. */
 @Path("/v1/requests")
@@ -40,11 +40,13 @@ public final class AccessRequestResource {
 
   private final AccessRequestIntake intake;
   private final AccessRequestGateway gateway;
+  private final LedgerQueries ledger;
   private final RequestIds requestIds = new RequestIds();
 
-  public AccessRequestResource(AccessRequestIntake intake, AccessRequestGateway gateway) {
+  public AccessRequestResource(AccessRequestIntake intake, AccessRequestGateway gateway, LedgerQueries ledger) {
     this.intake = intake;
     this.gateway = gateway;
+    this.ledger = ledger;
   }
 
   /**
@@ -77,13 +79,25 @@ public final class AccessRequestResource {
         .build();
   }
 
+  /** A page of the request list; {@code next} is the cursor of the following page, absent on the last. */
+  public record RequestList(List<LedgerQueries.RequestLine> requests, String next) {}
+
+  /** Requests from the ledger, newest first, however long ago they closed. */
   @GET
-  public Map<String, List<AccessRequestGateway.RequestSummary>> recent(
-      @QueryParam("limit") @DefaultValue("50") int limit) {
-    if (limit < 1 || limit > 500) {
-      throw ApiProblem.invalid("limit", "limit must be between 1 and 500");
+  public RequestList list(@QueryParam("requester") String requester, @QueryParam("app") String app,
+      @QueryParam("role") String role, @QueryParam("status") String status, @QueryParam("from") String from,
+      @QueryParam("to") String to, @QueryParam("cursor") String cursor,
+      @QueryParam("limit") @DefaultValue("50") String limitText) {
+    int limit = QueryParams.limit(limitText, 500);
+    LedgerQueries.Page<LedgerQueries.RequestLine> page;
+    try {
+      page = ledger.requests(new LedgerQueries.RequestFilter(QueryParams.text(requester), QueryParams.text(app),
+          QueryParams.text(role), QueryParams.status(status), QueryParams.instant(from, "from"),
+          QueryParams.instant(to, "to")), QueryParams.text(cursor), limit);
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.invalid("cursor", e.getMessage());
     }
-    return Map.of("requests", gateway.recent(limit));
+    return new RequestList(page.items(), page.next());
   }
 
   @GET

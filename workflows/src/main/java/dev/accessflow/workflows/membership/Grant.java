@@ -44,6 +44,7 @@ public final class Grant {
   private final AccessRequest request;
   private final Consumer<String> onRemovalError;
   private final List<String> held = new ArrayList<>();
+  private final List<String> standingIds = new ArrayList<>();
   private IdpUser user;
   private boolean retrying;
 
@@ -68,6 +69,7 @@ public final class Grant {
         held.add(result.groupId());
         if (MembershipOutcome.standing(result.outcome())) {
           standing.add(label);
+          standingIds.add(result.groupId());
         }
       }
     } catch (ActivityFailure failure) {
@@ -78,6 +80,11 @@ public final class Grant {
       failures.add("groups " + request.groupLabels() + ": " + Failures.describe(failure));
     }
     return new Provisioned(List.copyOf(standing), List.copyOf(failures));
+  }
+
+  /** Ids of the groups the person was a member of before this grant (accessflow never removes those). */
+  public List<String> standingGroups() {
+    return List.copyOf(standingIds);
   }
 
   /** True when some lease is held (a removal has something to do). */

@@ -31,4 +31,16 @@ public record AccessRequestState(
     String lastError,
     int ticketBacklog,
     List<ApprovalStage> route,
-    boolean breakGlassUnreviewed) {}
+    boolean breakGlassUnreviewed) {
+
+  /** The same state without the request it is about (the ledger has that from the first part). */
+  public AccessRequestState withoutRequest() {
+    return withRequest(null);
+  }
+
+  public AccessRequestState withRequest(AccessRequest about) {
+    return new AccessRequestState(about, status, submittedAt, stageIndex, decisions, idpUserId, grantedAt, expiresAt,
+        revokedAt, revocationOverdueSince, revocationLag, ticketKey, approverMessages, lastError, ticketBacklog, route,
+        breakGlassUnreviewed);
+  }
+}

@@ -13,6 +13,7 @@ import java.util.List;
  * @param undeliverable why items were given up on (a vendor's non-retryable refusal), one line each
  * @param ticketRetry the retryable error that stopped the ticket part, or null when it is done
  * @param chatRetry the retryable error that stopped the chat part, or null when it is done
+ * @param ledgerRetry why the ledger part was not recorded, or null when it was (or there was none)
  */
 public record NoticeReceipt(
     String ticketKey,
@@ -22,10 +23,17 @@ public record NoticeReceipt(
     List<List<ChatMessageRef>> asked,
     List<String> undeliverable,
     String ticketRetry,
-    String chatRetry) {
+    String chatRetry,
+    String ledgerRetry) {
 
   public NoticeReceipt {
     asked = asked == null ? List.of() : asked.stream().map(List::copyOf).toList();
     undeliverable = undeliverable == null ? List.of() : List.copyOf(undeliverable);
+  }
+
+  /** A receipt of a batch without a ledger part. */
+  public NoticeReceipt(String ticketKey, boolean ticketOpened, int entriesHandled, int chatHandled,
+      List<List<ChatMessageRef>> asked, List<String> undeliverable, String ticketRetry, String chatRetry) {
+    this(ticketKey, ticketOpened, entriesHandled, chatHandled, asked, undeliverable, ticketRetry, chatRetry, null);
   }
 }

@@ -14,22 +14,34 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
 /**
- * {@link RequestNotices} over the ticket port and the chat port: the ticket is opened first (so the
- * approvers' prompts can link it), then the entries and the chat messages go out side by side. A
- * vendor's refusal (a non-retryable failure) gives up on that one item and goes on; any other failure
- * stops that port's part only, and the receipt says where.
+ * {@link RequestNotices} over the ticket, chat and ledger ports: the ticket is opened first (so the
+ * approvers' prompts can link it), then the entries, the chat messages and the ledger part go out
+ * side by side. A vendor's refusal (a non-retryable failure) gives up on that one item and goes on;
+ * any other failure stops that port's part only, and the receipt says where.
+ *
+ * <p>The ledger is local and fast, but a database that is down must not slow the notices down
+ * every time: after a failure, batches that are not the ledger's retry lane skip it for
+ * {@link #LEDGER_BACKOFF} (the lane, retried by Temporal, finds out when it is back).
  */
 public final class NoticeDelivery implements RequestNotices {
   /** Failure type of an insisting batch whose port is still failing: Temporal retries it. */
   public static final String UNDELIVERED = "NoticeUndelivered";
 
+  static final long LEDGER_BACKOFF = 5_000;
+
   private final AccessTickets tickets;
   private final ApprovalChat chat;
+  private final AccessLedger ledger;
   private final ExecutorService chatThreads = DaemonThreads.cachedPool("accessflow-chat-notices");
+  private final ExecutorService ledgerThreads = DaemonThreads.cachedPool("accessflow-ledger-writes");
+  /** Until when batches outside the ledger's retry lane skip the ledger, and why. */
+  private volatile long ledgerDownUntil;
+  private volatile String ledgerDownBecause;
 
-  public NoticeDelivery(AccessTickets tickets, ApprovalChat chat) {
+  public NoticeDelivery(AccessTickets tickets, ApprovalChat chat, AccessLedger ledger) {
     this.tickets = tickets;
     this.chat = chat;
+    this.ledger = ledger;
   }
 
   private record TicketPart(String key, boolean opened, int handled, List<String> undeliverable, String retry) {}
@@ -58,6 +70,9 @@ public final class NoticeDelivery implements RequestNotices {
       }
     }
     String ticketKey = key;
+    CompletableFuture<String> ledgerPart = batch.ledger() == null
+        ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.supplyAsync(() -> ledger(batch), ledgerThreads);
     // The chat part runs beside the ticket part; the ticket part keeps the activity's thread (its adapter reads the attempt).
     CompletableFuture<ChatPart> chatPart = batch.chat().isEmpty()
         ? CompletableFuture.completedFuture(new ChatPart(0, List.of(), List.of(), null))
@@ -71,15 +86,35 @@ public final class NoticeDelivery implements RequestNotices {
     } catch (CompletionException e) {
       chatDone = new ChatPart(0, List.of(), List.of(), message(e.getCause()));
     }
+    String ledgerRetry = ledgerPart.join();
     List<String> undeliverable = new ArrayList<>(ticketPart.undeliverable());
     undeliverable.addAll(chatDone.undeliverable());
     NoticeReceipt receipt = new NoticeReceipt(ticketKey, ticketPart.opened(), ticketPart.handled(), chatDone.handled(), chatDone.asked(),
-        undeliverable, ticketPart.retry(), chatDone.retry());
-    if (batch.insist() && (receipt.ticketRetry() != null || receipt.chatRetry() != null)) {
-      throw ApplicationFailure.newFailure(receipt.ticketRetry() != null ? receipt.ticketRetry() : receipt.chatRetry(),
-          UNDELIVERED);
+        undeliverable, ticketPart.retry(), chatDone.retry(), ledgerRetry);
+    if (batch.insist()) {
+      String retry = receipt.ticketRetry() != null ? receipt.ticketRetry()
+          : receipt.chatRetry() != null ? receipt.chatRetry() : receipt.ledgerRetry();
+      if (retry != null) {
+        throw ApplicationFailure.newFailure(retry, UNDELIVERED);
+      }
     }
     return receipt;
+  }
+
+  /** Records the ledger part; null when done, else why not. */
+  private String ledger(NoticeBatch batch) {
+    if (!batch.insist() && System.currentTimeMillis() < ledgerDownUntil) {
+      return "the ledger is unavailable: " + ledgerDownBecause;
+    }
+    try {
+      ledger.record(batch.requestId(), batch.ledger());
+      ledgerDownUntil = 0;
+      return null;
+    } catch (RuntimeException e) {
+      ledgerDownBecause = message(e);
+      ledgerDownUntil = System.currentTimeMillis() + LEDGER_BACKOFF;
+      return "ledger: " + ledgerDownBecause;
+    }
   }
 
   private TicketPart entries(String requestId, String key, List<AuditEntry> entries) {

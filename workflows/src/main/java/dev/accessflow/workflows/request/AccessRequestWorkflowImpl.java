@@ -63,8 +63,9 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   public AccessRequestWorkflowImpl(AccessRequest request) {
     this.request = request;
     this.route.addAll(request.route());
-    this.outbox = new RequestOutbox(request, this::noteError);
     this.grant = new Grant(request, this::noteError);
+    this.outbox = new RequestOutbox(request, this::noteError,
+        () -> LedgerPart.facts(state(), grant.standingGroups(), approvedBy));
     this.expiry = new ExpiryTimer(request.policy().expiringSoonLead());
     boolean review = request.policy().breakGlass() && !request.route().isEmpty();
     // A break-glass route is a review from the start: a reviewer who clicks early is never taken for an approver.
@@ -281,6 +282,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     outbox.sendNextLocally(); // the last notices: nothing waits for this task any more
     do {
       Workflow.await(Workflow::isEveryHandlerFinished);
+      outbox.recordState(); // the ledger's row ends as the request did
       outbox.drain();
     } while (!Workflow.isEveryHandlerFinished() || !outbox.isDrained());
     return state();

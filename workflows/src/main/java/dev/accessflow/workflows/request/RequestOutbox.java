@@ -4,6 +4,8 @@ import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.Failures;
 import dev.accessflow.workflows.approval.ApprovalRound;
 import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.AccessRequestState;
+import dev.accessflow.workflows.model.LedgerPart;
 import dev.accessflow.workflows.model.ApprovalPrompt;
 import dev.accessflow.workflows.model.AuditEntry;
 import dev.accessflow.workflows.model.AuditKind;
@@ -22,16 +24,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
- * Everything a request tells the outside world, in order: the audit trail on its ticket and the
- * chat messages to approvers, the requester and the security channel.
+ * Everything a request tells the outside world, in order: the audit trail on its ticket and in the
+ * ledger, and the chat messages to approvers, the requester and the security channel.
  *
  * <p>What one step of the request produces goes out as one {@link NoticeBatch} (one activity for
- * the ticket and the chat together). When a port fails, what is left of its part goes to that
+ * the ticket, the chat and the ledger together). When a port fails, what is left of its part goes to that
  * port's own retry lane, one activity Temporal retries with backoff, while the other port carries
- * on: a Jira outage never holds up Slack, nor the other way round. Each port stays in order, and
+ * on: a Jira outage never holds up Slack or the ledger, nor the other way round. Each port stays in order, and
  * nothing posted is ever dropped, not even what an update handler posts after the request drained.
  */
 final class RequestOutbox {
@@ -44,8 +47,20 @@ final class RequestOutbox {
       Workflow.newActivityStub(RequestNotices.class, AccessflowTemporal.notificationOptions());
   private final RequestNotices localNotices =
       Workflow.newLocalActivityStub(RequestNotices.class, AccessflowTemporal.localNoticeOptions());
+  private final RequestNotices ledgerLane =
+      Workflow.newActivityStub(RequestNotices.class, AccessflowTemporal.ledgerRetryOptions());
   private final AccessRequest request;
   private final Consumer<String> onUndeliverable;
+  private final Supplier<LedgerPart> facts;
+  /** Null until the first audit step decides it: requests begun before the ledger existed have none. */
+  private Boolean ledgerOn;
+  private final List<AuditEntry> ledgerQueue = new ArrayList<>();
+  private boolean ledgerInFlight;
+  /** The state changed in a way the ledger has not been told (without an audit step). */
+  private boolean ledgerStale;
+  private boolean ledgerHasRequest;
+  private long ledgerRevision;
+  private LedgerPart ledgerLast;
   private final List<AuditEntry> ticketQueue = new ArrayList<>();
   private final List<Pending> chatQueue = new ArrayList<>();
   private final List<ChatMessageRef> approverMessages = new ArrayList<>();
@@ -59,10 +74,14 @@ final class RequestOutbox {
   private boolean dispatching;
   private long sequence;
 
-  /** @param onUndeliverable told when an item failed for good (a vendor's non-retryable refusal); its port moves on */
-  RequestOutbox(AccessRequest request, Consumer<String> onUndeliverable) {
+  /**
+   * @param onUndeliverable told when an item failed for good (a vendor's non-retryable refusal); its port moves on
+   * @param facts the request's facts now, as the ledger records them with each step
+   */
+  RequestOutbox(AccessRequest request, Consumer<String> onUndeliverable, Supplier<LedgerPart> facts) {
     this.request = request;
     this.onUndeliverable = onUndeliverable;
+    this.facts = facts;
     this.ticketKey = request.ticketKey();
   }
 
@@ -71,7 +90,25 @@ final class RequestOutbox {
     AuditEntry entry = new AuditEntry(++sequence, now(), kind, status, text);
     log.info("request {} [{}] {}", request.requestId(), kind, text);
     ticketQueue.add(entry);
+    if (ledgerOn()) {
+      ledgerQueue.add(entry);
+    }
     dispatch();
+  }
+
+  /** Tells the ledger the request's state now, if it changed since the last step it was told. */
+  void recordState() {
+    if (ledgerOn() && !comparable(facts.get()).equals(ledgerLast)) {
+      ledgerStale = true;
+      dispatch();
+    }
+  }
+
+  private boolean ledgerOn() {
+    if (ledgerOn == null) {
+      ledgerOn = Workflow.getVersion(AccessflowTemporal.VERSION_LEDGER, Workflow.DEFAULT_VERSION, 1) == 1;
+    }
+    return ledgerOn;
   }
 
   void notifyRequester(AuditKind kind, String text) {
@@ -133,7 +170,8 @@ final class RequestOutbox {
   }
 
   boolean isDrained() {
-    return ticketQueue.isEmpty() && ticketInFlight == 0 && chatQueue.isEmpty() && !chatBusy;
+    return ticketQueue.isEmpty() && ticketInFlight == 0 && chatQueue.isEmpty() && !chatBusy && !ledgerWaiting()
+        && !ledgerInFlight;
   }
 
   String ticketKey() {
@@ -165,28 +203,37 @@ final class RequestOutbox {
   private void dispatchForever() {
     while (true) {
       Workflow.await(() -> holds == 0
-          && (ticketInFlight == 0 && !ticketQueue.isEmpty() || !chatBusy && !chatQueue.isEmpty()));
+          && (ticketInFlight == 0 && !ticketQueue.isEmpty() || !chatBusy && !chatQueue.isEmpty()
+              || !ledgerInFlight && ledgerWaiting()));
       List<AuditEntry> entries = ticketInFlight == 0 ? takeAll(ticketQueue) : List.of();
       List<Pending> items = chatBusy ? List.of() : takeAll(chatQueue);
+      LedgerPart ledger = !ledgerInFlight && ledgerWaiting() ? ledgerPart() : null;
       ticketInFlight += entries.size();
       chatBusy = !items.isEmpty() || chatBusy;
       RequestNotices via = nextLocally ? localNotices : notices;
       nextLocally = false;
-      Async.procedure(() -> deliver(via, entries, items));
+      Async.procedure(() -> deliver(via, entries, items, ledger));
     }
   }
 
-  private void deliver(RequestNotices via, List<AuditEntry> entries, List<Pending> items) {
+  private void deliver(RequestNotices via, List<AuditEntry> entries, List<Pending> items, LedgerPart ledger) {
     List<AuditEntry> ticketLeft = entries;
     List<Pending> chatLeft = items;
+    boolean ledgerLeft = ledger != null;
     try {
-      NoticeReceipt receipt = via.deliver(batch(entries, items, false));
+      NoticeReceipt receipt = via.deliver(batch(entries, items, false, ledger));
       ticketLeft = settleTicket(receipt, entries);
       chatLeft = settleChat(receipt, items);
+      ledgerLeft = ledger != null && receipt.ledgerRetry() != null;
       receipt.undeliverable().forEach(this::undeliverable);
     } catch (ActivityFailure failure) {
       log.warn("request {}: notices failed as a whole ({}); each port retries on its own", request.requestId(),
           Failures.describe(failure));
+    }
+    if (ledger != null && !ledgerLeft) {
+      ledgerRecorded(ledger);
+    } else if (ledger != null) {
+      Async.procedure(() -> insistOnLedger(ledger));
     }
     if (!entries.isEmpty()) {
       List<AuditEntry> left = ticketLeft;
@@ -202,7 +249,7 @@ final class RequestOutbox {
   private void insistOnTicket(int taken, List<AuditEntry> left) {
     if (!left.isEmpty()) {
       try {
-        NoticeReceipt receipt = notices.deliver(batch(left, List.of(), true));
+        NoticeReceipt receipt = notices.deliver(batch(left, List.of(), true, null));
         settleTicket(receipt, left);
         receipt.undeliverable().forEach(this::undeliverable);
       } catch (ActivityFailure failure) {
@@ -212,11 +259,53 @@ final class RequestOutbox {
     ticketInFlight -= taken;
   }
 
+  /**
+   * The ledger's retry lane: the part, in one activity Temporal retries until the database takes it.
+   * The next part waits for it, so the rows arrive in order however long the database was down.
+   */
+  private void insistOnLedger(LedgerPart part) {
+    try {
+      ledgerLane.deliver(new NoticeBatch(request.requestId(), null, ticketKey, List.of(), List.of(), true, part));
+    } catch (ActivityFailure failure) {
+      // Retried without limit: only a cancelled workflow ends here, and the next part tries again.
+      log.warn("request {}: the ledger part {} was not recorded: {}", request.requestId(), part.revision(),
+          Failures.describe(failure));
+    }
+    ledgerRecorded(part);
+  }
+
+  private boolean ledgerWaiting() {
+    return !ledgerQueue.isEmpty() || ledgerStale;
+  }
+
+  /** The entries waiting for the ledger, with the state after them. */
+  private LedgerPart ledgerPart() {
+    LedgerPart now = facts.get();
+    ledgerStale = false;
+    ledgerInFlight = true;
+    ledgerLast = comparable(now);
+    return now.as(++ledgerRevision, takeAll(ledgerQueue), !ledgerHasRequest);
+  }
+
+  private void ledgerRecorded(LedgerPart part) {
+    ledgerHasRequest = true;
+    ledgerInFlight = false;
+  }
+
+  /** The facts as the ledger keeps them: without the request, and without the ticket backlog, which moves on its own. */
+  private static LedgerPart comparable(LedgerPart facts) {
+    AccessRequestState s = facts.state();
+    AccessRequestState kept = new AccessRequestState(null, s.status(), s.submittedAt(), s.stageIndex(), s.decisions(),
+        s.idpUserId(), s.grantedAt(), s.expiresAt(), s.revokedAt(), s.revocationOverdueSince(), s.revocationLag(),
+        s.ticketKey(), s.approverMessages(), s.lastError(), 0, s.route(), s.breakGlassUnreviewed());
+    return new LedgerPart(0, kept, facts.standingGroups(), facts.approvedBy(), List.of());
+  }
+
   /** The chat's retry lane: one message per activity, since a repeated chat message would be seen twice. */
   private void insistOnChat(List<Pending> left) {
     for (Pending pending : left) {
       try {
-        NoticeReceipt receipt = notices.deliver(batch(List.of(), List.of(pending), true));
+        NoticeReceipt receipt = notices.deliver(batch(List.of(), List.of(pending), true, null));
         settleChat(receipt, List.of(pending));
         receipt.undeliverable().forEach(this::undeliverable);
       } catch (ActivityFailure failure) {
@@ -226,10 +315,10 @@ final class RequestOutbox {
     chatBusy = false;
   }
 
-  private NoticeBatch batch(List<AuditEntry> entries, List<Pending> items, boolean insist) {
+  private NoticeBatch batch(List<AuditEntry> entries, List<Pending> items, boolean insist, LedgerPart ledger) {
     boolean open = !ticketOpened && !entries.isEmpty();
     List<ChatItem> chat = items.stream().map(Pending::item).map(this::complete).toList();
-    return new NoticeBatch(request.requestId(), open ? request : null, ticketKey, entries, chat, insist);
+    return new NoticeBatch(request.requestId(), open ? request : null, ticketKey, entries, chat, insist, ledger);
   }
 
   /** An outcome edits every approver message known when it is sent; a prompt links the ticket once it is open. */

@@ -5,6 +5,9 @@ import dev.accessflow.workflows.model.RequestPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.AccessRequestState;
+import dev.accessflow.workflows.model.LedgerPart;
+import dev.accessflow.workflows.testing.RecordingLedger;
 import dev.accessflow.workflows.model.ApprovalPrompt;
 import dev.accessflow.workflows.model.AuditEntry;
 import dev.accessflow.workflows.model.AuditKind;
@@ -48,7 +51,9 @@ class OutboxTest {
     @Override
     public List<String> run(AccessRequest request) {
       List<String> undeliverable = new ArrayList<>();
-      RequestOutbox outbox = new RequestOutbox(request, undeliverable::add);
+      RequestOutbox outbox = new RequestOutbox(request, undeliverable::add, () -> LedgerPart.facts(new AccessRequestState(
+          request, RequestStatus.SUBMITTED, null, 0, List.of(), null, null, null, null, null, null, null, List.of(), null, 0,
+          List.of(), false), List.of(), null));
       outbox.audit(AuditKind.SUBMITTED, RequestStatus.SUBMITTED, "one");
       outbox.notifyRequester(AuditKind.SUBMITTED, "hello");
       Workflow.sleep(Duration.ofSeconds(10));
@@ -66,6 +71,7 @@ class OutboxTest {
   private final List<String> log = new CopyOnWriteArrayList<>();
   private final AtomicInteger ticketFailures = new AtomicInteger();
   private boolean ticketRefuses;
+  private final RecordingLedger ledger = new RecordingLedger();
 
   private final AccessTickets tickets = new AccessTickets() {
     @Override
@@ -121,7 +127,7 @@ class OutboxTest {
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker("outbox");
     worker.registerWorkflowImplementationTypes(OutboxProbeImpl.class);
-    worker.registerActivitiesImplementations(new NoticeDelivery(tickets, chat));
+    worker.registerActivitiesImplementations(new NoticeDelivery(tickets, chat, ledger));
     env.start();
   }
 
@@ -152,6 +158,22 @@ class OutboxTest {
     assertThat(log.stream().filter(line -> line.startsWith("chat")).toList())
         .containsExactly("chat: hello", "chat: later", "chat: after the drain");
     assertThat(noticeActivities("probe-1")).isEqualTo(3);
+    // The ledger rides in the same three activities, with the same entries in the same order.
+    assertThat(ledger.entries()).extracting(AuditEntry::text).containsExactly("one", "two", "after the drain");
+  }
+
+  @Test
+  void aLedgerOutageNeverHoldsUpTheTicketOrTheChatAndTheLedgerStillGetsEveryStepInOrder() {
+    ledger.failNextCalls(6);
+
+    assertThat(run("probe-4")).isEmpty();
+
+    assertThat(log.stream().filter(line -> line.startsWith("ticket ACC-1")).toList())
+        .containsExactly("ticket ACC-1: one", "ticket ACC-1: two", "ticket ACC-1: after the drain");
+    assertThat(ledger.entries()).extracting(AuditEntry::text).containsExactly("one", "two", "after the drain");
+    assertThat(ledger.sequences()).containsExactly(1L, 2L, 3L);
+    // The failed first part went to the ledger's own lane: more activities than the three batches.
+    assertThat(noticeActivities("probe-4")).isGreaterThan(3);
   }
 
   @Test

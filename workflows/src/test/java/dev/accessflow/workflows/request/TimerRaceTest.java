@@ -25,6 +25,7 @@ import dev.accessflow.workflows.testing.DirectLeases;
 import dev.accessflow.workflows.testing.FakeDirectory;
 import dev.accessflow.workflows.testing.Histories;
 import dev.accessflow.workflows.testing.RecordingChat;
+import dev.accessflow.workflows.testing.RecordingLedger;
 import dev.accessflow.workflows.testing.RecordingTickets;
 import dev.accessflow.workflows.testing.RequestWorkflowExtension;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -64,6 +65,7 @@ class TimerRaceTest {
   private final FakeDirectory directory = new FakeDirectory().withUser(REQUESTER, null).withUser(OWNER, null);
   private final RecordingTickets tickets = new RecordingTickets();
   private final RecordingChat chat = new RecordingChat();
+  private final RecordingLedger ledger = new RecordingLedger();
   private TestWorkflowEnvironment env;
   private WorkerFactory restarted;
 
@@ -193,20 +195,28 @@ class TimerRaceTest {
 
   private void register(io.temporal.worker.Worker worker) {
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
-    worker.registerActivitiesImplementations(directory, new DirectLeases(directory), new NoticeDelivery(tickets, chat));
+    worker.registerActivitiesImplementations(directory, new DirectLeases(directory), new NoticeDelivery(tickets, chat, ledger));
   }
 
   /** Waits until the workflow has no task or activity outstanding: the server may skip time again. */
   private void awaitIdle(String workflowId) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    int idleLength = -1;
     while (System.nanoTime() < deadline) {
       var described = env.getWorkflowClient().getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
           DescribeWorkflowExecutionRequest.newBuilder().setNamespace(env.getNamespace())
               .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build());
-      if (described.getPendingActivitiesCount() == 0 && !described.hasPendingWorkflowTask()) {
+      // A started workflow task may not show as pending, so idle also means: the history ends in a
+      // completed task, and stays the same length for a while (found when the module's tests ran together).
+      List<HistoryEvent> events = history(workflowId);
+      EventType last = events.get(events.size() - 1).getEventType();
+      if (described.getPendingActivitiesCount() == 0 && !described.hasPendingWorkflowTask()
+          && last != EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED && last != EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED
+          && events.size() == idleLength) {
         return;
       }
-      Thread.sleep(10);
+      idleLength = events.size();
+      Thread.sleep(50);
     }
     throw new AssertionError(workflowId + " never went idle");
   }

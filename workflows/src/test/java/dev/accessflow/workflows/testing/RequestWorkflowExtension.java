@@ -24,6 +24,7 @@ public final class RequestWorkflowExtension implements BeforeEachCallback, After
   public final FakeDirectory directory;
   public final RecordingTickets tickets = new RecordingTickets();
   public final RecordingChat chat = new RecordingChat();
+  public final RecordingLedger ledger = new RecordingLedger();
   private TestWorkflowEnvironment env;
 
   public RequestWorkflowExtension(FakeDirectory directory) {
@@ -36,7 +37,7 @@ public final class RequestWorkflowExtension implements BeforeEachCallback, After
     registerSearchAttributes(env);
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
-    worker.registerActivitiesImplementations(directory, new DirectLeases(directory), new NoticeDelivery(tickets, chat));
+    worker.registerActivitiesImplementations(directory, new DirectLeases(directory), new NoticeDelivery(tickets, chat, ledger));
     env.start();
   }
 

@@ -1,0 +1,181 @@
+package dev.accessflow.ledger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.accessflow.workflows.model.AccessRequest;
+import dev.accessflow.workflows.model.AccessRequestState;
+import dev.accessflow.workflows.model.AuditEntry;
+import dev.accessflow.workflows.model.LedgerPart;
+import dev.accessflow.workflows.model.RecordedDecision;
+import dev.accessflow.workflows.ports.AccessLedger;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The ledger's writes: each part of a request in one transaction. The request row moves only
+ * forward (by revision), decisions and grants are upserted by their keys, and audit entries are
+ * appended to the hash chain once each, keyed by (request id, sequence): a retried or replayed part
+ * writes nothing twice.
+ */
+public final class PostgresLedger implements AccessLedger {
+  private final Jdbi jdbi;
+  private final String idp;
+  private final Clock clock;
+  private final ObjectMapper json = LedgerJson.mapper();
+
+  /** @param idp the directory grants go to (okta, sandbox), recorded on each grant */
+  public PostgresLedger(Jdbi jdbi, String idp, Clock clock) {
+    this.jdbi = jdbi;
+    this.idp = idp;
+    this.clock = clock;
+  }
+
+  @Override
+  public void record(String requestId, LedgerPart part) {
+    jdbi.useTransaction(handle -> {
+      AccessRequest request = part.state().request() != null ? part.state().request() : storedRequest(handle, requestId);
+      upsertRequest(handle, requestId, request, part);
+      for (RecordedDecision decision : part.state().decisions()) {
+        handle.createUpdate("INSERT INTO decisions (request_id, event_id, actor, verdict, channel, comment, stage, at)"
+                + " VALUES (:id, :event, :actor, :verdict, :channel, :comment, :stage, :at) ON CONFLICT DO NOTHING")
+            .bind("id", requestId).bind("event", decision.eventId()).bind("actor", decision.actor())
+            .bind("verdict", decision.verdict().name()).bind("channel", decision.channel().name())
+            .bind("comment", decision.comment()).bind("stage", decision.stage()).bind("at", ts(decision.at()))
+            .execute();
+      }
+      if (part.state().grantedAt() != null) {
+        upsertGrants(handle, requestId, request, part);
+      }
+      append(handle, requestId, request, part.state().ticketKey(), part.entries());
+    });
+  }
+
+  private AccessRequest storedRequest(Handle handle, String requestId) {
+    String stored = handle.createQuery("SELECT request::text FROM requests WHERE request_id = :id")
+        .bind("id", requestId).mapTo(String.class).findOne()
+        .orElseThrow(() -> new IllegalStateException("the ledger has no row for request " + requestId
+            + " yet; its first part (with the request) must come first"));
+    try {
+      return json.readValue(stored, AccessRequest.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the ledger's row of request " + requestId + " does not read: " + e.getOriginalMessage());
+    }
+  }
+
+  private void upsertRequest(Handle handle, String requestId, AccessRequest request, LedgerPart part) {
+    AccessRequestState state = part.state();
+    handle.createUpdate("INSERT INTO requests (request_id, requester, app, role, groups, risk_tier, reason, source,"
+            + " ticket_key, route, status, approved_by, submitted_at, granted_at, expires_at, revoked_at, revocation_lag_ms,"
+            + " last_error, revision, request, state, updated_at)"
+            + " VALUES (:id, :requester, :app, :role, :groups, :tier, :reason, :source, :ticket, CAST(:route AS jsonb),"
+            + " :status, :approvedBy, :submitted, :granted, :expires, :revoked, :lag, :error, :revision,"
+            + " CAST(:request AS jsonb), CAST(:state AS jsonb), :now)"
+            + " ON CONFLICT (request_id) DO UPDATE SET ticket_key = EXCLUDED.ticket_key, route = EXCLUDED.route,"
+            + " status = EXCLUDED.status, approved_by = EXCLUDED.approved_by, granted_at = EXCLUDED.granted_at,"
+            + " expires_at = EXCLUDED.expires_at, revoked_at = EXCLUDED.revoked_at,"
+            + " revocation_lag_ms = EXCLUDED.revocation_lag_ms, last_error = EXCLUDED.last_error,"
+            + " revision = EXCLUDED.revision, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at"
+            + " WHERE requests.revision < EXCLUDED.revision")
+        .bind("id", requestId).bind("requester", request.requester()).bind("app", request.app())
+        .bind("role", request.role()).bind("groups", request.groups().toArray(String[]::new))
+        .bind("tier", request.riskTier()).bind("reason", request.reason())
+        .bind("source", request.source() == null ? null : request.source().name())
+        .bind("ticket", state.ticketKey()).bind("route", write(state.route()))
+        .bind("status", state.status().name()).bind("approvedBy", part.approvedBy())
+        .bind("submitted", ts(state.submittedAt() != null ? state.submittedAt() : firstAt(part)))
+        .bind("granted", ts(state.grantedAt())).bind("expires", ts(state.expiresAt()))
+        .bind("revoked", ts(state.revokedAt()))
+        .bind("lag", state.revocationLag() == null ? null : state.revocationLag().toMillis())
+        .bind("error", state.lastError()).bind("revision", part.revision())
+        .bind("request", write(request)).bind("state", write(state.withoutRequest()))
+        .bind("now", ts(clock.instant()))
+        .execute();
+  }
+
+  private Instant firstAt(LedgerPart part) {
+    return part.entries().isEmpty() ? clock.instant() : part.entries().get(0).at();
+  }
+
+  private void upsertGrants(Handle handle, String requestId, AccessRequest request, LedgerPart part) {
+    AccessRequestState state = part.state();
+    Set<String> standing = new HashSet<>(part.standingGroups());
+    for (String group : request.groups()) {
+      boolean kept = standing.contains(group);
+      handle.createUpdate("INSERT INTO grants (request_id, group_id, group_name, idp, requester, idp_user_id, app, role,"
+              + " granted_at, expires_at, removed_at, revocation_lag_ms, standing)"
+              + " VALUES (:id, :group, :name, :idp, :requester, :user, :app, :role, :granted, :expires, :removed, :lag,"
+              + " :standing)"
+              + " ON CONFLICT (request_id, group_id) DO UPDATE SET expires_at = EXCLUDED.expires_at,"
+              + " removed_at = EXCLUDED.removed_at, revocation_lag_ms = EXCLUDED.revocation_lag_ms,"
+              + " standing = EXCLUDED.standing")
+          .bind("id", requestId).bind("group", group).bind("name", request.groupNames().get(group)).bind("idp", idp)
+          .bind("requester", request.requester()).bind("user", state.idpUserId()).bind("app", request.app())
+          .bind("role", request.role()).bind("granted", ts(state.grantedAt())).bind("expires", ts(state.expiresAt()))
+          // A standing membership was never accessflow's to remove: the grant ended, the membership stayed.
+          .bind("removed", kept ? null : ts(state.revokedAt()))
+          .bind("lag", kept || state.revocationLag() == null ? null : state.revocationLag().toMillis())
+          .bind("standing", kept)
+          .execute();
+    }
+  }
+
+  /** Appends the entries not yet in the chain, in order, under the chain's row lock. */
+  private void append(Handle handle, String requestId, AccessRequest request, String ticketKey, List<AuditEntry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    Map<String, Object> tail = handle.createQuery("SELECT position, hash FROM audit_chain WHERE id = 1 FOR UPDATE")
+        .mapToMap().one();
+    long position = ((Number) tail.get("position")).longValue();
+    String prev = (String) tail.get("hash");
+    Set<Long> present = new HashSet<>(handle.createQuery(
+            "SELECT sequence FROM audit_log WHERE request_id = :id AND sequence = ANY(:sequences)")
+        .bind("id", requestId).bind("sequences", entries.stream().map(AuditEntry::sequence).toArray(Long[]::new))
+        .mapTo(Long.class).list());
+    Instant recordedAt = AuditChain.stored(clock.instant());
+    boolean appended = false;
+    for (AuditEntry entry : entries) {
+      if (present.contains(entry.sequence())) {
+        continue;
+      }
+      AuditRow row = AuditChain.sealed(new AuditRow(++position, requestId, entry.sequence(), AuditChain.stored(entry.at()),
+          recordedAt, entry.kind().name(), entry.status().name(), entry.text(), request.requester(), request.app(),
+          request.role(), ticketKey, prev, null));
+      handle.createUpdate("INSERT INTO audit_log (position, request_id, sequence, at, recorded_at, kind, status, text,"
+              + " requester, app, role, ticket_key, prev_hash, hash) VALUES (:position, :id, :sequence, :at, :recorded,"
+              + " :kind, :status, :text, :requester, :app, :role, :ticket, :prev, :hash)")
+          .bind("position", row.position()).bind("id", requestId).bind("sequence", row.sequence())
+          .bind("at", ts(row.at())).bind("recorded", ts(row.recordedAt())).bind("kind", row.kind())
+          .bind("status", row.status()).bind("text", row.text()).bind("requester", row.requester())
+          .bind("app", row.app()).bind("role", row.role()).bind("ticket", row.ticketKey())
+          .bind("prev", row.prevHash()).bind("hash", row.hash())
+          .execute();
+      prev = row.hash();
+      appended = true;
+    }
+    if (appended) {
+      handle.createUpdate("UPDATE audit_chain SET position = :position, hash = :hash WHERE id = 1")
+          .bind("position", position).bind("hash", prev).execute();
+    }
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a ledger record as JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  static OffsetDateTime ts(Instant at) {
+    return at == null ? null : at.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,229 @@
+package dev.accessflow.ledger;
+
+import static dev.accessflow.ledger.LedgerFixtures.T0;
+import static dev.accessflow.ledger.LedgerFixtures.lifeOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.accessflow.ledger.LedgerQueries.RequestFilter;
+import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.model.AccessRequestState;
+import dev.accessflow.workflows.model.LedgerPart;
+import dev.accessflow.workflows.model.RequestStatus;
+import dev.accessflow.workflows.testing.AccessRequests;
+import java.io.ByteArrayOutputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The ledger on a real (embedded) PostgreSQL, migrated from empty. */
+class PostgresLedgerTest {
+  private static LedgerDatabase database;
+  private PostgresLedger ledger;
+  private LedgerQueries queries;
+
+  @BeforeAll
+  static void startDatabase() {
+    database = LedgerDatabase.start(LedgerDatabase.Settings.embeddedForTests());
+  }
+
+  @AfterAll
+  static void stopDatabase() {
+    database.close();
+  }
+
+  @BeforeEach
+  void empty() {
+    // The audit log refuses TRUNCATE by trigger: a test starts from empty the only way an owner can.
+    database.jdbi().useHandle(h -> h.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;"
+        + " TRUNCATE audit_log, decisions, grants, requests;"
+        + " ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;"
+        + " UPDATE audit_chain SET position = 0, hash = '" + AuditChain.GENESIS + "'"));
+    ledger = new PostgresLedger(database.jdbi(), "sandbox", Clock.systemUTC());
+    queries = new LedgerQueries(database.jdbi());
+  }
+
+  private void recordAll(String requestId, List<LedgerPart> parts) {
+    parts.forEach(part -> ledger.record(requestId, part));
+  }
+
+  private String export(AuditExport.Filter filter, AuditExport.Format format) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new AuditExport(database.dataSource()).write(filter, format, out);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static final AuditExport.Filter ALL = new AuditExport.Filter(null, null, null, null, null);
+
+  @Test
+  void migrationsFromEmptyCreateTheSchemaAndTheAuditLogRefusesChanges() {
+    Integer version = database.jdbi().withHandle(h -> h.createQuery(
+        "SELECT max(version::int) FROM ledger_schema_history WHERE success").mapTo(Integer.class).one());
+    assertThat(version).isEqualTo(1);
+    recordAll("r1", lifeOf("r1", AccessRequests.REQUESTER, T0));
+
+    assertThatThrownBy(() -> database.jdbi().useHandle(h -> h.execute("UPDATE audit_log SET text = 'nothing happened'")))
+        .hasMessageContaining("the audit log is append-only: UPDATE refused");
+    assertThatThrownBy(() -> database.jdbi().useHandle(h -> h.execute("DELETE FROM audit_log WHERE position = 2")))
+        .hasMessageContaining("append-only: DELETE refused");
+  }
+
+  @Test
+  void aPartRecordedTwiceOrAfterANewerOneWritesNothingTwiceAndNeverMovesStateBack() {
+    List<LedgerPart> parts = lifeOf("r1", AccessRequests.REQUESTER, T0);
+    recordAll("r1", parts);
+    recordAll("r1", parts); // every activity retried
+    ledger.record("r1", parts.get(1)); // a late attempt of an older part
+
+    long rows = database.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM audit_log").mapTo(Long.class).one());
+    assertThat(rows).isEqualTo(5);
+    long decisions = database.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM decisions").mapTo(Long.class).one());
+    assertThat(decisions).isEqualTo(1);
+    AccessRequestState state = queries.state("r1").orElseThrow();
+    assertThat(state.status()).isEqualTo(RequestStatus.EXPIRED);
+    assertThat(state.request().requester()).isEqualTo(AccessRequests.REQUESTER);
+    assertThat(state.request().groups()).containsExactly("00g-grafana-admins", "00g-prod-readers");
+    assertThat(state.decisions()).singleElement().satisfies(d -> assertThat(d.actor()).isEqualTo(AccessRequests.MANAGER));
+    assertThat(state.revocationLag()).isEqualTo(Duration.ofMillis(40));
+  }
+
+  @Test
+  void aPartWhoseRequestTheLedgerHasNotSeenIsRefusedSoItIsRetriedAfterTheFirst() {
+    List<LedgerPart> parts = lifeOf("r1", AccessRequests.REQUESTER, T0);
+
+    assertThatThrownBy(() -> ledger.record("r1", parts.get(1))).hasMessageContaining("the ledger has no row for request r1");
+
+    assertThat(queries.state("r1")).isEmpty();
+  }
+
+  @Test
+  void theRequestListIsNewestFirstFilteredAndPagedByCursor() {
+    for (int i = 0; i < 5; i++) {
+      recordAll("r" + i, lifeOf("r" + i, i % 2 == 0 ? "dana@example.com" : "lee@example.com", T0.plusSeconds(i * 3600L)));
+    }
+
+    var first = queries.requests(new RequestFilter(null, null, null, null, null, null), null, 2);
+    var second = queries.requests(new RequestFilter(null, null, null, null, null, null), first.next(), 2);
+    var third = queries.requests(new RequestFilter(null, null, null, null, null, null), second.next(), 2);
+
+    assertThat(first.items()).extracting(LedgerQueries.RequestLine::requestId).containsExactly("r4", "r3");
+    assertThat(second.items()).extracting(LedgerQueries.RequestLine::requestId).containsExactly("r2", "r1");
+    assertThat(third.items()).extracting(LedgerQueries.RequestLine::requestId).containsExactly("r0");
+    assertThat(third.next()).isNull();
+    assertThat(queries.requests(new RequestFilter("DANA@example.com", "grafana", "admin", "EXPIRED",
+        T0.plusSeconds(3600), T0.plusSeconds(5 * 3600)), null, 10).items())
+        .extracting(LedgerQueries.RequestLine::requestId).containsExactly("r4", "r2");
+    assertThatThrownBy(() -> queries.requests(new RequestFilter(null, null, null, null, null, null), "not-a-cursor", 2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursor 'not-a-cursor' is not one");
+  }
+
+  @Test
+  void approvedBeforeCountsOnlyRunsPeopleApprovedThatEnded() {
+    recordAll("r1", lifeOf("r1", AccessRequests.REQUESTER, T0));
+    recordAll("r2", lifeOf("r2", AccessRequests.REQUESTER, T0.plusSeconds(10)));
+    List<LedgerPart> byPolicy = lifeOf("r3", AccessRequests.REQUESTER, T0.plusSeconds(20)).stream()
+        .map(p -> new LedgerPart(p.revision(), p.state(), p.standingGroups(), AccessflowTemporal.APPROVED_BY_POLICY,
+            p.entries())).toList();
+    recordAll("r3", byPolicy);
+    List<LedgerPart> stillActive = lifeOf("r4", AccessRequests.REQUESTER, T0.plusSeconds(30)).subList(0, 2);
+    recordAll("r4", stillActive);
+
+    assertThat(queries.approvedBefore("DANA@example.com", "grafana", "admin")).isEqualTo(2);
+    assertThat(queries.approvedBefore(AccessRequests.REQUESTER, "grafana", "viewer")).isZero();
+  }
+
+  @Test
+  void whoHadAccessAtAMomentComesFromTheGrants() {
+    List<LedgerPart> parts = lifeOf("r1", AccessRequests.REQUESTER, T0);
+    recordAll("r1", parts);
+    Instant granted = parts.get(1).state().grantedAt();
+    Instant removed = parts.get(2).state().revokedAt();
+
+    assertThat(queries.accessAt(granted.minusSeconds(1), "grafana", null, null, 100)).isEmpty();
+    assertThat(queries.accessAt(granted.plusSeconds(3600), "grafana", "admin", AccessRequests.REQUESTER, 100))
+        .extracting(LedgerQueries.AccessHeld::groupId).containsExactly("00g-grafana-admins", "00g-prod-readers");
+    assertThat(queries.accessAt(granted.plusSeconds(3600), null, null, null, 100)).allSatisfy(held -> {
+      assertThat(held.removedAt()).isEqualTo(removed);
+      assertThat(held.approvedBy()).isEqualTo(AccessflowTemporal.APPROVED_BY_PEOPLE);
+      assertThat(held.idp()).isEqualTo("sandbox");
+    });
+    assertThat(queries.accessAt(removed, null, null, null, 100)).isEmpty();
+  }
+
+  @Test
+  void anUntouchedExportVerifiesInBothFormats() throws Exception {
+    List<LedgerPart> first = lifeOf("r1", AccessRequests.REQUESTER, T0);
+    List<LedgerPart> second = lifeOf("r2", "lee@example.com", T0.plusSeconds(5));
+    for (int i = 0; i < first.size(); i++) { // two requests at once: their rows interleave in the chain
+      ledger.record("r1", first.get(i));
+      ledger.record("r2", second.get(i));
+    }
+    AuditVerifier verifier = new AuditVerifier();
+
+    String jsonl = export(ALL, AuditExport.Format.JSONL);
+    String csv = export(ALL, AuditExport.Format.CSV);
+
+    assertThat(jsonl.lines()).hasSize(10);
+    AuditVerifier.Result fromJson = verifier.verify(new StringReader(jsonl), false);
+    assertThat(fromJson.ok()).as(fromJson.problem()).isTrue();
+    assertThat(fromJson.rows()).isEqualTo(10);
+    String head = database.jdbi().withHandle(h -> h.createQuery("SELECT hash FROM audit_chain").mapTo(String.class).one());
+    assertThat(fromJson.lastHash()).isEqualTo(head);
+    AuditVerifier.Result fromCsv = verifier.verify(new StringReader(csv), false);
+    assertThat(fromCsv.ok()).as(fromCsv.problem()).isTrue();
+    assertThat(fromCsv.rows()).isEqualTo(10);
+    // One request's rows: the other request's positions are missing on purpose.
+    String one = export(new AuditExport.Filter(null, null, "r2", null, null), AuditExport.Format.JSONL);
+    assertThat(one.lines()).hasSize(5);
+    assertThat(verifier.verify(new StringReader(one), true).ok()).isTrue();
+    assertThat(verifier.verify(new StringReader(one), false).problem()).contains("verify with --filtered");
+  }
+
+  @Test
+  void anEditedADeletedAndASwappedRowAreEachNamed() throws Exception {
+    recordAll("r1", lifeOf("r1", AccessRequests.REQUESTER, T0));
+    List<String> lines = export(ALL, AuditExport.Format.JSONL).lines().toList();
+    AuditVerifier verifier = new AuditVerifier();
+
+    List<String> edited = new java.util.ArrayList<>(lines);
+    edited.set(2, edited.get(2).replace("Added dana@example.com", "Added nobody"));
+    List<String> deleted = new java.util.ArrayList<>(lines);
+    deleted.remove(3);
+    List<String> swapped = new java.util.ArrayList<>(lines);
+    java.util.Collections.swap(swapped, 1, 2);
+
+    assertThat(verifier.verify(new StringReader(String.join("\n", edited)), false).problem())
+        .isEqualTo("line 3 (position 3, request r1 step 3) was changed: its hash does not match its content");
+    assertThat(verifier.verify(new StringReader(String.join("\n", deleted)), false).problem())
+        .startsWith("1 row(s) removed before line 4 (position 5, request r1 step 5): positions 4 are missing");
+    assertThat(verifier.verify(new StringReader(String.join("\n", swapped)), false).problem())
+        .isEqualTo("line 3 (position 2, request r1 step 2) is out of order: it comes after position 3 (rows were reordered)");
+  }
+
+  @Test
+  void anEditedCsvRowWhoseHashWasRecomputedIsCaughtByTheNextRowsLink() throws Exception {
+    recordAll("r1", lifeOf("r1", AccessRequests.REQUESTER, T0));
+    List<String> lines = export(ALL, AuditExport.Format.JSONL).lines().toList();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var node = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(lines.get(1));
+    node.put("text", "Approved by the CEO.");
+    AuditRow forged = new AuditRow(node.get("position").asLong(), node.get("requestId").asText(),
+        node.get("sequence").asLong(), Instant.parse(node.get("at").asText()), Instant.parse(node.get("recordedAt").asText()),
+        node.get("kind").asText(), node.get("status").asText(), node.get("text").asText(), node.get("requester").asText(),
+        node.get("app").asText(), node.get("role").asText(), node.get("ticketKey").asText(), node.get("prevHash").asText(),
+        null);
+    node.put("hash", AuditChain.hash(forged));
+    List<String> tampered = new java.util.ArrayList<>(lines);
+    tampered.set(1, json.writeValueAsString(node));
+
+    assertThat(new AuditVerifier().verify(new StringReader(String.join("\n", tampered)), false).problem())
+        .isEqualTo("line 2 (position 2) was changed or replaced: the next row's prevHash does not match its hash");
+  }
+}
