@@ -231,7 +231,7 @@ final class RequestOutbox {
           Failures.describe(failure));
     }
     if (ledger != null && !ledgerLeft) {
-      ledgerRecorded(ledger);
+      ledgerRecorded();
     } else if (ledger != null) {
       Async.procedure(() -> insistOnLedger(ledger));
     }
@@ -271,7 +271,7 @@ final class RequestOutbox {
       log.warn("request {}: the ledger part {} was not recorded: {}", request.requestId(), part.revision(),
           Failures.describe(failure));
     }
-    ledgerRecorded(part);
+    ledgerRecorded();
   }
 
   private boolean ledgerWaiting() {
@@ -287,7 +287,7 @@ final class RequestOutbox {
     return now.as(++ledgerRevision, takeAll(ledgerQueue), !ledgerHasRequest);
   }
 
-  private void ledgerRecorded(LedgerPart part) {
+  private void ledgerRecorded() {
     ledgerHasRequest = true;
     ledgerInFlight = false;
   }
