@@ -98,6 +98,19 @@ class AccessRequestIntakeTest {
   }
 
   @Test
+  void anUnreadableApprovalHistorySendsTheRequestToPeopleInsteadOfFailingIt() {
+    AccessRequestIntake ledgerDown = new AccessRequestIntake(CATALOG, Duration.ofHours(72), (r, a, role) -> {
+      throw new IllegalStateException("Connection is not available, request timed out after 1000ms");
+    });
+
+    AccessRequest request = ledgerDown.toRequest(new AccessRequestIntake.Ask("r-9", "ed@example.com", "grafana", "viewer",
+        "PT24H", "because", Channel.REST, null, false));
+
+    assertThat(request.policy().autoApprovedBy()).isNull();
+    assertThat(request.route()).extracting(ApprovalStage::name).containsExactly("manager");
+  }
+
+  @Test
   void tierThatRequiresAnExpiryRefusesARequestWithout() {
     assertThatThrownBy(() -> ask(DANA, "grafana", "admin", null, false))
         .isInstanceOf(ApiProblem.class)

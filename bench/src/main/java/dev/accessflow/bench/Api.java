@@ -54,6 +54,12 @@ final class Api {
     return send(request("/v1/requests/" + requestId, Cluster.TOKEN).timeout(Duration.ofSeconds(10)).GET());
   }
 
+  /** The whole audit chain as JSONL, as an auditor downloads it. */
+  HttpResponse<String> exportAudit() throws IOException, InterruptedException {
+    return client.send(request("/v1/audit/events", Cluster.TOKEN).timeout(Duration.ofMinutes(5)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   Reply post(String path, String body, String token, String idempotencyKey) {
     HttpRequest.Builder b = request(path, token).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body));

@@ -62,7 +62,7 @@ public final class Bench {
           ? Arrays.stream(a.get("rates").split(",")).map(Double::parseDouble).toList() : List.of();
       List<String> scenarios = Arrays.asList(a.getOrDefault("scenario", rates.isEmpty() ? "load" : "sweep").split(","));
       if (scenarios.contains("all")) {
-        scenarios = List.of("load", "kill-worker", "idp-down", "idp-throttle", "duplicates", "hostile");
+        scenarios = List.of("load", "kill-worker", "idp-down", "idp-throttle", "ledger-down", "duplicates", "hostile");
       }
       return new Options(scenarios, Double.parseDouble(a.getOrDefault("rate", "25")),
           Integer.parseInt(a.getOrDefault("count", "5000")), Integer.parseInt(spread[0]), Integer.parseInt(spread[1]),
@@ -78,13 +78,13 @@ public final class Bench {
 
   static final String USAGE = """
       accessflow bench: load and faults against the real process (separate JVMs), stub Okta, REST only.
-        --scenario S[,S]   load | sweep | kill-worker | idp-down | idp-throttle | duplicates | hostile | all  (default load)
+        --scenario S[,S]   load | sweep | kill-worker | idp-down | idp-throttle | ledger-down | duplicates | hostile | all  (default load)
         --rate R           requests per second (default 25)
         --count N          requests per run (default 5000)
         --durations A-B    grant durations in seconds, uniform (default 60-180)
         --rates R1,R2,...  sweep: one run per rate (count scaled to the same load time)
         --idp-latency-ms M stub Okta answer delay (default 20)
-        --fault-seconds S  length of the IdP faults (default 60; throttle uses half)
+        --fault-seconds S  length of the IdP and ledger faults (default 60; throttle uses half)
         --kills K          worker SIGKILLs in kill-worker (default 3)
         --hostile N        hostile inputs (default 1000)
         --workers W        worker-only replicas (default 1)
@@ -203,9 +203,12 @@ public final class Bench {
         ledger.readStates(api, sent);
       }
       result.putAll(ledger.check(sent, faults, Instant.now()));
+      result.putAll(new LedgerCheck(cluster.ledgerUrl()).check(sent, ledger.states, api, Duration.ofSeconds(15)));
       List<Load.Sent> measured = sent.stream().filter(s -> !s.warmup).toList();
       result.put("createMs", Stats.of(measured.stream().filter(s -> s.createStatus == 201).map(s -> s.createMicros / 1000.0).toList()));
       result.put("decisionMs", Stats.of(measured.stream().filter(s -> s.decisionStatus == 200).map(s -> s.decisionMicros / 1000.0).toList()));
+      result.put("decisionMsDuringFault", Stats.of(measured.stream().filter(s -> s.decisionStatus == 200
+          && faults.stream().anyMatch(w -> w.contains(s.decisionSentAt))).map(s -> s.decisionMicros / 1000.0).toList()));
       result.put("createErrors", sent.stream().filter(s -> s.createStatus != 201).count());
       result.put("decisionErrors", sent.stream().filter(s -> s.createStatus == 201 && s.decisionStatus != 200).count());
       result.put("errorExamples", sent.stream().filter(s -> s.error != null).limit(5).map(s -> s.error).toList());
@@ -244,6 +247,9 @@ public final class Bench {
     Object throttle = r.get("throttle");
     if (throttle instanceof Map<?, ?> t) {
       zero &= Boolean.TRUE.equals(t.get("withinAllowance"));
+    }
+    if (r.containsKey("ledger")) {
+      zero &= LedgerCheck.clean(r.get("ledger"));
     }
     Object deliveries = r.get("decisionDeliveries");
     if (deliveries instanceof Map<?, ?> d) {
@@ -349,6 +355,15 @@ public final class Bench {
         stub.up();
         faults.add(new Ledger.Window("IdP 429 with X-Rate-Limit-Reset", start, end));
         result.put("throttle", throttleCheck(stub.calls(), start, end, window));
+      };
+      case "ledger-down" -> () -> {
+        // Early, so most decisions, grants and the first expiries happen while the database is down.
+        JavaProcess.pause(loadTime.toMillis() / 4);
+        Instant start = Instant.now();
+        System.out.printf("  ledger PostgreSQL stopped at %s%n", start);
+        cluster.stopAndRestartLedger(Duration.ofSeconds(o.faultSeconds()));
+        faults.add(new Ledger.Window("ledger PostgreSQL stopped, then started on its data", start, Instant.now()));
+        System.out.printf("  ledger PostgreSQL up again at %s%n", Instant.now());
       };
       default -> null;
     };

@@ -25,8 +25,8 @@ final class Cluster implements AutoCloseable {
   static final String SECOND_APPROVER = "approver2@bench.example";
 
   final JavaProcess server;
-  /** The ledger's PostgreSQL, shared by every replica as a real deployment shares its server. */
-  final JavaProcess ledger;
+  /** The ledger's PostgreSQL, shared by every replica as a real deployment shares its server (replaced by ledger-down). */
+  volatile JavaProcess ledger;
   final int ledgerPort;
   final JavaProcess api;
   final List<JavaProcess> workers = new ArrayList<>();
@@ -76,10 +76,7 @@ final class Cluster implements AutoCloseable {
       Path config = dir.resolve("accessflow-bench.yml");
       int ledgerPort = JavaProcess.freePort();
       Files.writeString(config, config(catalog, idpUrl, sticky, ledgerPort));
-      JavaProcess ledger = new JavaProcess("ledger-postgres",
-          JavaProcess.java(jvmFlags, "-Xmx128m", "-cp", jar.toString(), "dev.accessflow.worker.LedgerServerMain",
-              Integer.toString(ledgerPort)),
-          Map.of(), dir.resolve("ledger-postgres.log"));
+      JavaProcess ledger = ledgerProcess(jar, dir, jvmFlags, ledgerPort, freshDirectory(dir.resolve("ledger-data")));
       int temporalPort = JavaProcess.freePort();
       JavaProcess server = new JavaProcess("temporal-test-server",
           JavaProcess.java(jvmFlags, "-Xmx1g", "-cp", jar.toString(), "dev.accessflow.worker.TemporalTestServerMain",
@@ -112,6 +109,34 @@ final class Cluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The ledger's PostgreSQL in its own JVM, its data in {@code data} (kept across a stop, as a server's would be). */
+  private static JavaProcess ledgerProcess(Path jar, Path dir, List<String> jvmFlags, int port, Path data) {
+    return new JavaProcess("ledger-postgres",
+        JavaProcess.java(jvmFlags, "-Xmx128m", "-cp", jar.toString(), "dev.accessflow.worker.LedgerServerMain",
+            Integer.toString(port), data.toString()),
+        Map.of(), dir.resolve("ledger-postgres.log"));
+  }
+
+  private static Path freshDirectory(Path path) throws IOException {
+    if (Files.exists(path)) {
+      try (var files = Files.walk(path)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+    return path;
+  }
+
+  /** Stops the ledger's PostgreSQL cleanly (as an operator or a failover would), waits, starts it again on its port and data. */
+  void stopAndRestartLedger(Duration down) {
+    JavaProcess old = ledger;
+    old.stop();
+    JavaProcess.pause(down.toMillis());
+    JavaProcess fresh = ledgerProcess(jar, dir, jvmFlags, ledgerPort, dir.resolve("ledger-data")).carrying(old);
+    ledger = fresh;
+    fresh.start();
+    fresh.awaitPort(ledgerPort, Duration.ofSeconds(60));
   }
 
   private JavaProcess newWorker(int index) {

@@ -18,6 +18,9 @@ final class Report {
     System.out.printf("%-44s %9s %9s %9s  %s%n", "metric", "p50", "p99", "max", "target");
     row("create latency, REST (ms)", r.get("createMs"), "");
     row("decision latency, REST (ms)", r.get("decisionMs"), "");
+    if (r.get("decisionMsDuringFault") instanceof Stats during && during.n() > 0) {
+      row("  sent during a fault (ms)", during, "");
+    }
     if (r.get("warmupDecisionMs") instanceof Stats warm && warm.n() > 0) {
       row("  during the warm-up (not in the figures, ms)", warm, "");
     }
@@ -38,6 +41,18 @@ final class Report {
     System.out.printf("machine load average at the end (1/5/15 min): %s%n", r.get("loadAverage"));
     System.out.printf("errors: create %s, decision %s %s%n", r.get("createErrors"), r.get("decisionErrors"),
         r.get("errorExamples"));
+    if (r.get("ledger") instanceof Map<?, ?> l) {
+      System.out.printf("ledger (PostgreSQL, read over JDBC): %s requests, rows missing %s, status mismatches %s, "
+          + "sequence gaps %s; audit rows per request p50/p99/max %s%n", l.get("requestsChecked"), l.get("missingRows"),
+          l.get("statusMismatches"), l.get("sequenceGaps"), triple(l.get("auditRowsPerRequest")));
+      if (l.get("examples") instanceof List<?> e && !e.isEmpty()) {
+        System.out.println("  ledger examples: " + e);
+      }
+      System.out.printf("ledger export GET /v1/audit/events: %s rows, %s bytes in %s ms; chain verified %s%s%n",
+          l.get("exportRows"), l.get("exportBytes"), l.get("exportMs"), l.get("chainVerified"),
+          l.containsKey("chainProblem") ? " (" + l.get("chainProblem") + ")" : l.containsKey("failure")
+              ? " (" + l.get("failure") + ")" : "");
+    }
     for (String extra : List.of("hostile", "throttle", "decisionDeliveries")) {
       if (r.containsKey(extra)) {
         System.out.printf("%s: %s%n", extra, r.get(extra));

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Keeps the harness from rotting: the real jar as separate JVMs, a few dozen requests, one worker
- * SIGKILL under load, and the must-be-zero counts. The full runs stay manual (README).
+ * SIGKILL under load, and the must-be-zero counts, the ledger's among them (every request's row and
+ * audit trail complete despite the kill, the exported chain intact). The full runs stay manual (README).
  */
 class BenchSmokeTest {
 
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
-  void aWorkerKilledUnderLoadLosesLeaksDoublesNothing() throws Exception {
+  void aWorkerKilledUnderLoadLosesLeaksDoublesNothingAndTheLedgerKeepsEveryRow() throws Exception {
     Path jar = Path.of(System.getProperty("accessflow.jar", "../worker/target/accessflow.jar"));
     assertTrue(Files.exists(jar), "build the worker jar first: " + jar);
     Bench.Options options = Bench.Options.parse("--scenario", "kill-worker", "--count", "30", "--rate", "10",
@@ -33,6 +34,7 @@ class BenchSmokeTest {
     assertEquals(Map.of("lost", 0, "leaked", 0, "doubled", 0, "wrong", 0), run.get("counts"), () -> "report: " + run);
     assertEquals(List.of(), run.get("examples"));
     assertEquals(0L, run.get("createErrors"));
+    assertTrue(LedgerCheck.clean(run.get("ledger")), () -> "ledger: " + run.get("ledger"));
     assertTrue(Files.exists(Path.of("target/smoke/bench-smoke.json")));
   }
 }

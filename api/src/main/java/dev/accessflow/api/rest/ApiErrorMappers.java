@@ -69,6 +69,25 @@ public final class ApiErrorMappers {
 
   private static final Set<Status.Code> TRANSIENT = Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED);
 
+  /**
+   * Why the ledger's database could not be reached, when that is the failure; null otherwise. Only
+   * connection failures count (SQLState class 08, an administrator shutdown 57P, or a pool that
+   * timed out): a bad statement is our bug and stays a 500.
+   */
+  static String ledgerUnavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+          || t instanceof java.sql.SQLRecoverableException) {
+        return t.getClass().getSimpleName();
+      }
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+        return "SQLState " + sql.getSQLState();
+      }
+    }
+    return null;
+  }
+
   /** Anything else is our bug: log it, answer without internals. */
   public static final class Unexpected implements ExceptionMapper<RuntimeException> {
     private static final Logger log = LoggerFactory.getLogger(Unexpected.class);
@@ -87,6 +106,13 @@ public final class ApiErrorMappers {
         log.warn("Temporal did not answer: {}", unavailable);
         return Response.fromResponse(json(503, "Temporal did not answer in time (" + unavailable + "); nothing was changed by this call, retry shortly", null))
             .header("Retry-After", "5").build();
+      }
+      String ledger = ledgerUnavailable(e);
+      if (ledger != null) {
+        // The database is down or restarting: requests and decisions still work through Temporal.
+        log.warn("the ledger's database did not answer: {}", ledger);
+        return Response.fromResponse(json(503, "the ledger (accessflow's database) is unavailable; nothing was changed by"
+            + " this call, retry shortly", null)).header("Retry-After", "5").build();
       }
       log.error("unexpected error answering a request", e);
       return json(500, "internal error; see the server log", null);

@@ -34,6 +34,27 @@ class ApiErrorMappersTest {
   }
 
   @Test
+  void aLedgerThatCannotBeReachedIsA503NamingTheLedger() {
+    var poolTimedOut = new RuntimeException("jdbi", new java.sql.SQLTransientConnectionException(
+        "accessflow-ledger - Connection is not available, request timed out after 1000ms"));
+    var refused = new RuntimeException("jdbi", new java.sql.SQLException("Connection to 127.0.0.1:5432 refused", "08001"));
+
+    for (var failure : java.util.List.of(poolTimedOut, refused)) {
+      var response = mapper.toResponse(failure);
+      assertThat(response.getStatus()).isEqualTo(503);
+      assertThat(response.getHeaderString("Retry-After")).isEqualTo("5");
+      assertThat(((ApiError) response.getEntity()).message()).contains("ledger").doesNotContain("127.0.0.1");
+    }
+  }
+
+  @Test
+  void aBadStatementIsStillOurBug() {
+    var syntax = new RuntimeException("jdbi", new java.sql.SQLException("syntax error at or near", "42601"));
+
+    assertThat(mapper.toResponse(syntax).getStatus()).isEqualTo(500);
+  }
+
+  @Test
   void aGrpcInvalidArgumentIsStillOurBug() {
     assertThat(mapper.toResponse(new StatusRuntimeException(Status.INVALID_ARGUMENT)).getStatus()).isEqualTo(500);
   }
