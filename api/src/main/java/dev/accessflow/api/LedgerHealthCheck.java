@@ -1,26 +1,36 @@
 package dev.accessflow.api;
 
 import com.codahale.metrics.health.HealthCheck;
-import org.jdbi.v3.core.Jdbi;
+import dev.accessflow.ledger.LedgerQueries;
 
-/** Healthy when the ledger's PostgreSQL answers; says how far its audit chain goes. */
+/**
+ * Healthy when the ledger's PostgreSQL answers and the audit log still ends where its chain's head
+ * says; names the head (position and hash), which an auditor compares with {@code audit-verify}'s last
+ * hash of a full export.
+ */
 public final class LedgerHealthCheck extends HealthCheck {
-  private final Jdbi jdbi;
+  private final LedgerQueries ledger;
   private final String where;
 
-  public LedgerHealthCheck(Jdbi jdbi, String where) {
-    this.jdbi = jdbi;
+  public LedgerHealthCheck(LedgerQueries ledger, String where) {
+    this.ledger = ledger;
     this.where = where;
   }
 
   @Override
   protected Result check() {
+    LedgerQueries.ChainHead head;
     try {
-      long position = jdbi.withHandle(h -> h.createQuery("SELECT position FROM audit_chain WHERE id = 1")
-          .mapTo(Long.class).one());
-      return Result.healthy("ledger at " + where + " answers; audit chain at position " + position);
+      head = ledger.chainHead();
     } catch (RuntimeException e) {
       return Result.unhealthy("ledger at " + where + " does not answer: " + e.getMessage());
     }
+    if (!head.intact()) {
+      return Result.unhealthy("ledger at " + where + ": the audit log ends at position " + head.lastRowPosition()
+          + " but its chain's head is position " + head.position() + " (" + head.hash() + "): rows were removed from"
+          + " the end of the log or the head was changed; export the log and run audit-verify");
+    }
+    return Result.healthy("ledger at " + where + " answers; audit chain at position " + head.position() + ", hash "
+        + head.hash());
   }
 }

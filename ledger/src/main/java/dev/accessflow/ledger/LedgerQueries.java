@@ -113,6 +113,26 @@ public final class LedgerQueries {
         .mapTo(Long.class).one());
   }
 
+  /**
+   * The audit chain's head as recorded beside the log, and the log's last row. Every append moves
+   * both in one transaction, so they differ only when rows were taken out of the log's end (which
+   * leaves no gap for the verifier to find) or the head was edited.
+   */
+  public record ChainHead(long position, String hash, long lastRowPosition, String lastRowHash) {
+    public boolean intact() {
+      return position == lastRowPosition && hash.equals(lastRowHash == null ? AuditChain.GENESIS : lastRowHash);
+    }
+  }
+
+  /** The chain's head and the log's last row, read in one statement (one snapshot). */
+  public ChainHead chainHead() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT c.position, c.hash, l.position AS last_position, l.hash AS last_hash"
+            + " FROM audit_chain c LEFT JOIN LATERAL (SELECT position, hash FROM audit_log ORDER BY position DESC LIMIT 1) l"
+            + " ON true WHERE c.id = 1")
+        .map((rs, ctx) -> new ChainHead(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4)))
+        .one());
+  }
+
   /** Every grant in force at the instant (granted at or before it, not yet removed), optionally narrowed. */
   public List<AccessHeld> accessAt(Instant at, String app, String role, String user, int limit) {
     StringBuilder sql = new StringBuilder("SELECT g.request_id, g.requester, g.app, g.role, g.group_id, g.group_name,"

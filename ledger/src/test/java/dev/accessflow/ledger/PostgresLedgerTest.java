@@ -208,6 +208,26 @@ class PostgresLedgerTest {
   }
 
   @Test
+  void rowsTakenFromTheEndOfTheLogLeaveNoGapButTheChainHeadNoLongerMatches() throws Exception {
+    assertThat(queries.chainHead().intact()).isTrue(); // empty: the head is the genesis hash
+    recordAll("r1", lifeOf("r1", AccessRequests.REQUESTER, T0));
+    LedgerQueries.ChainHead head = queries.chainHead();
+    assertThat(head.intact()).isTrue();
+    assertThat(head.position()).isEqualTo(head.lastRowPosition()).isPositive();
+
+    // An owner who switches the trigger off can delete the last row; the export still verifies.
+    database.jdbi().useHandle(h -> h.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;"
+        + " DELETE FROM audit_log WHERE position = (SELECT max(position) FROM audit_log);"
+        + " ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"));
+    assertThat(new AuditVerifier().verify(new StringReader(export(ALL, AuditExport.Format.JSONL)), false).ok()).isTrue();
+
+    LedgerQueries.ChainHead after = queries.chainHead();
+    assertThat(after.intact()).isFalse();
+    assertThat(after.position()).isEqualTo(head.position());
+    assertThat(after.lastRowPosition()).isEqualTo(head.position() - 1);
+  }
+
+  @Test
   void anEditedCsvRowWhoseHashWasRecomputedIsCaughtByTheNextRowsLink() throws Exception {
     recordAll("r1", lifeOf("r1", AccessRequests.REQUESTER, T0));
     List<String> lines = export(ALL, AuditExport.Format.JSONL).lines().toList();

@@ -102,8 +102,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
         ledgerDatabase.close();
       }
     });
-    environment.healthChecks().register("ledger", new LedgerHealthCheck(ledgerDatabase.jdbi(), ledgerDatabase.where()));
     LedgerQueries ledgerQueries = new LedgerQueries(ledgerDatabase.jdbi());
+    environment.healthChecks().register("ledger", new LedgerHealthCheck(ledgerQueries, ledgerDatabase.where()));
     this.ledgerDatabase = ledgerDatabase;
     String target = temporal.target;
     if (temporal.embedded()) {
