@@ -203,7 +203,7 @@ public final class Bench {
         ledger.readStates(api, sent);
       }
       result.putAll(ledger.check(sent, faults, Instant.now()));
-      result.putAll(new LedgerCheck(cluster.ledgerUrl()).check(sent, ledger.states, api, Duration.ofSeconds(15)));
+      result.putAll(new LedgerCheck(cluster.ledgerUrl()).check(sent, ledger.states, api, Duration.ofSeconds(15), dir));
       List<Load.Sent> measured = sent.stream().filter(s -> !s.warmup).toList();
       result.put("createMs", Stats.of(measured.stream().filter(s -> s.createStatus == 201).map(s -> s.createMicros / 1000.0).toList()));
       result.put("decisionMs", Stats.of(measured.stream().filter(s -> s.decisionStatus == 200).map(s -> s.decisionMicros / 1000.0).toList()));

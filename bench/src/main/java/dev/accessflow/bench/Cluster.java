@@ -71,6 +71,12 @@ final class Cluster implements AutoCloseable {
       boolean sticky, List<String> jvmFlags) {
     try {
       Files.createDirectories(dir);
+      // Each run starts with empty logs (a replaced worker then appends to its predecessor's, on purpose).
+      try (var logs = Files.newDirectoryStream(dir, "*.log")) {
+        for (Path log : logs) {
+          Files.delete(log);
+        }
+      }
       Path catalog = dir.resolve("bench-catalog.yml");
       Files.writeString(catalog, catalog(minSeconds, maxSeconds));
       Path config = dir.resolve("accessflow-bench.yml");

@@ -3,6 +3,11 @@ package dev.accessflow.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accessflow.ledger.AuditVerifier;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -17,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Reads accessflow's PostgreSQL ledger after a run, over JDBC, and holds it to what the REST API
@@ -37,8 +43,10 @@ final class LedgerCheck {
   /**
    * Waits (up to {@code settle}) until the ledger agrees with the final states, since its last part
    * is written a moment after the workflow's, then reports.
+   *
+   * @param logs the run's directory, where the workers' logs are
    */
-  Map<String, Object> check(List<Load.Sent> sent, Map<Integer, JsonNode> states, Api api, Duration settle) {
+  Map<String, Object> check(List<Load.Sent> sent, Map<Integer, JsonNode> states, Api api, Duration settle, Path logs) {
     Map<String, Object> out = new LinkedHashMap<>();
     Instant deadline = Instant.now().plus(settle);
     Map<String, Held> held;
@@ -62,8 +70,28 @@ final class LedgerCheck {
     out.put("sequenceGaps", counts.gaps);
     out.put("examples", counts.examples);
     out.put("auditRowsPerRequest", Stats.of(held.values().stream().map(h -> h.sequences().size()).toList()));
+    out.put("failedWriteAttempts", failedWriteAttempts(logs));
     out.putAll(export(api));
     return Map.of("ledger", out);
+  }
+
+  /**
+   * Ledger writes that failed and were retried, counted from the workers' logs (the SDK logs every
+   * failed activity attempt with its message, and a failed ledger part's message starts "ledger:").
+   * None of them is lost while the counts above are zero.
+   */
+  private static long failedWriteAttempts(Path logs) {
+    long failed = 0;
+    try (DirectoryStream<Path> workers = Files.newDirectoryStream(logs, "worker-*.log")) {
+      for (Path log : workers) {
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+          failed += lines.filter(l -> l.contains("message='ledger:")).count();
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      return -1;
+    }
+    return failed;
   }
 
   /** True when the ledger part of a run's result has nothing to complain about. */

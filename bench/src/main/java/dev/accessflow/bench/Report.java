@@ -43,8 +43,9 @@ final class Report {
         r.get("errorExamples"));
     if (r.get("ledger") instanceof Map<?, ?> l) {
       System.out.printf("ledger (PostgreSQL, read over JDBC): %s requests, rows missing %s, status mismatches %s, "
-          + "sequence gaps %s; audit rows per request p50/p99/max %s%n", l.get("requestsChecked"), l.get("missingRows"),
-          l.get("statusMismatches"), l.get("sequenceGaps"), triple(l.get("auditRowsPerRequest")));
+          + "sequence gaps %s; audit rows per request p50/p99/max %s; failed write attempts (retried) %s%n",
+          l.get("requestsChecked"), l.get("missingRows"), l.get("statusMismatches"), l.get("sequenceGaps"),
+          triple(l.get("auditRowsPerRequest")), l.get("failedWriteAttempts"));
       if (l.get("examples") instanceof List<?> e && !e.isEmpty()) {
         System.out.println("  ledger examples: " + e);
       }

@@ -123,6 +123,12 @@ public final class AccessflowTemporal {
    * so they go ahead of the request workflows (default priority) and behind revocation's own tasks.
    */
   public static final Priority MEMBERSHIP_PRIORITY = Priority.newBuilder().setPriorityKey(2).build();
+  /**
+   * Task priority of the ledger's retry lane, behind everything else (3 is the default): when the
+   * database comes back, every request that lived through the outage catches up at once, and that
+   * must not hold up a removal, a grant or a decision.
+   */
+  public static final Priority LEDGER_CATCH_UP_PRIORITY = Priority.newBuilder().setPriorityKey(4).build();
 
   /** Every workflow implementation a worker of accessflow's task queue runs. */
   public static Class<?>[] workflowImplementations() {
@@ -230,6 +236,7 @@ public final class AccessflowTemporal {
   public static ActivityOptions ledgerRetryOptions() {
     return ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setPriority(LEDGER_CATCH_UP_PRIORITY)
         .setRetryOptions(RetryOptions.newBuilder()
             .setInitialInterval(Duration.ofSeconds(1))
             .setBackoffCoefficient(2.0)

@@ -77,6 +77,17 @@ class LedgerWritesTest {
     assertThat(ledger.entries()).as("every step, in order, once the ledger was back").isEqualTo(tickets.entries());
     assertThat(ledger.latest("l2").state().status()).isEqualTo(RequestStatus.EXPIRED);
     assertThat(ledger.latest("l2").state().request()).as("the ledger got the request itself").isNotNull();
+    // The catch-up runs behind everything else, so a database coming back never holds up a removal.
+    var scheduled = temporal.client().fetchHistory(AccessflowTemporal.workflowId("l2")).getEvents().stream()
+        .filter(io.temporal.api.history.v1.HistoryEvent::hasActivityTaskScheduledEventAttributes)
+        .map(io.temporal.api.history.v1.HistoryEvent::getActivityTaskScheduledEventAttributes).toList();
+    assertThat(scheduled).filteredOn(a -> a.getPriority().getPriorityKey()
+            == AccessflowTemporal.LEDGER_CATCH_UP_PRIORITY.getPriorityKey())
+        .as("the ledger's retry lane").isNotEmpty()
+        .allSatisfy(a -> assertThat(a.getActivityType().getName()).isEqualTo("NoticesDeliver"));
+    assertThat(scheduled).filteredOn(a -> a.getActivityType().getName().startsWith("Idp"))
+        .allSatisfy(a -> assertThat(a.getPriority().getPriorityKey())
+            .isLessThan(AccessflowTemporal.LEDGER_CATCH_UP_PRIORITY.getPriorityKey()));
     Histories.recordIfAsked(temporal.client(), AccessflowTemporal.workflowId("l2"), "ledger-through-an-outage");
   }
 }
