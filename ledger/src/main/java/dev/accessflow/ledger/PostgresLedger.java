@@ -8,6 +8,7 @@ import dev.accessflow.workflows.model.AuditEntry;
 import dev.accessflow.workflows.model.LedgerPart;
 import dev.accessflow.workflows.model.RecordedDecision;
 import dev.accessflow.workflows.ports.AccessLedger;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * The ledger's writes: each part of a request in one transaction. The request row moves only
@@ -40,6 +42,28 @@ public final class PostgresLedger implements AccessLedger {
 
   @Override
   public void record(String requestId, LedgerPart part) {
+    try {
+      write(requestId, part);
+    } catch (JdbiException e) {
+      // JDBI's message carries the statement and its arguments (audit text, people): the reason goes
+      // into the workflow's history and the log, so it says only what the database said.
+      throw new IllegalStateException("the ledger's database did not take the write: " + reason(e), e);
+    }
+  }
+
+  /** The database's own words for a failure: SQLState and the first line of its message, without the statement. */
+  static String reason(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        String message = sql.getMessage() == null ? sql.getClass().getSimpleName() : sql.getMessage().lines().findFirst()
+            .orElse("");
+        return (sql.getSQLState() == null ? "" : "SQLState " + sql.getSQLState() + ": ") + message;
+      }
+    }
+    return e.getClass().getSimpleName();
+  }
+
+  private void write(String requestId, LedgerPart part) {
     jdbi.useTransaction(handle -> {
       AccessRequest request = part.state().request() != null ? part.state().request() : storedRequest(handle, requestId);
       upsertRequest(handle, requestId, request, part);

@@ -95,6 +95,23 @@ class PostgresLedgerTest {
   }
 
   @Test
+  void aRefusedWriteSaysWhatTheDatabaseSaidButNeverTheStatementOrItsArguments() {
+    List<LedgerPart> life = lifeOf("r1", AccessRequests.REQUESTER, T0);
+    database.jdbi().useHandle(h -> h.execute("ALTER TABLE audit_log ADD CONSTRAINT refuse_all CHECK (false) NOT VALID"));
+    try {
+      assertThatThrownBy(() -> ledger.record("r1", life.get(0)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("the ledger's database did not take the write: SQLState 23514: ")
+          .hasMessageContaining("refuse_all")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("INSERT").doesNotContain("arguments")
+              .doesNotContain(AccessRequests.REQUESTER));
+    } finally {
+      database.jdbi().useHandle(h -> h.execute("ALTER TABLE audit_log DROP CONSTRAINT refuse_all"));
+    }
+    assertThat(queries.state("r1")).as("nothing half-written: the transaction rolled back").isEmpty();
+  }
+
+  @Test
   void aPartWhoseRequestTheLedgerHasNotSeenIsRefusedSoItIsRetriedAfterTheFirst() {
     List<LedgerPart> parts = lifeOf("r1", AccessRequests.REQUESTER, T0);
 

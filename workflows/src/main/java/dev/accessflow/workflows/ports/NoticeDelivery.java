@@ -6,12 +6,17 @@ import dev.accessflow.workflows.model.ChatItem;
 import dev.accessflow.workflows.model.ChatMessageRef;
 import dev.accessflow.workflows.model.NoticeBatch;
 import dev.accessflow.workflows.model.NoticeReceipt;
+import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link RequestNotices} over the ticket, chat and ledger ports: the ticket is opened first (so the
@@ -24,6 +29,7 @@ import java.util.concurrent.ExecutorService;
  * {@link #LEDGER_BACKOFF} (the lane, retried by Temporal, finds out when it is back).
  */
 public final class NoticeDelivery implements RequestNotices {
+  private static final Logger log = LoggerFactory.getLogger(NoticeDelivery.class);
   /** Failure type of an insisting batch whose port is still failing: Temporal retries it. */
   public static final String UNDELIVERED = "NoticeUndelivered";
 
@@ -37,6 +43,10 @@ public final class NoticeDelivery implements RequestNotices {
   /** Until when batches outside the ledger's retry lane skip the ledger, and why. */
   private volatile long ledgerDownUntil;
   private volatile String ledgerDownBecause;
+  /** Whether the last write failed, so an outage is logged once when it starts and once when it ends. */
+  private final AtomicBoolean ledgerFailing = new AtomicBoolean();
+  private final AtomicLong failedWrites = new AtomicLong();
+  private volatile long ledgerFailingSince;
 
   public NoticeDelivery(AccessTickets tickets, ApprovalChat chat, AccessLedger ledger) {
     this.tickets = tickets;
@@ -95,7 +105,13 @@ public final class NoticeDelivery implements RequestNotices {
       String retry = receipt.ticketRetry() != null ? receipt.ticketRetry()
           : receipt.chatRetry() != null ? receipt.chatRetry() : receipt.ledgerRetry();
       if (retry != null) {
-        throw ApplicationFailure.newFailure(retry, UNDELIVERED);
+        ApplicationFailure.Builder failure = ApplicationFailure.newBuilder().setMessage(retry).setType(UNDELIVERED);
+        if (retry == receipt.ledgerRetry()) {
+          // Expected while the database is down and retried until it is back: said once per outage
+          // below, not with a stack trace per attempt (the failure is still in the workflow's history).
+          failure.setCategory(ApplicationErrorCategory.BENIGN);
+        }
+        throw failure.build();
       }
     }
     return receipt;
@@ -109,10 +125,21 @@ public final class NoticeDelivery implements RequestNotices {
     try {
       ledger.record(batch.requestId(), batch.ledger());
       ledgerDownUntil = 0;
+      if (ledgerFailing.compareAndSet(true, false)) {
+        log.info("ledger: writes succeed again after {} failed attempt(s) over {} s; parts missed meanwhile arrive"
+            + " through their retry lanes, in order", failedWrites.getAndSet(0),
+            (System.currentTimeMillis() - ledgerFailingSince) / 1000);
+      }
       return null;
     } catch (RuntimeException e) {
       ledgerDownBecause = message(e);
       ledgerDownUntil = System.currentTimeMillis() + LEDGER_BACKOFF;
+      failedWrites.incrementAndGet();
+      if (ledgerFailing.compareAndSet(false, true)) {
+        ledgerFailingSince = System.currentTimeMillis();
+        log.warn("ledger: a write failed ({}); every part waits in its request's retry lane until the database takes it,"
+            + " and no access decision waits for it", ledgerDownBecause);
+      }
       return "ledger: " + ledgerDownBecause;
     }
   }
