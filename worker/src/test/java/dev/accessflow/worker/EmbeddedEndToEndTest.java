@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.accessflow.ledger.AuditVerifier;
 import java.io.StringReader;
 import java.time.Duration;
@@ -53,12 +52,8 @@ class EmbeddedEndToEndTest {
     assertThat(http.get("/v1/requests").body().path("requests").toString()).contains(id);
 
     // The ledger's rows of this request, from create to expiry (written beside the ticket, so polled).
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!http.getText("/v1/audit/events?requestId=" + id).contains("\"kind\":\"REVOKED\"") && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    String trail = http.getText("/v1/audit/events?requestId=" + id);
-    List<JsonNode> rows = trail.lines().map(EmbeddedEndToEndTest::json).toList();
+    String trail = http.awaitTrail(id, "\"kind\":\"REVOKED\"", Duration.ofSeconds(20));
+    List<JsonNode> rows = Http.jsonLines(trail);
     assertThat(rows).extracting(r -> r.path("kind").asText())
         .containsExactly("SUBMITTED", "DECISION", "APPROVED", "PROVISIONED", "EXPIRY_SCHEDULED", "REVOKED");
     assertThat(rows).extracting(r -> r.path("sequence").asLong()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
@@ -77,13 +72,5 @@ class EmbeddedEndToEndTest {
 
     System.out.printf("e2e: create -> approve -> active -> expired in %.2f s (10 s grant), revocation lag %s%n",
         (System.nanoTime() - started) / 1e9, lag);
-  }
-
-  private static JsonNode json(String line) {
-    try {
-      return new ObjectMapper().readTree(line);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

@@ -43,6 +43,36 @@ final class Http {
     }
   }
 
+  /** Polls a request's audit trail in the ledger (written beside the ticket, so it lags) until it contains the text. */
+  String awaitTrail(String requestId, String contains, java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String trail = getText("/v1/audit/events?requestId=" + requestId);
+    while (!trail.contains(contains) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      trail = getText("/v1/audit/events?requestId=" + requestId);
+    }
+    if (!trail.contains(contains)) {
+      throw new AssertionError("the audit trail of " + requestId + " has no " + contains + " after " + timeout + ": " + trail);
+    }
+    return trail;
+  }
+
+  /** The rows of a JSON Lines export. */
+  static java.util.List<JsonNode> jsonLines(String text) {
+    return text.lines().filter(line -> !line.isBlank()).map(line -> {
+      try {
+        return JSON.readTree(line);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }).toList();
+  }
+
   Reply post(String path, String json) {
     return post(path, json, TOKEN);
   }

@@ -3,7 +3,6 @@ package dev.accessflow.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.accessflow.ledger.AuditVerifier;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -45,7 +44,7 @@ class LedgerOutageTest {
     String id = http.post("/v1/requests", """
         {"requester":"dana@example.com","app":"sandbox-demo","role":"reader","duration":"PT10S","reason":"outage"}""")
         .text("requestId");
-    awaitTrail(http, id, "\"kind\":\"SUBMITTED\"", Duration.ofSeconds(20));
+    http.awaitTrail(id, "\"kind\":\"SUBMITTED\"", Duration.ofSeconds(20));
 
     APP.<AccessflowApplication>getApplication().ledgerDatabase().embeddedServer().close();
     long downAt = System.nanoTime();
@@ -87,14 +86,14 @@ class LedgerOutageTest {
         .setCleanDataDirectory(false).start();
     long upAt = System.nanoTime();
 
-    String trail = awaitTrail(http, id, "\"kind\":\"REVOKED\"", Duration.ofSeconds(60));
+    String trail = http.awaitTrail(id, "\"kind\":\"REVOKED\"", Duration.ofSeconds(60));
     long caughtUpMs = (System.nanoTime() - upAt) / 1_000_000;
-    List<JsonNode> rows = trail.lines().map(LedgerOutageTest::json).toList();
+    List<JsonNode> rows = Http.jsonLines(trail);
     assertThat(rows).extracting(r -> r.path("kind").asText())
         .containsExactly("SUBMITTED", "DECISION", "APPROVED", "PROVISIONED", "EXPIRY_SCHEDULED", "REVOKED");
     assertThat(rows).extracting(r -> r.path("sequence").asLong()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
     assertThat(rows).extracting(r -> r.path("position").asLong()).isSorted();
-    awaitTrail(http, second.text("requestId"), "\"kind\":\"SUBMITTED\"", Duration.ofSeconds(30));
+    http.awaitTrail(second.text("requestId"), "\"kind\":\"SUBMITTED\"", Duration.ofSeconds(30));
 
     String chain = http.getText("/v1/audit/events");
     AuditVerifier.Result verified = new AuditVerifier().verify(new StringReader(chain), false);
@@ -106,18 +105,6 @@ class LedgerOutageTest {
 
     System.out.printf("ledger outage: %d ms down (approve, grant, expiry, removal inside it), decision %d ms during it,"
         + " all %d rows of the request in the ledger %d ms after the restart%n", outageMs, decisionMs, rows.size(), caughtUpMs);
-  }
-
-  /** Polls the request's audit trail in the ledger until it contains the text; returns it. */
-  private static String awaitTrail(Http http, String id, String contains, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String trail = http.getText("/v1/audit/events?requestId=" + id);
-    while (!trail.contains(contains) && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      trail = http.getText("/v1/audit/events?requestId=" + id);
-    }
-    assertThat(trail).as("audit trail of " + id).contains(contains);
-    return trail;
   }
 
   @AfterAll
@@ -145,14 +132,6 @@ class LedgerOutageTest {
   private static Path tempDir() {
     try {
       return Files.createTempDirectory("accessflow-ledger-outage");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static JsonNode json(String line) {
-    try {
-      return new ObjectMapper().readTree(line);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
