@@ -106,9 +106,9 @@ public final class NoticeDelivery implements RequestNotices {
           : receipt.chatRetry() != null ? receipt.chatRetry() : receipt.ledgerRetry();
       if (retry != null) {
         ApplicationFailure.Builder failure = ApplicationFailure.newBuilder().setMessage(retry).setType(UNDELIVERED);
-        if (retry == receipt.ledgerRetry()) {
-          // Expected while the database is down and retried until it is back: said once per outage
-          // below, not with a stack trace per attempt (the failure is still in the workflow's history).
+        if (receipt.ticketRetry() == null && receipt.chatRetry() == null) {
+          // Only the ledger is behind: expected while the database is down and retried until it is back.
+          // Said once per outage below, not with a stack trace per attempt (the pending activity shows it).
           failure.setCategory(ApplicationErrorCategory.BENIGN);
         }
         throw failure.build();
