@@ -45,21 +45,28 @@ final class Http {
 
   /** Polls a request's audit trail in the ledger (written beside the ticket, so it lags) until it contains the text. */
   String awaitTrail(String requestId, String contains, java.time.Duration timeout) {
+    String trail = poll(() -> getText("/v1/audit/events?requestId=" + requestId), t -> t.contains(contains), timeout);
+    if (!trail.contains(contains)) {
+      throw new AssertionError("the audit trail of " + requestId + " has no " + contains + " after " + timeout + ": " + trail);
+    }
+    return trail;
+  }
+
+  /** Reads until the answer satisfies the test or the timeout passes (the real process runs in real time); the last answer. */
+  private static <T> T poll(java.util.function.Supplier<T> read, java.util.function.Predicate<T> done,
+      java.time.Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    String trail = getText("/v1/audit/events?requestId=" + requestId);
-    while (!trail.contains(contains) && System.nanoTime() < deadline) {
+    T answer = read.get();
+    while (!done.test(answer) && System.nanoTime() < deadline) {
       try {
         Thread.sleep(50);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-      trail = getText("/v1/audit/events?requestId=" + requestId);
+      answer = read.get();
     }
-    if (!trail.contains(contains)) {
-      throw new AssertionError("the audit trail of " + requestId + " has no " + contains + " after " + timeout + ": " + trail);
-    }
-    return trail;
+    return answer;
   }
 
   /** The rows of a JSON Lines export. */
@@ -97,17 +104,7 @@ final class Http {
 
   /** Polls the request until it is in the status (the real process runs in real time), or fails after the timeout. */
   Reply awaitStatus(String requestId, String status, java.time.Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Reply reply = get("/v1/requests/" + requestId);
-    while (!status.equals(reply.text("status")) && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      reply = get("/v1/requests/" + requestId);
-    }
+    Reply reply = poll(() -> get("/v1/requests/" + requestId), r -> status.equals(r.text("status")), timeout);
     if (!status.equals(reply.text("status"))) {
       throw new AssertionError("request " + requestId + " did not reach " + status + " within " + timeout + ": " + reply.body());
     }
