@@ -141,13 +141,23 @@ public final class AccessRequestIntake {
     if (blank(ask.app())) {
       throw ApiProblem.invalid("app", "app is required; GET /v1/catalog lists the apps");
     }
-    CatalogApp app = catalog.app(ask.app()).orElseThrow(() -> ApiProblem.invalid("app",
-        "unknown app '" + ask.app() + "'; known apps: " + String.join(", ", catalog.apps().keySet())));
+    Catalog offered = catalog.requestable();
+    CatalogApp listed = catalog.app(ask.app()).orElseThrow(() -> ApiProblem.invalid("app",
+        "unknown app '" + ask.app() + "'; known apps: " + String.join(", ", offered.apps().keySet())));
+    if (!listed.approved()) {
+      throw ApiProblem.invalid("app", "app '" + listed.id() + "' is in the catalog but not approved for requests yet"
+          + " (approved: false); known apps: " + String.join(", ", offered.apps().keySet()));
+    }
+    CatalogApp app = listed;
     if (blank(ask.role())) {
       throw ApiProblem.invalid("role", "role is required; roles of " + app.id() + ": " + String.join(", ", app.roles().keySet()));
     }
     CatalogRole role = app.role(ask.role()).orElseThrow(() -> ApiProblem.invalid("role",
         "unknown role '" + ask.role() + "' for app " + app.id() + "; its roles: " + String.join(", ", app.roles().keySet())));
+    if (!role.approved()) {
+      throw ApiProblem.invalid("role", "role '" + role.id() + "' of app " + app.id()
+          + " is not approved for requests yet (approved: false)");
+    }
     if (ask.emergency() && role.breakGlass() == null) {
       throw ApiProblem.invalid("emergency", app.id() + " / " + role.id() + " does not allow break-glass access;"
           + " ask for it normally");

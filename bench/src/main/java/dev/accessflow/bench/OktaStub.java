@@ -48,6 +48,7 @@ final class OktaStub implements AutoCloseable {
   private static final Pattern GROUP = Pattern.compile("/api/v1/groups/([^/?]+)");
   private static final Pattern USER_GROUPS = Pattern.compile("/api/v1/users/([^/?]+)/groups");
   private static final Pattern MEMBERSHIP = Pattern.compile("/api/v1/groups/([^/]+)/users/([^/?]+)");
+  private static final Pattern GROUP_MEMBERS = Pattern.compile("/api/v1/groups/([^/]+)/users");
   private static final Pattern LOGIN = Pattern.compile("u(\\d+)@bench\\.example");
 
   static final String STORE_PASSWORD = "bench-stub";
@@ -56,6 +57,8 @@ final class OktaStub implements AutoCloseable {
   private final SSLContext tls;
   private final ExecutorService pool = Executors.newFixedThreadPool(32);
   private final List<IdpCall> calls = new ArrayList<>();
+  /** Who is in which group, as the membership calls left it: what the inventory's listing reads. */
+  private final java.util.Map<String, java.util.Set<Integer>> members = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile Mode mode = Mode.UP;
   /** While throttled: the epoch second the current rate-limit window resets. */
   private volatile long throttleWindowSeconds = 10;
@@ -219,6 +222,12 @@ final class OktaStub implements AutoCloseable {
         default -> { }
       }
       if (membership.matches() && (method.equals("PUT") || method.equals("DELETE"))) {
+        java.util.Set<Integer> group = members.computeIfAbsent(groupId, g -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+        if (method.equals("PUT")) {
+          group.add(user);
+        } else {
+          group.remove(user);
+        }
         record(new IdpCall(at, method, groupId, user, 204));
         send(exchange, 204, null);
         return;
@@ -240,6 +249,19 @@ final class OktaStub implements AutoCloseable {
       if (method.equals("GET") && USER_GROUPS.matcher(path).matches()) {
         // Asked before a first grant (standing access); bench users start in no group.
         send(exchange, 200, "[]");
+        return;
+      }
+      Matcher listing = GROUP_MEMBERS.matcher(path);
+      if (method.equals("GET") && listing.matches()) {
+        // The inventory's sync: one page of whoever the membership calls left in the group.
+        StringBuilder page = new StringBuilder("[");
+        for (int n : members.getOrDefault(listing.group(1), java.util.Set.of())) {
+          page.append(page.length() == 1 ? "" : ",").append("""
+              {"id":"%s","status":"ACTIVE","created":"2025-01-01T00:00:00.000Z","lastLogin":null,
+               "profile":{"login":"%s","email":"%s","firstName":"Bench","lastName":"User %d","managerId":"%s"}}"""
+              .formatted(userId(n), login(n), login(n), n, MANAGER));
+        }
+        send(exchange, 200, page.append(']').toString());
         return;
       }
       Matcher groupPath = GROUP.matcher(path);

@@ -148,7 +148,35 @@ public final class PostgresLedger implements AccessLedger {
           .bind("lag", kept || state.revocationLag() == null ? null : state.revocationLag().toMillis())
           .bind("standing", kept)
           .execute();
+      if (!kept) {
+        grantedMembership(handle, requestId, request, state, group);
+      }
     }
+  }
+
+  /**
+   * The inventory hears of accessflow's own grants and removals at once, not at the next sync: the
+   * membership is present from the grant until its removal is confirmed.
+   */
+  private void grantedMembership(Handle handle, String requestId, AccessRequest request, AccessRequestState state, String group) {
+    handle.createUpdate("INSERT INTO inventory_groups (group_id, app, role, state) VALUES (:g, :app, :role, 'present')"
+            + " ON CONFLICT DO NOTHING")
+        .bind("g", group).bind("app", request.app()).bind("role", request.role()).execute();
+    boolean removed = state.revokedAt() != null;
+    handle.createUpdate("INSERT INTO memberships (group_id, login, idp_user_id, source, request_id, present, first_seen,"
+            + " last_seen, gone_at) VALUES (:g, lower(:login), :user, 'grant', :request, :present, :granted, :now, :gone)"
+            + " ON CONFLICT (group_id, login) DO UPDATE SET idp_user_id = coalesce(EXCLUDED.idp_user_id,"
+            + " memberships.idp_user_id), source = 'grant', request_id = EXCLUDED.request_id,"
+            + " present = EXCLUDED.present, gone_at = EXCLUDED.gone_at,"
+            + " first_seen = CASE WHEN memberships.present THEN memberships.first_seen ELSE EXCLUDED.first_seen END,"
+            + " last_seen = CASE WHEN EXCLUDED.present THEN EXCLUDED.last_seen ELSE memberships.last_seen END"
+            // Only the request that holds it, or a membership nobody holds now, is this grant's to change.
+            + " WHERE memberships.request_id IS NULL OR memberships.request_id = EXCLUDED.request_id"
+            + " OR NOT memberships.present")
+        .bind("g", group).bind("login", request.requester()).bind("user", state.idpUserId())
+        .bind("request", requestId).bind("present", !removed).bind("granted", ts(state.grantedAt()))
+        .bind("now", ts(clock.instant())).bind("gone", ts(state.revokedAt()))
+        .execute();
   }
 
   /** Appends the entries not yet in the chain, in order, under the chain's row lock. */

@@ -14,6 +14,14 @@ import dev.accessflow.activities.okta.OktaDirectory;
 import dev.accessflow.activities.sandbox.SandboxDirectory;
 import dev.accessflow.api.AccessRequestGateway;
 import dev.accessflow.api.AccessRequestIntake;
+import dev.accessflow.api.InventoryGateway;
+import dev.accessflow.api.okta.OktaEventHookResource;
+import dev.accessflow.api.rest.InventoryResource;
+import dev.accessflow.ledger.DriftFindings;
+import dev.accessflow.ledger.InventoryLedger;
+import dev.accessflow.ledger.InventoryQueries;
+import dev.accessflow.workflows.ports.ApprovalChat;
+import dev.accessflow.workflows.ports.GroupDirectory;
 import dev.accessflow.api.LedgerHealthCheck;
 import dev.accessflow.api.TemporalHealthCheck;
 import dev.accessflow.api.catalog.Catalog;
@@ -64,6 +72,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
   /** Group id to the IdP's group name, where the IdP was asked at start-up (Okta's catalog check). */
   private Map<String, String> groupNames = Map.of();
   private LedgerDatabase ledgerDatabase;
+  /** The IdP's group listing for the inventory; null when the IdP cannot list groups. */
+  private GroupDirectory groupDirectory;
 
   public static void main(String[] args) throws Exception {
     new AccessflowApplication().run(args);
@@ -79,6 +89,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
         bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
     bootstrap.addCommand(new AuditVerifyCommand());
+    bootstrap.addCommand(new CatalogDiscoverCommand());
   }
 
   @Override
@@ -134,11 +145,32 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
 
     // Built for the API too: intake asks it whether a requester exists and may be granted access.
     IdentityProvider idp = identityProvider(config, catalog);
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    ApprovalChat chat = slack != null ? slack.chat() : new NoChat();
+    InventoryLedger inventoryLedger = new InventoryLedger(ledgerDatabase.jdbi(), clock);
+    DriftFindings driftFindings = new DriftFindings(ledgerDatabase.jdbi(), clock);
+    boolean inventory = config.inventory.enabled && groupDirectory != null;
+    if (!config.inventory.enabled) {
+      log.warn("inventory: OFF (inventory.enabled: false): access granted outside accessflow goes unnoticed");
+    }
     if (config.runWorker) {
+      AccessTickets tickets = tickets(config);
+      Object[] inventoryActivities = {};
+      if (inventory) {
+        TemporalLeaseLookup leases = new TemporalLeaseLookup(client);
+        inventoryActivities = new Object[] {
+            new CatalogInventory(catalog, config.inventory.syncInterval, config.inventory.pageSize, groupDirectory,
+                inventoryLedger, leases, clock),
+            new DriftResponse(driftFindings, inventoryLedger, idp, chat, tickets, leases, clock)};
+      }
       // The test server's sticky queues misbehave across worker restarts: the bench turns them off.
       environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded() || !temporal.stickyExecution, idp,
-          tickets(config), slack != null ? slack.chat() : new NoChat(),
-          new PostgresLedger(ledgerDatabase.jdbi(), config.idp.type, java.time.Clock.systemUTC())));
+          tickets, chat, new PostgresLedger(ledgerDatabase.jdbi(), config.idp.type, clock), inventoryActivities));
+      if (inventory) {
+        environment.lifecycle().manage(new InventoryStarter(client, temporal.taskQueue));
+        log.info("inventory: {} catalog groups, synced every {} ({} members a page)", catalog.groupIds().size(),
+            config.inventory.syncInterval, config.inventory.pageSize);
+      }
     }
 
     if (config.runApi) {
@@ -176,8 +208,22 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       if (slack != null) {
         slack.serve(environment, catalog, intake, gateway);
       }
+      InventoryGateway inventoryGateway = new InventoryGateway(client, temporal.taskQueue);
+      jersey.register(new InventoryResource(new InventoryQueries(ledgerDatabase.jdbi()), driftFindings, inventoryGateway));
       if (sandbox != null) {
-        jersey.register(new SandboxResource(sandbox));
+        jersey.register(new SandboxResource(sandbox, inventoryGateway, clock));
+      }
+      String hookSecret = config.inventory.oktaEventHookSecret == null ? "" : config.inventory.oktaEventHookSecret.strip();
+      if (hookSecret.length() >= 16) {
+        jersey.register(new OktaEventHookResource(hookSecret, inventoryGateway, catalog.groupIds(),
+            environment.getObjectMapper()));
+        log.info("inventory: Okta event hooks at /okta/events (group.user_membership.add and .remove)");
+      } else if (!hookSecret.isEmpty()) {
+        throw new IllegalStateException("config inventory.oktaEventHookSecret: shorter than 16 characters;"
+            + " set a long random secret (OKTA_EVENT_HOOK_SECRET) and the same on the event hook in Okta");
+      } else if ("okta".equals(config.idp.type)) {
+        log.info("inventory: no Okta event hook (OKTA_EVENT_HOOK_SECRET empty); changes made in Okta are seen at the"
+            + " next sync, every {}", config.inventory.syncInterval);
       }
     }
     environment.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {
@@ -212,17 +258,14 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
         TreeSet<String> groups = new TreeSet<>(catalog.groupIds());
         groups.addAll(config.idp.sandbox.groups);
         sandbox = new SandboxDirectory(config.idp.sandbox.users, groups);
+        groupDirectory = sandbox;
         log.warn("IdP: the local SANDBOX directory ({} users, {} groups), in memory; no real access is granted",
             config.idp.sandbox.users.size(), groups.size());
         return sandbox;
       }
       case "okta" -> {
         var okta = config.idp.okta;
-        boolean oauth = okta.clientId != null && !okta.clientId.isBlank();
-        OktaConfig oktaConfig = new OktaConfig(okta.orgUrl, oauth ? null : okta.apiToken, oauth ? okta.clientId : null,
-            oauth ? okta.privateKey : null, oauth ? okta.scopes : List.of(),
-            okta.managerAttribute, okta.departmentAttribute, okta.requestTimeout);
-        OktaDirectory directory = OktaDirectory.fromConfig(oktaConfig);
+        OktaDirectory directory = OktaDirectory.fromConfig(oktaConfig(okta));
         if (okta.checkCatalogGroups) {
           OktaCatalogCheck check = new OktaCatalogCheck(directory);
           List<String> problems = check.check(catalog.groupIds());
@@ -233,11 +276,20 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
           }
         }
         log.info("IdP: Okta at {}", okta.orgUrl);
+        groupDirectory = directory;
         // While Okta is down, one call probes it and the rest wait here: they go the moment it answers.
         return IdpOutageGate.around(directory, "Okta");
       }
       default -> throw new IllegalStateException("config idp.type: '" + config.idp.type + "' is not one of sandbox, okta");
     }
+  }
+
+  /** The Okta adapter's settings: an API token, or an OAuth 2.0 service app when a client id is set. */
+  static OktaConfig oktaConfig(AccessflowConfiguration.OktaSettings okta) {
+    boolean oauth = okta.clientId != null && !okta.clientId.isBlank();
+    return new OktaConfig(okta.orgUrl, oauth ? null : okta.apiToken, oauth ? okta.clientId : null,
+        oauth ? okta.privateKey : null, oauth ? okta.scopes : List.of(),
+        okta.managerAttribute, okta.departmentAttribute, okta.requestTimeout);
   }
 
   private static AccessTickets tickets(AccessflowConfiguration config) {

@@ -144,6 +144,25 @@ public final class AccessflowConfiguration extends Configuration {
     }
   }
 
+  /** The inventory of the catalog groups and drift detection. */
+  public static final class InventorySettings {
+    /** Keep the inventory (sync every catalog group from the IdP, act on drift). */
+    @JsonProperty public boolean enabled = true;
+    /** How often every catalog group is listed from the IdP (the fallback when event hooks are missed). */
+    @JsonProperty public Duration syncInterval = Duration.ofMinutes(15);
+    /** Members per IdP page (Okta recommends 200). */
+    @JsonProperty public int pageSize = 200;
+    /** Okta event hooks (POST /okta/events): the shared secret Okta sends in Authorization; empty: not served. */
+    @JsonProperty public String oktaEventHookSecret = "";
+
+    @Override
+    public String toString() {
+      return "InventorySettings[enabled=" + enabled + ", syncInterval=" + syncInterval + ", pageSize=" + pageSize
+          + ", oktaEventHookSecret=***]";
+    }
+  }
+
+  @JsonProperty public InventorySettings inventory = new InventorySettings();
   @JsonProperty public TemporalSettings temporal = new TemporalSettings();
   @JsonProperty public LedgerSettings ledger = new LedgerSettings();
   /**

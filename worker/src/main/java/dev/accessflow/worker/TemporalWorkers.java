@@ -31,9 +31,10 @@ public final class TemporalWorkers implements Managed {
   /**
    * @param stickyOff true on the Temporal test server, which never moves tasks off a dead
    *     worker's sticky queue (a restarted worker would strand its workflows)
+   * @param more further activity implementations of the main queue (the inventory's)
    */
   public TemporalWorkers(WorkflowClient client, String taskQueue, boolean stickyOff, IdentityProvider idp,
-      AccessTickets tickets, ApprovalChat chat, AccessLedger ledger) {
+      AccessTickets tickets, ApprovalChat chat, AccessLedger ledger, Object... more) {
     this.factory = WorkerFactory.newInstance(client);
     WorkerOptions.Builder options = WorkerOptions.newBuilder();
     if (stickyOff) {
@@ -44,6 +45,10 @@ public final class TemporalWorkers implements Managed {
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(idp, new TemporalMembershipLeases(client, taskQueue),
         new NoticeDelivery(tickets, chat, ledger));
+    // The inventory's activities (when it is kept): they list the IdP, so they share its outage gate, not its queue.
+    if (more.length > 0) {
+      worker.registerActivitiesImplementations(more);
+    }
     // The membership workflows' IdP calls, apart from the lease activities that wait on them.
     factory.newWorker(AccessflowTemporal.idpTaskQueue(taskQueue),
         WorkerOptions.newBuilder(options.build()).setMaxConcurrentActivityExecutionSize(IDP_ACTIVITY_SLOTS).build())

@@ -52,6 +52,15 @@ final class Http {
     return trail;
   }
 
+  /** Polls a GET until its answer satisfies {@code done}, or fails after the timeout with the last answer. */
+  Reply await(String path, java.util.function.Predicate<Reply> done, java.time.Duration timeout) {
+    Reply reply = poll(() -> get(path), done, timeout);
+    if (!done.test(reply)) {
+      throw new AssertionError("GET " + path + " did not answer as expected within " + timeout + ": " + reply.body());
+    }
+    return reply;
+  }
+
   /** Reads until the answer satisfies the test or the timeout passes (the real process runs in real time); the last answer. */
   private static <T> T poll(java.util.function.Supplier<T> read, java.util.function.Predicate<T> done,
       java.time.Duration timeout) {
@@ -78,6 +87,33 @@ final class Http {
         throw new UncheckedIOException(e);
       }
     }).toList();
+  }
+
+  /** A GET with the given headers (name, value, ...) and no bearer token; the body as text. */
+  String getRaw(String path, String... headers) {
+    try {
+      return client.send(HttpRequest.newBuilder(URI.create(base + path)).headers(headers).GET().build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A JSON POST with the given headers (name, value, ...) and no bearer token; the status. */
+  int postRaw(String path, String json, String... headers) {
+    try {
+      return client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+          .headers(headers).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   Reply post(String path, String json) {

@@ -1,6 +1,7 @@
 package dev.accessflow.workflows;
 
 import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.inventory.InventoryWorkflowImpl;
 import dev.accessflow.workflows.membership.GroupMembershipWorkflowImpl;
 import dev.accessflow.workflows.membership.MembershipRemovalWorkflowImpl;
 import dev.accessflow.workflows.request.AccessRequestWorkflowImpl;
@@ -32,6 +33,12 @@ public final class AccessflowTemporal {
   public static final String WORKFLOW_ID_PREFIX = "access-request-";
   public static final String MEMBERSHIP_WORKFLOW_TYPE = "GroupMembership";
   public static final String REMOVAL_WORKFLOW_TYPE = "MembershipRemoval";
+  public static final String INVENTORY_WORKFLOW_TYPE = "Inventory";
+  /** The one inventory workflow of a namespace and task queue. */
+  public static final String INVENTORY_WORKFLOW_ID = "accessflow-inventory";
+  public static final String SIGNAL_SYNC_NOW = "syncNow";
+  public static final String SIGNAL_MEMBERSHIP_CHANGED = "membershipChanged";
+  public static final String SIGNAL_SWEEP_DRIFT = "sweepDrift";
 
   /** Update and query names. */
   public static final String UPDATE_DECIDE = "decide";
@@ -130,10 +137,32 @@ public final class AccessflowTemporal {
    */
   public static final Priority LEDGER_CATCH_UP_PRIORITY = Priority.newBuilder().setPriorityKey(4).build();
 
+  /**
+   * Task priority of the inventory (listing groups, applying event hooks, acting on drift), behind
+   * everything a person waits on: a sync of thousands of members must never delay a grant or a removal.
+   */
+  public static final Priority INVENTORY_PRIORITY = Priority.newBuilder().setPriorityKey(5).build();
+
+  /**
+   * The inventory's IdP and ledger work: retried until it goes through (a 429 waits for Okta's
+   * window, an outage for the IdP), so an interrupted sync resumes at the page it stopped on.
+   */
+  public static ActivityOptions inventoryOptions() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1))
+        .setPriority(INVENTORY_PRIORITY)
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2.0)
+            .setMaximumInterval(Duration.ofMinutes(1))
+            .build())
+        .build();
+  }
+
   /** Every workflow implementation a worker of accessflow's task queue runs. */
   public static Class<?>[] workflowImplementations() {
     return new Class<?>[] {AccessRequestWorkflowImpl.class, GroupMembershipWorkflowImpl.class,
-        MembershipRemovalWorkflowImpl.class};
+        MembershipRemovalWorkflowImpl.class, InventoryWorkflowImpl.class};
   }
 
   /** The request id of a workflow id, or null when the id is not an access request's. */

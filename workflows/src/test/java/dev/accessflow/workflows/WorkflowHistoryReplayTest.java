@@ -33,7 +33,7 @@ class WorkflowHistoryReplayTest {
         "break-glass-reviewed", "extension-through-the-route", "removal-through-an-outage",
         "membership-removal-through-an-outage", "group-membership-shared",
         "group-membership-standing", "timer-race-reminder", "timer-race-expiry-warning",
-        "ledger-approved-and-expired", "ledger-through-an-outage");
+        "ledger-approved-and-expired", "ledger-through-an-outage", "inventory-sync", "inventory-changes");
   }
 
   private TestWorkflowEnvironment env;

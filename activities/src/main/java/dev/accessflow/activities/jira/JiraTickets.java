@@ -124,6 +124,34 @@ public final class JiraTickets implements AccessTickets {
 
   // ---- openTicket ----
 
+  @Override
+  public String openDriftTicket(String reportId, String summary, String text) {
+    try {
+      Optional<String> existing = findIssue(reportId);
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("project", Map.of("key", config.projectKey()));
+      fields.put("issuetype", config.issueType().chars().allMatch(Character::isDigit)
+          ? Map.of("id", config.issueType()) : Map.of("name", config.issueType()));
+      fields.put("summary", summary.length() > 250 ? summary.substring(0, 249) + "…" : summary);
+      fields.put("description", Adf.doc(List.of(Adf.multilineParagraph(text))));
+      fields.put("labels", List.of(LABEL, "accessflow-drift", label(reportId)));
+      ObjectNode owner = NODES.objectNode().put("requestId", reportId);
+      String key = client.createIssue(new IssueCreateRequest(fields, List.of(new EntityProperty(REQUEST_PROPERTY, owner))))
+          .key();
+      log.info("Opened Jira issue {} for drift report {}", key, reportId);
+      return key;
+    } catch (JiraException e) {
+      if (e.status() == 0 || e.status() >= 500) {
+        Duration delay = e.retryAfter().filter(d -> d.compareTo(UNKNOWN_CREATE_RETRY) > 0).orElse(UNKNOWN_CREATE_RETRY);
+        throw JiraFailures.retryLater(e.getMessage() + " (outcome unknown; searching again before any new create)", delay);
+      }
+      throw JiraFailures.toFailure(e);
+    }
+  }
+
   private Optional<String> findIssue(String requestId) {
     String jql = "project = " + quote(config.projectKey()) + " AND labels = " + quote(label(requestId))
         + " ORDER BY created ASC";

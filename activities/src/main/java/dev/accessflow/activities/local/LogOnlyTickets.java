@@ -16,6 +16,11 @@ public final class LogOnlyTickets implements AccessTickets {
   }
 
   @Override
+  public String openDriftTicket(String reportId, String summary, String text) {
+    return null; // the drift report is in the audit log and the ledger
+  }
+
+  @Override
   public void record(String ticketKey, String requestId, AuditEntry entry) {
     audit.info("request {} #{} {} [{}] {}", requestId, entry.sequence(), entry.at(), entry.kind(), entry.text());
   }

@@ -38,4 +38,9 @@ public final class NoChat implements ApprovalChat {
   public void announce(RequesterNotice notice) {
     log.info("request {}: would be announced to the security channel: {}", notice.requestId(), notice.text());
   }
+
+  @Override
+  public void alertSecurity(String text) {
+    log.warn("security alert (no chat configured): {}", text);
+  }
 }

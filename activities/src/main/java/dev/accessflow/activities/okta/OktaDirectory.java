@@ -17,6 +17,8 @@ import com.okta.sdk.resource.model.UserStatus;
 import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.model.IdpUser;
 import dev.accessflow.workflows.model.Membership;
+import dev.accessflow.workflows.model.DirectoryMember;
+import dev.accessflow.workflows.ports.GroupDirectory;
 import dev.accessflow.workflows.ports.IdentityProvider;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
@@ -44,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * timeouts and connection errors → retryable {@code IdpUnavailable}. The SDK itself never retries
  * (max attempts 0): Temporal owns every retry, so attempts are visible in history.
  */
-public final class OktaDirectory implements IdentityProvider {
+public final class OktaDirectory implements IdentityProvider, GroupDirectory {
   private static final Logger log = LoggerFactory.getLogger(OktaDirectory.class);
 
   /** Failure type of a retryable outage (5xx, timeout, connection refused). */
@@ -54,6 +56,11 @@ public final class OktaDirectory implements IdentityProvider {
 
   /** Below this share of the window's limit, calls wait for the reset instead of using it up. */
   static final double LOW_WATERMARK = 0.10;
+  /**
+   * The inventory's listings stop at half the window: a sync of thousands of members never takes
+   * the budget a grant or a removal needs in the same minute.
+   */
+  static final double INVENTORY_WATERMARK = 0.50;
   /** The longest a call blocks its activity thread for the window; well under the 30 s start-to-close. */
   static final Duration MAX_PAUSE = Duration.ofSeconds(10);
   /** Delay for a 429 that carries no reset header (Okta always sends one; this is a safety net). */
@@ -65,6 +72,7 @@ public final class OktaDirectory implements IdentityProvider {
   private final UserApi users;
   private final GroupApi groups;
   private final UserResourcesApi userResources;
+  private final RateLimitRecordingHttpClient http;
 
   /**
    * @param client an SDK client built by {@link #buildApiClient(OktaConfig)} (tests re-point its
@@ -78,7 +86,8 @@ public final class OktaDirectory implements IdentityProvider {
     this.client = client;
     this.config = config;
     this.limits = limits;
-    client.setHttpClient(new RateLimitRecordingHttpClient(client.getHttpClient(), limits));
+    this.http = new RateLimitRecordingHttpClient(client.getHttpClient(), limits);
+    client.setHttpClient(http);
     this.users = new UserApi(client);
     this.groups = new GroupApi(client);
     this.userResources = new UserResourcesApi(client);
@@ -187,6 +196,127 @@ public final class OktaDirectory implements IdentityProvider {
                 + membership.login() + "): " + describe(e), AccessflowTemporal.UNKNOWN_USER)
             : null);
     return memberOf != null && memberOf.stream().anyMatch(g -> membership.groupId().equals(g.getId()));
+  }
+
+  // ---- the inventory's listing ----
+
+  @Override
+  public Optional<String> groupName(String groupId) {
+    OktaGroup group = findGroups(List.of(groupId)).get(groupId);
+    return group == null ? Optional.empty() : Optional.ofNullable(group.name()).or(() -> Optional.of(groupId));
+  }
+
+  /**
+   * One page of {@code GET /api/v1/groups/{groupId}/users}: Okta's cursor is the {@code after}
+   * parameter of the response's {@code Link: <...>; rel="next"} header, absent on the last page.
+   */
+  @Override
+  public Page members(String groupId, String cursor, int limit) {
+    limits.pace(OktaRateLimits.family("GET", "/api/v1/groups/x/users"), INVENTORY_WATERMARK);
+    List<com.okta.sdk.resource.model.User> page;
+    List<String> links;
+    try {
+      page = groups.listGroupUsers(groupId, cursor, limit);
+      links = http.lastLinks();
+    } catch (ApiException e) {
+      throw e.getCode() == 404
+          ? ApplicationFailure.newNonRetryableFailure("Okta has no group " + groupId + " (" + describe(e) + ")",
+              AccessflowTemporal.UNKNOWN_GROUP)
+          : failure("list the members of group " + groupId, e);
+    }
+    List<DirectoryMember> members = new java.util.ArrayList<>(page == null ? 0 : page.size());
+    for (com.okta.sdk.resource.model.User user : page == null ? List.<com.okta.sdk.resource.model.User>of() : page) {
+      Map<String, Object> profile = profile(user.getProfile());
+      String login = text(profile.get("login"));
+      members.add(new DirectoryMember(user.getId(), login, displayName(profile, login == null ? user.getId() : login),
+          user.getStatus() == null ? null : user.getStatus().getValue(),
+          user.getLastLogin() == null ? null : user.getLastLogin().toInstant(),
+          config.departmentAttribute() == null ? null : text(profile.get(config.departmentAttribute())),
+          text(profile.get("title")),
+          // As the profile holds it (a login or an id): resolving every member's manager would cost a call each.
+          config.managerAttribute() == null ? null : text(profile.get(config.managerAttribute()))));
+    }
+    return new Page(members, nextCursor(links));
+  }
+
+  /** The {@code after} of the rel="next" link; null when there is none (the last page). */
+  static String nextCursor(List<String> linkHeaders) {
+    for (String header : linkHeaders) {
+      for (String link : header.split(",(?=\\s*<)")) {
+        String[] parts = link.split(";");
+        boolean next = java.util.Arrays.stream(parts).skip(1)
+            .anyMatch(p -> p.strip().replace(" ", "").replace("\"", "").equalsIgnoreCase("rel=next"));
+        String target = parts[0].strip();
+        if (!next || !target.startsWith("<") || !target.endsWith(">")) {
+          continue;
+        }
+        String query = java.net.URI.create(target.substring(1, target.length() - 1)).getRawQuery();
+        if (query == null) {
+          continue;
+        }
+        for (String pair : query.split("&")) {
+          if (pair.startsWith("after=")) {
+            return java.net.URLDecoder.decode(pair.substring("after=".length()), java.nio.charset.StandardCharsets.UTF_8);
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  // ---- catalog discovery ----
+
+  /** An Okta app and the groups assigned to it, as catalog discovery drafts them. */
+  public record DiscoveredApp(String id, String label, String status, List<OktaGroup> groups) {}
+
+  /** Pages per listing at most: 200 a page, so 20,000 apps, or groups of one app; a loop never runs away. */
+  static final int MAX_DISCOVERY_PAGES = 100;
+
+  /**
+   * Every app of the org ({@code GET /api/v1/apps}) with the groups assigned to it
+   * ({@code GET /api/v1/apps/{appId}/groups?expand=group}), each listing paged by its Link header.
+   */
+  public List<DiscoveredApp> discoverApps() {
+    com.okta.sdk.resource.api.ApplicationApi apps = new com.okta.sdk.resource.api.ApplicationApi(client);
+    com.okta.sdk.resource.api.ApplicationGroupsApi assignments = new com.okta.sdk.resource.api.ApplicationGroupsApi(client);
+    List<DiscoveredApp> found = new java.util.ArrayList<>();
+    String after = null;
+    int pages = 0;
+    do {
+      String cursor = after;
+      List<com.okta.sdk.resource.model.Application> page = call("GET", "/api/v1/apps", "list the org's apps",
+          () -> apps.listApplications(null, cursor, null, 200, null, null, null), e -> null);
+      after = nextCursor(http.lastLinks());
+      for (com.okta.sdk.resource.model.Application app : page == null
+          ? List.<com.okta.sdk.resource.model.Application>of() : page) {
+        found.add(new DiscoveredApp(app.getId(), app.getLabel(),
+            app.getStatus() == null ? null : app.getStatus().getValue(), assignedGroups(assignments, app.getId())));
+      }
+    } while (after != null && ++pages < MAX_DISCOVERY_PAGES);
+    return found;
+  }
+
+  private List<OktaGroup> assignedGroups(com.okta.sdk.resource.api.ApplicationGroupsApi assignments, String appId) {
+    List<OktaGroup> groups = new java.util.ArrayList<>();
+    String after = null;
+    int pages = 0;
+    do {
+      String cursor = after;
+      List<com.okta.sdk.resource.model.ApplicationGroupAssignment> page = call("GET", "/api/v1/apps/{id}/groups",
+          "list the groups assigned to app " + appId,
+          () -> assignments.listApplicationGroupAssignments(appId, null, cursor, 200, "group"), e -> null);
+      after = nextCursor(http.lastLinks());
+      for (com.okta.sdk.resource.model.ApplicationGroupAssignment assignment : page == null
+          ? List.<com.okta.sdk.resource.model.ApplicationGroupAssignment>of() : page) {
+        Object embedded = assignment.getEmbedded() == null ? null : assignment.getEmbedded().get("group");
+        Map<String, Object> group = embedded == null ? Map.of()
+            : client.getObjectMapper().convertValue(embedded, new TypeReference<Map<String, Object>>() {});
+        Object profile = group.get("profile");
+        String name = profile instanceof Map<?, ?> p ? text(p.get("name")) : null;
+        groups.add(new OktaGroup(assignment.getId(), name, text(group.get("type"))));
+      }
+    } while (after != null && ++pages < MAX_DISCOVERY_PAGES);
+    return groups;
   }
 
   // ---- plain methods for the start-up catalog check and reclaim policies ----

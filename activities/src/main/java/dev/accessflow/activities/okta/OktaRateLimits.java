@@ -102,6 +102,11 @@ final class OktaRateLimits {
    * ApplicationFailure carrying the delay.
    */
   void pace(String family) {
+    pace(family, lowWatermark);
+  }
+
+  /** {@link #pace(String)} with a watermark of its own: background work leaves more of the window to people. */
+  void pace(String family, double watermark) {
     Window window = windows.get(family);
     if (window == null) {
       return;
@@ -111,7 +116,7 @@ final class OktaRateLimits {
       windows.remove(family, window); // the window rolled over: what we knew is stale
       return;
     }
-    long floor = Math.max(1, (long) Math.ceil(window.limit() * lowWatermark));
+    long floor = Math.max(1, (long) Math.ceil(window.limit() * watermark));
     if (window.remaining() >= floor) {
       return;
     }

@@ -19,6 +19,8 @@ import org.apache.hc.core5.io.CloseMode;
 final class RateLimitRecordingHttpClient extends CloseableHttpClient {
   private final CloseableHttpClient delegate;
   private final OktaRateLimits limits;
+  /** The Link headers of the last response on this thread: the SDK's list calls return the body only. */
+  private final ThreadLocal<java.util.List<String>> links = ThreadLocal.withInitial(java.util.List::of);
 
   RateLimitRecordingHttpClient(CloseableHttpClient delegate, OktaRateLimits limits) {
     this.delegate = delegate;
@@ -35,11 +37,17 @@ final class RateLimitRecordingHttpClient extends CloseableHttpClient {
     } catch (Exception e) {
       path = URI.create(request.getRequestUri()).getRawPath();
     }
+    links.set(java.util.Arrays.stream(response.getHeaders("Link")).map(Header::getValue).toList());
     limits.record(OktaRateLimits.family(request.getMethod(), path), name -> {
       Header header = response.getFirstHeader(name);
       return header == null ? null : header.getValue();
     });
     return response;
+  }
+
+  /** The Link header values of the last response this thread received (Okta's paging: rel="next"). */
+  java.util.List<String> lastLinks() {
+    return links.get();
   }
 
   @Override

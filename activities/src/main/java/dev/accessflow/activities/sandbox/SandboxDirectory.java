@@ -3,7 +3,11 @@ package dev.accessflow.activities.sandbox;
 import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.model.IdpUser;
 import dev.accessflow.workflows.model.Membership;
+import dev.accessflow.workflows.model.DirectoryMember;
+import dev.accessflow.workflows.ports.GroupDirectory;
 import dev.accessflow.workflows.ports.IdentityProvider;
+import java.time.Instant;
+import java.util.Optional;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Collection;
 import java.util.List;
@@ -19,16 +23,22 @@ import org.slf4j.LoggerFactory;
  * The local sandbox IdP: an in-process directory of users and groups, seeded from config, that
  * logs every membership change. For trying accessflow without an Okta org; state is in memory.
  */
-public final class SandboxDirectory implements IdentityProvider {
+public final class SandboxDirectory implements IdentityProvider, GroupDirectory {
   private static final Logger log = LoggerFactory.getLogger(SandboxDirectory.class);
 
   /** A person in the sandbox. */
-  public record SandboxUser(String login, String displayName, String manager, String department) {}
+  public record SandboxUser(String login, String displayName, String manager, String department, String title) {
+    public SandboxUser(String login, String displayName, String manager, String department) {
+      this(login, displayName, manager, department, null);
+    }
+  }
 
   private final Map<String, SandboxUser> users = new ConcurrentHashMap<>();
   private final Set<String> groups;
   /** group id -> member logins */
   private final Map<String, Set<String>> members = new ConcurrentHashMap<>();
+  /** login -> last sign-in (the sandbox's sign-in endpoint sets it) */
+  private final Map<String, Instant> lastLogins = new ConcurrentHashMap<>();
 
   public SandboxDirectory(Collection<SandboxUser> users, Collection<String> groups) {
     users.forEach(u -> this.users.put(u.login().toLowerCase(), u));
@@ -42,7 +52,8 @@ public final class SandboxDirectory implements IdentityProvider {
       throw ApplicationFailure.newNonRetryableFailure(
           "no user with login " + login + " in the sandbox directory", AccessflowTemporal.UNKNOWN_USER);
     }
-    return new IdpUser(user.login(), "sandbox-" + user.login(), user.displayName(), user.manager(), user.department(), null);
+    return new IdpUser(user.login(), userId(user.login()), user.displayName(), user.manager(), user.department(),
+        lastLogins.get(user.login().toLowerCase()));
   }
 
   @Override
@@ -67,6 +78,70 @@ public final class SandboxDirectory implements IdentityProvider {
   public boolean isMember(Membership membership) {
     requireGroup(membership.groupId());
     return members.getOrDefault(membership.groupId(), Set.of()).contains(membership.login().toLowerCase());
+  }
+
+  // ---- the inventory's view ----
+
+  @Override
+  public Optional<String> groupName(String groupId) {
+    return groups.contains(groupId) ? Optional.of(groupId) : Optional.empty();
+  }
+
+  /** Members in login order; the cursor is the last login of the previous page. */
+  @Override
+  public Page members(String groupId, String cursor, int limit) {
+    requireGroup(groupId);
+    List<String> logins = new TreeSet<>(members.getOrDefault(groupId, Set.of())).stream()
+        .filter(login -> cursor == null || login.compareTo(cursor) > 0)
+        .limit(limit + 1L)
+        .toList();
+    boolean more = logins.size() > limit;
+    List<DirectoryMember> page = logins.stream().limit(limit).map(this::member).toList();
+    return new Page(page, more ? logins.get(limit - 1) : null);
+  }
+
+  private DirectoryMember member(String login) {
+    SandboxUser user = users.get(login);
+    return new DirectoryMember(userId(login), login, user == null ? login : user.displayName(),
+        user == null ? "UNKNOWN" : "ACTIVE", lastLogins.get(login), user == null ? null : user.department(),
+        user == null ? null : user.title(), user == null ? null : user.manager());
+  }
+
+  private static String userId(String login) {
+    return "sandbox-" + login.toLowerCase();
+  }
+
+  /**
+   * A change made in the directory, not through accessflow (what an admin does in the IdP's console).
+   *
+   * @return false when it changed nothing (already a member, or not one)
+   */
+  public boolean changeOutOfBand(String groupId, String login, boolean add) {
+    requireGroup(groupId);
+    String key = login.toLowerCase();
+    if (add && !users.containsKey(key)) {
+      throw new IllegalArgumentException("no user with login " + login + " in the sandbox directory");
+    }
+    Set<String> current = members.computeIfAbsent(groupId, g -> ConcurrentHashMap.newKeySet());
+    boolean changed = add ? current.add(key) : current.remove(key);
+    log.warn("sandbox IdP: OUT OF BAND {} {} {} group {}", changed ? (add ? "ADDED" : "REMOVED") : "no change:",
+        login, add ? "to" : "from", groupId);
+    return changed;
+  }
+
+  /** A sign-in by the person, now (the sandbox's stand-in for the IdP's sign-in record). */
+  public Instant signIn(String login, Instant at) {
+    String key = login.toLowerCase();
+    if (!users.containsKey(key)) {
+      throw new IllegalArgumentException("no user with login " + login + " in the sandbox directory");
+    }
+    lastLogins.put(key, at);
+    return at;
+  }
+
+  /** The sandbox user id of a login (what its memberships and events carry). */
+  public String idOf(String login) {
+    return userId(login);
   }
 
   /** Who is in which group right now (groups sorted, members sorted). */

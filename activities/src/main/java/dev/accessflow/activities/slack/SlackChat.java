@@ -124,6 +124,18 @@ public final class SlackChat implements ApprovalChat {
         .blocks(SlackBlocks.note(notice))));
   }
 
+  @Override
+  public void alertSecurity(String text) {
+    if (securityChannel == null) {
+      return;
+    }
+    String fitted = SlackBlocks.fit(text, SlackBlocks.MESSAGE_TEXT);
+    call("chat.postMessage", () -> slack.chatPostMessage(r -> r.channel(securityChannel).text(fitted)
+        .blocks(List.of(com.slack.api.model.block.SectionBlock.builder()
+            .text(com.slack.api.model.block.composition.MarkdownTextObject.builder()
+                .text(SlackBlocks.fit(text, 3000)).build()).build()))));
+  }
+
   /** The Slack user id of an IdP login; empty when Slack knows no such email. Cached: ids never change. */
   Optional<String> userId(String login) {
     String key = login.toLowerCase();

@@ -15,6 +15,9 @@ import java.util.List;
  * @param selfExtend the requester may extend their own grant up to maxDuration
  * @param breakGlass null when the role allows no emergency access
  * @param expiringSoonLead how long before expiry the requester is warned (the catalog's timings); null = never
+ * @param drift what happens to a membership of the role's groups with no grant behind it: report, remove or adopt
+ * @param driftGrace under remove, how long the person has to file a request before the membership is taken away
+ * @param approved people may ask for it (the role and its app are approved)
  */
 public record CatalogRole(
     String id,
@@ -29,7 +32,15 @@ public record CatalogRole(
     boolean selfExtend,
     AutoApproval autoApprove,
     BreakGlass breakGlass,
-    Duration expiringSoonLead) {
+    Duration expiringSoonLead,
+    String drift,
+    Duration driftGrace,
+    boolean approved) {
+  /** Drift policies a role may name. */
+  public static final java.util.List<String> DRIFT_POLICIES = java.util.List.of("report", "remove", "adopt");
+  /** The grace before a removal under the remove policy, unless the role sets one. */
+  public static final Duration DEFAULT_DRIFT_GRACE = Duration.ofHours(24);
+
 
   public boolean allows(Duration duration) {
     return durations.contains(duration);

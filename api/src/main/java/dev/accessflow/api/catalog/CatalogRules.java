@@ -127,16 +127,17 @@ final class CatalogRules {
       problems.add(where, "field 'roles' must list at least one role");
     } else {
       spec.roles().forEach((roleId, role) -> {
-        CatalogRole resolved = role(where + ", role '" + roleId + "'", appId, owners, roleId, role);
+        CatalogRole resolved = role(where + ", role '" + roleId + "'", appId, owners, roleId, role, spec.approved());
         if (resolved != null) {
           roles.put(roleId, resolved);
         }
       });
     }
-    return new CatalogApp(appId, spec.name() == null ? appId : spec.name(), owners, roles);
+    return new CatalogApp(appId, spec.name() == null ? appId : spec.name(), owners, roles, !Boolean.FALSE.equals(spec.approved()));
   }
 
-  private CatalogRole role(String where, String appId, List<String> owners, String roleId, RoleSpec spec) {
+  private CatalogRole role(String where, String appId, List<String> owners, String roleId, RoleSpec spec,
+      Boolean appApproved) {
     if (!ID.matcher(roleId).matches()) {
       problems.add(where, "the role id must be lowercase letters, digits, '.', '_' or '-'");
     }
@@ -191,9 +192,19 @@ final class CatalogRules {
           "only low risk roles are approved automatically (this role is " + risk.yaml() + ")");
     }
     BreakGlass breakGlass = breakGlass(spec.breakGlass(), where + ", field 'breakGlass'", route, owners, max);
+    String drift = spec.drift() == null ? "report" : spec.drift().strip();
+    if (!CatalogRole.DRIFT_POLICIES.contains(drift)) {
+      problems.add(where + ", field 'drift'", "'" + spec.drift() + "' is not one of " + CatalogRole.DRIFT_POLICIES);
+    }
+    Duration driftGrace = spec.driftGrace() == null ? null : problems.duration(spec.driftGrace(), where + ", field 'driftGrace'");
+    driftGrace = driftGrace == null ? CatalogRole.DEFAULT_DRIFT_GRACE : driftGrace;
+    if (spec.driftGrace() != null && !"remove".equals(drift)) {
+      problems.add(where + ", field 'driftGrace'", "applies only with drift: remove (this role's drift is " + drift + ")");
+    }
+    boolean approved = !Boolean.FALSE.equals(spec.approved()) && !Boolean.FALSE.equals(appApproved);
     return new CatalogRole(roleId, spec.name() == null ? roleId : spec.name(), groups, risk, approvers, durations, max,
         stages, or(spec.expiryRequired(), tier.expiryRequired()), or(spec.selfExtend(), tier.selfExtend()),
-        autoApprove, breakGlass, expiringSoonLead);
+        autoApprove, breakGlass, expiringSoonLead, drift, driftGrace, approved);
   }
 
   /** The role's route: the legacy 'approvers' list (one any-of stage), or 'route', or the tier's. */

@@ -73,13 +73,13 @@ public record CatalogSpec(
     }
   }
 
-  /** An app: its display name, owners (logins) and roles. */
-  public record AppSpec(String name, List<String> owners, Map<String, RoleSpec> roles) {}
+  /** An app: its display name, owners (logins), roles, and whether people may ask for it yet (default yes). */
+  public record AppSpec(String name, List<String> owners, Map<String, RoleSpec> roles, Boolean approved) {}
 
   /** A role; {@code approvers} is the legacy one-stage form of {@code route}. */
   public record RoleSpec(String name, List<String> groups, String risk, List<String> approvers, RouteSpec route,
       List<String> durations, String maxDuration, Boolean expiryRequired, Boolean selfExtend,
-      AutoApproveSpec autoApprove, BreakGlassSpec breakGlass) {}
+      AutoApproveSpec autoApprove, BreakGlassSpec breakGlass, String drift, String driftGrace, Boolean approved) {}
 
   /** When a low-risk role needs no human. */
   public record AutoApproveSpec(List<String> departments, Integer approvedBefore) {}

@@ -13,7 +13,7 @@ public final class CatalogResource {
   private final Catalog catalog;
 
   public CatalogResource(Catalog catalog) {
-    this.catalog = catalog;
+    this.catalog = catalog.requestable();
   }
 
   @GET

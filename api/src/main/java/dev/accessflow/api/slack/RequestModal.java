@@ -41,7 +41,7 @@ public final class RequestModal {
   private final Catalog catalog;
 
   public RequestModal(Catalog catalog) {
-    this.catalog = catalog;
+    this.catalog = catalog.requestable();
   }
 
   /**

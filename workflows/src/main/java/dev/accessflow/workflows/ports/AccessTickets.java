@@ -15,6 +15,12 @@ public interface AccessTickets {
    */
   String openTicket(AccessRequest request);
 
+  /**
+   * Open a ticket that reports drift (access nobody granted through accessflow), or find the one a
+   * retry already opened for {@code reportId}. Returns its key, or null when no ticket system is configured.
+   */
+  String openDriftTicket(String reportId, String summary, String text);
+
   /** Write one audit step (comment, and status transition) to the ticket; skips a sequence already written. */
   void record(String ticketKey, String requestId, AuditEntry entry);
 }

@@ -24,4 +24,7 @@ public interface ApprovalChat {
 
   /** Post to the security/announcement channel (break-glass use, escalations); no-op when none is configured. */
   void announce(RequesterNotice notice);
+
+  /** Post a security alert that concerns no request (drift: access nobody granted); no-op when no channel is configured. */
+  void alertSecurity(String text);
 }

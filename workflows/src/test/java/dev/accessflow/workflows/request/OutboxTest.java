@@ -82,6 +82,11 @@ class OutboxTest {
     }
 
     @Override
+    public String openDriftTicket(String reportId, String summary, String text) {
+      return null;
+    }
+
+    @Override
     public void record(String ticketKey, String requestId, AuditEntry entry) {
       failIfDown();
       if (ticketRefuses) {
@@ -118,6 +123,9 @@ class OutboxTest {
 
     @Override
     public void announce(RequesterNotice notice) {}
+
+    @Override
+    public void alertSecurity(String text) {}
   };
 
   private TestWorkflowEnvironment env;

@@ -15,12 +15,18 @@ public final class Histories {
 
   /** Writes the workflow's history to {@code <dir>/<name>.json} when recording was asked for. */
   public static void recordIfAsked(WorkflowClient client, String workflowId, String name) {
+    recordIfAsked(client, workflowId, null, name);
+  }
+
+  /** The same for one run of the workflow (a run that continued as new); null for the latest. */
+  public static void recordIfAsked(WorkflowClient client, String workflowId, String runId, String name) {
     String dir = System.getProperty("accessflow.recordHistory");
     if (dir == null) {
       return;
     }
     try {
-      Files.writeString(Path.of(dir, name + ".json"), client.fetchHistory(workflowId).toJson(true));
+      Files.writeString(Path.of(dir, name + ".json"), (runId == null ? client.fetchHistory(workflowId)
+          : client.fetchHistory(workflowId, runId)).toJson(true));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

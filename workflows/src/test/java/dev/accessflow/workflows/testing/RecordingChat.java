@@ -15,6 +15,7 @@ public final class RecordingChat implements ApprovalChat {
   private final List<RequesterNotice> notices = new CopyOnWriteArrayList<>();
   private final List<String> reminders = new CopyOnWriteArrayList<>();
   private final List<RequesterNotice> announcements = new CopyOnWriteArrayList<>();
+  private final List<String> alerts = new CopyOnWriteArrayList<>();
 
   @Override
   public List<ChatMessageRef> askApprovers(ApprovalPrompt prompt) {
@@ -47,6 +48,15 @@ public final class RecordingChat implements ApprovalChat {
 
   public List<String> reminders() {
     return List.copyOf(reminders);
+  }
+
+  @Override
+  public void alertSecurity(String text) {
+    alerts.add(text);
+  }
+
+  public List<String> alerts() {
+    return List.copyOf(alerts);
   }
 
   public List<RequesterNotice> announcements() {

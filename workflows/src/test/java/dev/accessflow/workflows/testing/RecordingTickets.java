@@ -24,6 +24,20 @@ public final class RecordingTickets implements AccessTickets {
   }
 
   @Override
+  public String openDriftTicket(String reportId, String summary, String text) {
+    failIfDown();
+    driftTickets.add(reportId + ": " + summary + "\n" + text);
+    return "ACC-" + reportId;
+  }
+
+  /** The drift tickets opened: "reportId: summary\ntext". */
+  public List<String> driftTickets() {
+    return List.copyOf(driftTickets);
+  }
+
+  private final List<String> driftTickets = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
   public void record(String ticketKey, String requestId, AuditEntry entry) {
     failIfDown();
     // Like the Jira adapter: a sequence already written is skipped, so a retried batch never duplicates a step.
