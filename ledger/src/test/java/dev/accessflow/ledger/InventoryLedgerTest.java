@@ -13,11 +13,9 @@ import dev.accessflow.workflows.model.InventoryGroup;
 import dev.accessflow.workflows.model.LedgerPart;
 import dev.accessflow.workflows.model.MembershipChange;
 import dev.accessflow.workflows.testing.AccessRequests;
-import java.time.Clock;
+import dev.accessflow.workflows.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -53,11 +51,7 @@ class InventoryLedgerTest {
 
   @BeforeEach
   void empty() {
-    database.jdbi().useHandle(h -> h.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;"
-        + " TRUNCATE audit_log, decisions, grants, requests, memberships, inventory_groups, drift_findings,"
-        + " inventory_events, inventory_syncs;"
-        + " ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;"
-        + " UPDATE audit_chain SET position = 0, hash = '" + AuditChain.GENESIS + "'"));
+    LedgerFixtures.empty(database);
     inventory = new InventoryLedger(database.jdbi(), clock);
     drift = new DriftFindings(database.jdbi(), clock);
     queries = new InventoryQueries(database.jdbi());
@@ -315,37 +309,5 @@ class InventoryLedgerTest {
     ledger.record("REQ-1", lifeOf("REQ-1", AccessRequests.REQUESTER, T0).get(2));
 
     assertThat(line("dana@example.com")).isNull();
-  }
-
-  /** A clock the test moves. */
-  static final class MovableClock extends Clock {
-    private Instant now;
-
-    MovableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    void set(Instant at) {
-      now = at;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

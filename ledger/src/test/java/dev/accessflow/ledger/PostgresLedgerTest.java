@@ -41,11 +41,7 @@ class PostgresLedgerTest {
 
   @BeforeEach
   void empty() {
-    // The audit log refuses TRUNCATE by trigger: a test starts from empty the only way an owner can.
-    database.jdbi().useHandle(h -> h.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;"
-        + " TRUNCATE audit_log, decisions, grants, requests, memberships, inventory_groups, drift_findings;"
-        + " ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;"
-        + " UPDATE audit_chain SET position = 0, hash = '" + AuditChain.GENESIS + "'"));
+    LedgerFixtures.empty(database);
     ledger = new PostgresLedger(database.jdbi(), "sandbox", Clock.systemUTC());
     queries = new LedgerQueries(database.jdbi());
   }

@@ -11,14 +11,12 @@ import dev.accessflow.workflows.model.InventoryGroup;
 import dev.accessflow.workflows.model.Membership;
 import dev.accessflow.workflows.model.IdpUser;
 import dev.accessflow.workflows.ports.IdentityProvider;
+import dev.accessflow.workflows.testing.MovableClock;
 import dev.accessflow.workflows.testing.RecordingChat;
 import dev.accessflow.workflows.testing.RecordingTickets;
 import io.temporal.failure.ApplicationFailure;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -173,33 +171,5 @@ class DriftResponseTest {
     assertThat(chat.alerts()).singleElement().satisfies(a -> assertThat(a).contains("5 memberships of group grafana-admins"));
     assertThat(tickets.driftTickets()).singleElement().satisfies(t -> assertThat(t).contains("5 memberships")
         .contains("a@example.com").contains("e@example.com"));
-  }
-
-  /** A clock the test moves. */
-  static final class MovableClock extends Clock {
-    private Instant now;
-
-    MovableClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

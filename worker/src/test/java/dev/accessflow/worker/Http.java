@@ -32,15 +32,7 @@ final class Http {
 
   /** The body of a GET as text (an export in JSON Lines or CSV). */
   String getText(String path) {
-    try {
-      return client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TOKEN).GET()
-          .build(), HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return raw(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TOKEN).GET()).body();
   }
 
   /** Polls a request's audit trail in the ledger (written beside the ticket, so it lags) until it contains the text. */
@@ -91,29 +83,13 @@ final class Http {
 
   /** A GET with the given headers (name, value, ...) and no bearer token; the body as text. */
   String getRaw(String path, String... headers) {
-    try {
-      return client.send(HttpRequest.newBuilder(URI.create(base + path)).headers(headers).GET().build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return raw(HttpRequest.newBuilder(URI.create(base + path)).headers(headers).GET()).body();
   }
 
   /** A JSON POST with the given headers (name, value, ...) and no bearer token; the status. */
   int postRaw(String path, String json, String... headers) {
-    try {
-      return client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-          .headers(headers).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return raw(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        .headers(headers).POST(HttpRequest.BodyPublishers.ofString(json))).statusCode();
   }
 
   Reply post(String path, String json) {
@@ -164,10 +140,17 @@ final class Http {
   }
 
   private Reply send(HttpRequest.Builder request) {
+    HttpResponse<String> response = raw(request);
     try {
-      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
-      return new Reply(response.statusCode(), body);
+      return new Reply(response.statusCode(), response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private HttpResponse<String> raw(HttpRequest.Builder request) {
+    try {
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -148,14 +148,11 @@ public final class AccessflowTemporal {
    * window, an outage for the IdP), so an interrupted sync resumes at the page it stopped on.
    */
   public static ActivityOptions inventoryOptions() {
-    return ActivityOptions.newBuilder()
+    // The notices' retry (1 s doubling to 1 min, forever), a longer call (a page is one IdP call and one
+    // transaction), and the lowest priority.
+    return ActivityOptions.newBuilder(notificationOptions())
         .setStartToCloseTimeout(Duration.ofMinutes(1))
         .setPriority(INVENTORY_PRIORITY)
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setInitialInterval(Duration.ofSeconds(1))
-            .setBackoffCoefficient(2.0)
-            .setMaximumInterval(Duration.ofMinutes(1))
-            .build())
         .build();
   }
 
