@@ -6,6 +6,7 @@ import dev.accessflow.workflows.model.InventoryRun;
 import dev.accessflow.workflows.model.MembershipChange;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import java.util.function.Consumer;
 
@@ -37,12 +38,32 @@ public final class InventoryGateway implements InventorySignals {
     signal(InventoryWorkflow::sweepNow);
   }
 
+  /** Tries of a signal that met the workflow between two runs. */
+  static final int TRIES = 10;
+
   private void signal(Consumer<InventoryWorkflow> signal) {
-    InventoryWorkflow stub = client.newWorkflowStub(InventoryWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(AccessflowTemporal.INVENTORY_WORKFLOW_ID).setTaskQueue(taskQueue).build());
-    BatchRequest batch = client.newSignalWithStartRequest();
-    batch.add(stub::run, InventoryRun.first());
-    batch.add(() -> signal.accept(stub));
-    client.signalWithStart(batch);
+    for (int tried = 1; ; tried++) {
+      InventoryWorkflow stub = client.newWorkflowStub(InventoryWorkflow.class, WorkflowOptions.newBuilder()
+          .setWorkflowId(AccessflowTemporal.INVENTORY_WORKFLOW_ID).setTaskQueue(taskQueue).build());
+      BatchRequest batch = client.newSignalWithStartRequest();
+      batch.add(stub::run, InventoryRun.first());
+      batch.add(() -> signal.accept(stub));
+      try {
+        client.signalWithStart(batch);
+        return;
+      } catch (WorkflowExecutionAlreadyStarted e) {
+        // The Temporal test server (the embedded default) is not atomic across continue-as-new: between the
+        // two runs it neither signals the old nor may start a new one. The next run is there a moment later.
+        if (tried == TRIES) {
+          throw e;
+        }
+        try {
+          Thread.sleep(20L * tried);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 }

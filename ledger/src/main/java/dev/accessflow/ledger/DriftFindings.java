@@ -118,11 +118,40 @@ public final class DriftFindings {
 
   /** Closes an open finding with what became of it (removed, granted, gone...). False when it was no longer open. */
   public boolean resolve(long findingId, String state, String by, String resolution) {
-    return jdbi.withHandle(h -> h.createUpdate("UPDATE drift_findings SET state = :state, resolved_at = :now,"
-            + " resolved_by = :by, resolution = :resolution, removal_error = NULL WHERE finding_id = :id"
-            + " AND state = 'open'")
-        .bind("id", findingId).bind("state", state).bind("by", by).bind("resolution", resolution)
-        .bind("now", PostgresLedger.ts(clock.instant())).execute() == 1);
+    return jdbi.inTransaction(h -> {
+      boolean closed = h.createUpdate("UPDATE drift_findings SET state = :state, resolved_at = :now,"
+              + " resolved_by = :by, resolution = :resolution, removal_error = NULL WHERE finding_id = :id"
+              + " AND state = 'open'")
+          .bind("id", findingId).bind("state", state).bind("by", by).bind("resolution", resolution)
+          .bind("now", PostgresLedger.ts(clock.instant())).execute() == 1;
+      if (closed && state.equals("removed")) {
+        chain(h, findingId, "DRIFT_REMOVED", "REMOVED", "Removed by " + by + ": " + resolution);
+      }
+      return closed;
+    });
+  }
+
+  /**
+   * A resolution that changed access, or certified it on a person's word, goes on the audit log's
+   * hash chain too, as the trail {@code drift-<findingId>} (exported and verified with the requests').
+   */
+  private void chain(org.jdbi.v3.core.Handle h, long findingId, String kind, String status, String text) {
+    Finding f = h.createQuery("SELECT " + COLUMNS + " FROM drift_findings WHERE finding_id = :id").bind("id", findingId)
+        .map((rs, ctx) -> read(rs)).one();
+    String who = f.login().isEmpty() ? "group " + f.groupId() : f.login() + " in group " + f.groupId();
+    AuditChain.append(h, clock.instant(), trail(findingId), f.login().isEmpty() ? f.groupId() : f.login(), f.app(),
+        f.role(), f.ticketKey(), List.of(new AuditChain.Step(1, clock.instant(), kind, status,
+            "Drift finding " + findingId + " (" + f.kind() + "): " + who + ". " + text)));
+  }
+
+  /** The audit trail id of a finding's resolution. */
+  public static String trail(long findingId) {
+    return "drift-" + findingId;
+  }
+
+  /** The removal waits (a request grants the membership for now): say why on the finding, and look again at {@code at}. */
+  public void postponeRemoval(long findingId, String why, Instant at) {
+    removalFailed(findingId, why, at);
   }
 
   /** The removal did not go through: say why on the finding, and try again at {@code retryAt}. */
@@ -145,6 +174,7 @@ public final class DriftFindings {
               + " resolution = :reason, remove_after = NULL WHERE finding_id = :id AND state = 'open'")
           .bind("id", findingId).bind("actor", actor).bind("reason", "adopted as standing access: " + reason)
           .bind("now", PostgresLedger.ts(now)).execute();
+      chain(h, findingId, "DRIFT_ADOPTED", "ADOPTED", "Adopted as standing access by " + actor + ": " + reason);
       h.createUpdate("UPDATE memberships SET source = 'standing', request_id = NULL WHERE group_id = :g"
               + " AND login = :login AND present")
           .bind("g", finding.groupId()).bind("login", finding.login()).execute();

@@ -28,7 +28,7 @@ public final class DriftRules {
   /**
    * What the ledger knows of one person in one group when the IdP shows them in it.
    *
-   * @param activeGrant the request whose grant is in force (not yet removed), or null
+   * @param activeGrant the request whose grant is in force (not yet removed; a standing one until it expires), or null
    * @param grantWasStanding that grant found the person already in the group (accessflow leaves it)
    * @param removedGrant the latest request whose grant accessflow removed, or null
    * @param removedAt when accessflow removed it
@@ -48,6 +48,12 @@ public final class DriftRules {
   public record Verdict(String source, String requestId, String finding, String rule) {}
 
   public static Verdict classify(Known known) {
+    if (known.activeGrant() != null && known.grantWasStanding() && OUT_OF_BAND.equals(known.knownSource())) {
+      // A request for access someone added out of band does not launder it: the grant leaves the
+      // membership in place at its end, so the membership stays what it was, and so does its finding.
+      return new Verdict(OUT_OF_BAND, null, null, "out of band: added in the IdP before request "
+          + known.activeGrant() + " granted it; the grant leaves it in place, so its finding stands");
+    }
     if (known.activeGrant() != null) {
       return known.grantWasStanding()
           ? new Verdict(STANDING, known.activeGrant(), null, "standing: in the group before request "

@@ -106,7 +106,7 @@ public final class InventoryLedger {
         }
       }
       int findings = 0;
-      Context context = context(h, group.groupId(), byLogin);
+      Context context = context(h, group.groupId(), byLogin, now);
       PreparedBatch upserts = h.prepareBatch(UPSERT_MEMBERSHIP);
       for (DirectoryMember member : byLogin.values()) {
         String login = key(member.login());
@@ -187,7 +187,7 @@ public final class InventoryLedger {
       return 0;
     }
     Context context = context(h, group.groupId(), Map.of(login, new DirectoryMember(change.userId(), login, null,
-        null, null, null, null, null)));
+        null, null, null, null, null)), now);
     DriftRules.Verdict verdict = verdict(group, login, context, false, at, leases);
     DirectoryMember member = new DirectoryMember(change.userId(), login, null, null, null, null, null, null);
     // An event knows ids only: keep the profile a sync recorded (coalesce), and keep it present for a sync under way.
@@ -196,11 +196,23 @@ public final class InventoryLedger {
     return act(h, group, login, change.userId(), verdict, by, now, context);
   }
 
-  /** The request whose grant of the group to this person is in force (not removed), if any. */
-  public Optional<String> activeGrant(String groupId, String login, String userId) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT request_id FROM grants WHERE group_id = :g AND removed_at IS NULL"
+  /**
+   * A grant of the group to the person that is in force.
+   *
+   * @param standing the grant found the person already in the group, so it leaves the membership in place at its end
+   * @param expiresAt when it ends; null for none
+   */
+  public record ActiveGrant(String requestId, boolean standing, Instant expiresAt) {}
+
+  /** The latest grant of the group to this person that is in force (not removed; a standing one until it expires). */
+  public Optional<ActiveGrant> activeGrant(String groupId, String login, String userId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT request_id, standing, expires_at FROM grants WHERE group_id = :g"
+            + " AND removed_at IS NULL AND NOT (standing AND expires_at <= :now)"
             + " AND (lower(requester) = :login OR idp_user_id = :user) ORDER BY granted_at DESC LIMIT 1")
-        .bind("g", groupId).bind("login", key(login)).bind("user", userId).mapTo(String.class).findOne());
+        .bind("g", groupId).bind("login", key(login)).bind("user", userId).bind("now", ts(clock.instant()))
+        .map((rs, ctx) -> new ActiveGrant(rs.getString("request_id"), rs.getBoolean("standing"),
+            rs.getTimestamp("expires_at") == null ? null : rs.getTimestamp("expires_at").toInstant()))
+        .findOne());
   }
 
   /** The membership left the group because accessflow removed it (drift): it is no longer present. */
@@ -216,7 +228,7 @@ public final class InventoryLedger {
   private record Context(Map<String, String[]> active, Map<String, Object[]> removed, Map<String, String> known,
       Map<String, Long> open) {}
 
-  private static Context context(Handle h, String groupId, Map<String, DirectoryMember> byLogin) {
+  private static Context context(Handle h, String groupId, Map<String, DirectoryMember> byLogin, Instant now) {
     String[] logins = byLogin.keySet().toArray(String[]::new);
     String[] ids = byLogin.values().stream().map(DirectoryMember::userId).filter(java.util.Objects::nonNull)
         .toArray(String[]::new);
@@ -228,10 +240,11 @@ public final class InventoryLedger {
     });
     Map<String, String[]> active = new HashMap<>();
     Map<String, Object[]> removed = new HashMap<>();
+    // A standing grant is never removed (the membership was there before it): it is in force until it expires.
     h.createQuery("SELECT lower(requester) AS login, idp_user_id, request_id, standing, removed_at FROM grants"
             + " WHERE group_id = :g AND (lower(requester) = ANY(:logins) OR idp_user_id = ANY(:ids))"
-            + " ORDER BY granted_at")
-        .bind("g", groupId).bind("logins", logins).bind("ids", ids)
+            + " AND NOT (standing AND expires_at <= :now) ORDER BY granted_at")
+        .bind("g", groupId).bind("logins", logins).bind("ids", ids).bind("now", ts(now))
         .map((rs, ctx) -> {
           String login = byLogin.containsKey(rs.getString("login")) ? rs.getString("login")
               : loginOfId.get(rs.getString("idp_user_id"));

@@ -181,42 +181,9 @@ public final class PostgresLedger implements AccessLedger {
 
   /** Appends the entries not yet in the chain, in order, under the chain's row lock. */
   private void append(Handle handle, String requestId, AccessRequest request, String ticketKey, List<AuditEntry> entries) {
-    if (entries.isEmpty()) {
-      return;
-    }
-    Map<String, Object> tail = handle.createQuery("SELECT position, hash FROM audit_chain WHERE id = 1 FOR UPDATE")
-        .mapToMap().one();
-    long position = ((Number) tail.get("position")).longValue();
-    String prev = (String) tail.get("hash");
-    Set<Long> present = new HashSet<>(handle.createQuery(
-            "SELECT sequence FROM audit_log WHERE request_id = :id AND sequence = ANY(:sequences)")
-        .bind("id", requestId).bind("sequences", entries.stream().map(AuditEntry::sequence).toArray(Long[]::new))
-        .mapTo(Long.class).list());
-    Instant recordedAt = AuditChain.stored(clock.instant());
-    boolean appended = false;
-    for (AuditEntry entry : entries) {
-      if (present.contains(entry.sequence())) {
-        continue;
-      }
-      AuditRow row = AuditChain.sealed(new AuditRow(++position, requestId, entry.sequence(), AuditChain.stored(entry.at()),
-          recordedAt, entry.kind().name(), entry.status().name(), entry.text(), request.requester(), request.app(),
-          request.role(), ticketKey, prev, null));
-      handle.createUpdate("INSERT INTO audit_log (position, request_id, sequence, at, recorded_at, kind, status, text,"
-              + " requester, app, role, ticket_key, prev_hash, hash) VALUES (:position, :id, :sequence, :at, :recorded,"
-              + " :kind, :status, :text, :requester, :app, :role, :ticket, :prev, :hash)")
-          .bind("position", row.position()).bind("id", requestId).bind("sequence", row.sequence())
-          .bind("at", ts(row.at())).bind("recorded", ts(row.recordedAt())).bind("kind", row.kind())
-          .bind("status", row.status()).bind("text", row.text()).bind("requester", row.requester())
-          .bind("app", row.app()).bind("role", row.role()).bind("ticket", row.ticketKey())
-          .bind("prev", row.prevHash()).bind("hash", row.hash())
-          .execute();
-      prev = row.hash();
-      appended = true;
-    }
-    if (appended) {
-      handle.createUpdate("UPDATE audit_chain SET position = :position, hash = :hash WHERE id = 1")
-          .bind("position", position).bind("hash", prev).execute();
-    }
+    AuditChain.append(handle, clock.instant(), requestId, request.requester(), request.app(), request.role(), ticketKey,
+        entries.stream().map(e -> new AuditChain.Step(e.sequence(), e.at(), e.kind().name(), e.status().name(), e.text()))
+            .toList());
   }
 
   private String write(Object value) {

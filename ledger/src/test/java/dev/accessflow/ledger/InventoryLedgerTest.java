@@ -211,6 +211,35 @@ class InventoryLedgerTest {
   }
 
   @Test
+  void aRequestForAccessSomeoneAddedOutOfBandDoesNotLaunderIt() {
+    sync("s1", REPORT);
+    sync("s2", REPORT, "dana@example.com");
+    long finding = open().get(0).findingId();
+    // Dana asks for the access she already has: the grant finds her in the group, so it is standing
+    // and leaves the membership in place at its end.
+    List<LedgerPart> parts = lifeOf("REQ-2", AccessRequests.REQUESTER, clock.instant());
+    LedgerPart granted = parts.get(1);
+    ledger.record("REQ-2", parts.get(0));
+    ledger.record("REQ-2", new LedgerPart(granted.revision(), granted.state(), List.of(GROUP), granted.approvedBy(),
+        granted.entries()));
+
+    sync("s3", REPORT, "dana@example.com");
+
+    assertThat(line("dana@example.com").source()).isEqualTo("out-of-band");
+    assertThat(open()).extracting(Finding::findingId).containsExactly(finding);
+    assertThat(inventory.activeGrant(GROUP, "dana@example.com", null)).hasValueSatisfying(g -> {
+      assertThat(g.requestId()).isEqualTo("REQ-2");
+      assertThat(g.standing()).isTrue();
+    });
+    // After the grant's end the membership is still there and still out of band, its finding still open.
+    clock.advance(Duration.ofDays(2));
+    sync("s4", REPORT, "dana@example.com");
+    assertThat(line("dana@example.com").source()).isEqualTo("out-of-band");
+    assertThat(open()).extracting(Finding::findingId).containsExactly(finding);
+    assertThat(inventory.activeGrant(GROUP, "dana@example.com", null)).isEmpty();
+  }
+
+  @Test
   void aGrantCoveringAnOpenFindingClosesItAsGranted() {
     sync("s1", REPORT);
     sync("s2", REPORT, "dana@example.com");
@@ -276,7 +305,7 @@ class InventoryLedgerTest {
   }
 
   @Test
-  void adoptingOrRemovingIsAnActionWithAnActorAndAReasonAndOnlyOnAnOpenFinding() {
+  void adoptingOrRemovingIsAnActionWithAnActorAndAReasonAndOnlyOnAnOpenFinding() throws Exception {
     sync("s1", REPORT);
     sync("s2", REPORT, "bob@example.com", "ed@example.com");
     List<Finding> found = open();
@@ -297,6 +326,16 @@ class InventoryLedgerTest {
         .isInstanceOf(DriftFindings.Refused.class).hasMessageContaining("already adopted");
     assertThatThrownBy(() -> drift.adopt(999, "sam@example.com", "x"))
         .isInstanceOfSatisfying(DriftFindings.Refused.class, r -> assertThat(r.notFound()).isTrue());
+    // The adoption is on the audit log's hash chain, as the finding's own trail, and the chain verifies.
+    drift.resolve(ed, "removed", "sam@example.com", "removed from group " + GROUP + " through the IdP: nobody asked for it");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    new AuditExport(database.dataSource()).write(new AuditExport.Filter(null, null, null, null, null),
+        AuditExport.Format.JSONL, out);
+    String export = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(export).contains("\"requestId\":\"drift-" + bob + "\"").contains("DRIFT_ADOPTED")
+        .contains("Adopted as standing access by sam@example.com: on-call rota since May")
+        .contains("\"requestId\":\"drift-" + ed + "\"").contains("DRIFT_REMOVED");
+    assertThat(new AuditVerifier().verify(new java.io.StringReader(export), false).ok()).isTrue();
     // Adopted: the next sync opens nothing for bob.
     assertThat(sync("s3", REPORT, "bob@example.com", "ed@example.com").findings()).isZero();
   }

@@ -140,10 +140,19 @@ public final class DriftResponse implements DriftActions {
   /** True when the membership is gone now (removed, or found granted meanwhile and left). */
   private boolean remove(Finding f) {
     String by = f.removalRequestedBy() != null ? f.removalRequestedBy() : "policy";
-    Optional<String> grant = inventory.activeGrant(f.groupId(), f.login(), f.idpUserId());
-    String holder = grant.isPresent() ? grant.get() : leases.holder(f.groupId(), f.login());
+    Optional<InventoryLedger.ActiveGrant> grant = inventory.activeGrant(f.groupId(), f.login(), f.idpUserId());
+    if (grant.isPresent()) {
+      // Approved access is never cut short. The grant found the membership there (it is the finding's),
+      // so it leaves it in place at its end: the removal waits for that end, and the finding stays open.
+      Instant until = grant.get().expiresAt() == null ? clock.instant().plus(Duration.ofDays(1)) : grant.get().expiresAt();
+      findings.postponeRemoval(f.findingId(), "request " + grant.get().requestId() + " grants this membership until "
+          + until + "; the removal waits for its end", until.plus(RETRY_REMOVAL));
+      return false;
+    }
+    String holder = leases.holder(f.groupId(), f.login());
     if (holder != null) {
-      findings.resolve(f.findingId(), "granted", "inventory", "request " + holder + " grants it now; not removed");
+      findings.postponeRemoval(f.findingId(), "request " + holder + " is being granted this membership; looking again"
+          + " in " + RETRY_REMOVAL.toMinutes() + " min", clock.instant().plus(RETRY_REMOVAL));
       return false;
     }
     try {

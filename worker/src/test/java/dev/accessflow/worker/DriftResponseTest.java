@@ -146,7 +146,7 @@ class DriftResponseTest {
   }
 
   @Test
-  void aMembershipARequestHoldsWhenItsRemovalFallsDueIsLeftAndTheFindingClosedAsGranted() {
+  void aMembershipARequestIsBeingGrantedWhenItsRemovalFallsDueIsLeftAndLookedAtAgainLater() {
     syncWith("s1");
     syncWith("s2", "bob@example.com");
     clock.advance(Duration.ofHours(2));
@@ -156,10 +156,10 @@ class DriftResponseTest {
 
     assertThat(swept.removed()).isZero();
     assertThat(removals).isEmpty();
-    DriftFindings.Finding closed = findings.list(new DriftFindings.Filter(false, null, null, null, null, null), null, 5)
+    DriftFindings.Finding open = findings.list(new DriftFindings.Filter(true, null, null, null, null, null), null, 5)
         .get(0);
-    assertThat(closed.state()).isEqualTo("granted");
-    assertThat(closed.resolution()).contains("REQ-42");
+    assertThat(open.removalError()).contains("REQ-42 is being granted");
+    assertThat(swept.nextRemovalAt()).isEqualTo(clock.instant().plus(DriftResponse.RETRY_REMOVAL));
   }
 
   @Test

@@ -98,6 +98,33 @@ class JiraTicketsTest {
   }
 
   @Test
+  void aDriftReportOpensOneIssueLabelledForDriftAndARetryFindsIt() {
+    stub.stubFor(post(urlPathEqualTo(SEARCH)).inScenario("drift").whenScenarioStateIs(STARTED)
+        .willReturn(okJson("{\"issues\":[],\"isLast\":true}")));
+    stub.stubFor(post(urlPathEqualTo(CREATE)).inScenario("drift").whenScenarioStateIs(STARTED)
+        .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+            .withBody("{\"id\":\"10009\",\"key\":\"ACC-9\",\"self\":\"" + stub.baseUrl() + "/rest/api/3/issue/10009\"}"))
+        .willSetStateTo("created"));
+    stub.stubFor(post(urlPathEqualTo(SEARCH)).inScenario("drift").whenScenarioStateIs("created")
+        .willReturn(okJson("{\"issues\":[{\"id\":\"10009\",\"key\":\"ACC-9\",\"fields\":{\"labels\":[\"accessflow-drift-12\"]},"
+            + "\"properties\":{\"accessflow.requestId\":{\"requestId\":\"drift-12\"}}}],\"isLast\":true}")));
+
+    String key = tickets.openDriftTicket("drift-12", "Access drift: ed@acme.example in group 00gADMINS with no grant",
+        "accessflow found access nobody granted through it.\nFinding 12: ed@acme.example");
+    String again = tickets.openDriftTicket("drift-12", "Access drift: ed@acme.example in group 00gADMINS with no grant",
+        "accessflow found access nobody granted through it.");
+
+    assertThat(key).isEqualTo("ACC-9");
+    assertThat(again).isEqualTo("ACC-9");
+    stub.verify(1, postRequestedFor(urlPathEqualTo(CREATE)));
+    JsonNode fields = JiraStub.body(only(CREATE)).get("fields");
+    assertThat(fields.get("summary").asText()).isEqualTo("Access drift: ed@acme.example in group 00gADMINS with no grant");
+    assertThat(fields.get("labels")).extracting(JsonNode::asText)
+        .containsExactly("accessflow", "accessflow-drift", "accessflow-drift-12");
+    assertThat(Adf.containsText(fields.get("description"), "Finding 12: ed@acme.example")).isTrue();
+  }
+
+  @Test
   void aRetriedOpenTicketFindsTheIssueOfTheFirstAttempt() {
     // Attempt 1 created ACC-7 but its answer was lost; Jira's search now shows the issue.
     stub.stubFor(post(urlPathEqualTo(SEARCH)).inScenario("create").whenScenarioStateIs(STARTED)

@@ -69,7 +69,7 @@ public final class InventoryResource {
         QueryParams.text(app), QueryParams.text(role), QueryParams.text(group), whose(caller, QueryParams.text(user)),
         sourceName, bool(present, "present")), after == null ? null : after[0], after == null ? null : after[1], limit);
     InventoryQueries.MembershipLine last = items.size() == limit ? items.get(items.size() - 1) : null;
-    return new MembershipPage(items, last == null ? null : last.groupId() + "/" + last.login());
+    return new MembershipPage(items, last == null ? null : cursorOf(last.groupId(), last.login()));
   }
 
   @GET
@@ -168,15 +168,27 @@ public final class InventoryResource {
         + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
   }
 
+  /** An opaque cursor (URL-safe): the group and login of the last line of the page. */
+  static String cursorOf(String groupId, String login) {
+    return java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString((groupId + "\n" + login).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   private static String[] cursor(String cursor) {
     if (cursor == null) {
       return null;
     }
-    int slash = cursor.indexOf('/');
-    if (slash <= 0 || slash == cursor.length() - 1) {
+    String decoded;
+    try {
+      decoded = new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      decoded = "";
+    }
+    int cut = decoded.indexOf('\n');
+    if (cut <= 0 || cut == decoded.length() - 1) {
       throw ApiProblem.invalid("cursor", "cursor must be the 'next' value of the previous page");
     }
-    return new String[] {cursor.substring(0, slash), cursor.substring(slash + 1)};
+    return new String[] {decoded.substring(0, cut), decoded.substring(cut + 1)};
   }
 
   private static boolean bool(String value, String field) {
