@@ -103,6 +103,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     Catalog catalog = CatalogFile.load(Path.of(config.catalog));
     log.info("catalog {}: {} apps, {} IdP groups", config.catalog, catalog.apps().size(), catalog.groupIds().size());
 
+    checkInventory(config.inventory);
     var temporal = config.temporal;
     listenOn(config);
     // The ledger first: its migrations run before the worker writes it or the API reads it.
@@ -232,6 +233,21 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
         service.shutdown();
       }
     });
+  }
+
+  /** Refuses, before anything starts, an inventory setting that would spin or that Okta would refuse. */
+  static void checkInventory(AccessflowConfiguration.InventorySettings inventory) {
+    if (!inventory.enabled) {
+      return;
+    }
+    if (inventory.syncInterval == null || inventory.syncInterval.compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+      throw new IllegalStateException("config inventory.syncInterval: must be at least PT1S (it is "
+          + inventory.syncInterval + "); the default is PT15M");
+    }
+    if (inventory.pageSize < 1 || inventory.pageSize > 1_000) {
+      throw new IllegalStateException("config inventory.pageSize: must be 1 to 1000 (it is " + inventory.pageSize
+          + "); Okta recommends 200");
+    }
   }
 
   /** The embedded default answers on loopback only unless told otherwise: its API token is in the README. */

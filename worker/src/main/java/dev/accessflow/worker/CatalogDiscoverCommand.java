@@ -62,8 +62,13 @@ public final class CatalogDiscoverCommand extends ConfiguredCommand<AccessflowCo
         }
         case "sandbox" -> {
           // The sandbox has groups but no apps: one app holding every group it was configured with.
+          // Its groups are the catalog's and the configured extra ones, as the running process builds it.
           source = "the sandbox directory";
-          apps.add(new CatalogDraft.App("sandbox", "Sandbox directory", "ACTIVE", config.idp.sandbox.groups.stream()
+          java.util.Set<String> groups = new java.util.TreeSet<>(config.idp.sandbox.groups);
+          if (config.catalog != null && java.nio.file.Files.exists(java.nio.file.Path.of(config.catalog))) {
+            groups.addAll(dev.accessflow.api.catalog.CatalogFile.load(java.nio.file.Path.of(config.catalog)).groupIds());
+          }
+          apps.add(new CatalogDraft.App("sandbox", "Sandbox directory", "ACTIVE", groups.stream()
               .map(g -> new CatalogDraft.Group(g, g, null)).toList()));
         }
         default -> {

@@ -160,6 +160,30 @@ class SlackChatTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("503");
   }
 
+  @Test
+  void aDriftAlertGoesToTheSecurityChannelWithinSlacksLimitsAndNowhereWithoutOne() throws Exception {
+    String alert = ":warning: Drift finding 7 (out-of-band): ed@example.com is in group grafana-admins. " + "x".repeat(5_000);
+
+    chat.alertSecurity(alert);
+    new SlackChat(Slack.getInstance(slackConfig()).methods("xoxb-test"), "", "", Clock.systemUTC()).alertSecurity(alert);
+
+    List<LoggedRequest> posts = SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
+    assertThat(posts).hasSize(1);
+    Map<String, String> sent = form(posts.get(0));
+    assertThat(sent).containsEntry("channel", "CSEC");
+    assertThat(sent.get("text")).startsWith(":warning: Drift finding 7").hasSizeLessThanOrEqualTo(SlackBlocks.MESSAGE_TEXT);
+    JsonNode section = JSON.readTree(sent.get("blocks")).get(0);
+    assertThat(section.path("type").asText()).isEqualTo("section");
+    assertThat(section.path("text").path("type").asText()).isEqualTo("mrkdwn");
+    assertThat(section.path("text").path("text").asText()).hasSizeLessThanOrEqualTo(3_000);
+  }
+
+  private static SlackConfig slackConfig() {
+    SlackConfig config = new SlackConfig();
+    config.setMethodsEndpointUrlPrefix(SLACK.baseUrl() + "/api/");
+    return config;
+  }
+
   private static Map<String, String> form(LoggedRequest request) {
     Map<String, String> form = new LinkedHashMap<>();
     for (String pair : request.getBodyAsString().split("&")) {

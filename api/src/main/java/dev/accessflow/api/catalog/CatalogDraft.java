@@ -35,7 +35,7 @@ public final class CatalogDraft {
     for (App app : apps) {
       String appId = unique(slug(app.label(), "app-" + app.idpId()), appIds);
       List<Group> grantable = app.groups().stream().filter(CatalogDraft::grantable).toList();
-      out.append("  # Okta app ").append(app.idpId()).append(" \"").append(oneLine(app.label())).append("\"")
+      out.append("  # IdP app ").append(app.idpId()).append(" \"").append(oneLine(app.label())).append("\"")
           .append(app.status() == null ? "" : ", " + app.status()).append('\n');
       if (grantable.isEmpty()) {
         out.append("  # ").append(appId).append(": no group accessflow could grant is assigned to it\n");
@@ -71,7 +71,7 @@ public final class CatalogDraft {
 
   private static String groupComment(Group group) {
     return "group " + group.id() + " \"" + oneLine(group.name()) + "\" (" + group.type()
-        + "): not offered, its memberships are not managed in Okta (imported or built in)";
+        + "): not offered, its memberships are not managed in the IdP (imported or built in)";
   }
 
   /** A catalog id from a label: lowercase letters, digits, '.', '_' and '-'. */

@@ -46,7 +46,7 @@ class CatalogDraftTest {
 
     assertThat(yaml).contains("# group 00gAD \"AD: grafana\" (APP_GROUP): not offered")
         .contains("# okta-dashboard: no group accessflow could grant is assigned to it")
-        .contains("# Okta app 0oaGRAFANA \"Grafana (prod)\", ACTIVE")
+        .contains("# IdP app 0oaGRAFANA \"Grafana (prod)\", ACTIVE")
         .doesNotContain("00gALL\"]");
   }
 
