@@ -6,6 +6,7 @@ import dev.accessflow.activities.jira.JiraConfig;
 import dev.accessflow.activities.jira.JiraTickets;
 import dev.accessflow.activities.jira.JiraWebhookSignature;
 import dev.accessflow.activities.idp.IdpOutageGate;
+import dev.accessflow.activities.leases.TemporalMembershipLeases;
 import dev.accessflow.activities.local.LogOnlyTickets;
 import dev.accessflow.activities.local.NoChat;
 import dev.accessflow.activities.okta.OktaCatalogCheck;
@@ -162,7 +163,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
         inventoryActivities = new Object[] {
             new CatalogInventory(catalog, config.inventory.syncInterval, config.inventory.pageSize, groupDirectory,
                 inventoryLedger, leases, clock),
-            new DriftResponse(driftFindings, inventoryLedger, idp, chat, tickets, leases, clock)};
+            new DriftResponse(driftFindings, inventoryLedger, idp, chat, tickets, leases,
+                new TemporalMembershipLeases(client, temporal.taskQueue)::removeUnheld, clock)};
       }
       // The test server's sticky queues misbehave across worker restarts: the bench turns them off.
       environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded() || !temporal.stickyExecution, idp,

@@ -3,6 +3,7 @@ package dev.accessflow.worker;
 import dev.accessflow.ledger.DriftFindings;
 import dev.accessflow.ledger.DriftFindings.Finding;
 import dev.accessflow.ledger.InventoryLedger;
+import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.model.DriftSweep;
 import dev.accessflow.workflows.model.Membership;
 import dev.accessflow.workflows.ports.AccessTickets;
@@ -39,10 +40,22 @@ public final class DriftResponse implements DriftActions {
   private final ApprovalChat chat;
   private final AccessTickets tickets;
   private final InventoryLedger.LeaseLookup leases;
+  private final UnheldRemoval removal;
   private final Clock clock;
 
+  /** Takes a person out of a group unless a request holds the membership (through its membership workflow). */
+  @FunctionalInterface
+  public interface UnheldRemoval {
+    /**
+     * @return null when removed, else why there was nothing to remove; fails with {@code MembershipHeld}
+     *     while a request holds it
+     */
+    String remove(Membership membership);
+  }
+
   public DriftResponse(DriftFindings findings, InventoryLedger inventory, IdentityProvider idp, ApprovalChat chat,
-      AccessTickets tickets, InventoryLedger.LeaseLookup leases, Clock clock) {
+      AccessTickets tickets, InventoryLedger.LeaseLookup leases, UnheldRemoval removal, Clock clock) {
+    this.removal = removal;
     this.tickets = tickets;
     this.findings = findings;
     this.inventory = inventory;
@@ -157,7 +170,7 @@ public final class DriftResponse implements DriftActions {
     }
     try {
       String userId = f.idpUserId() != null ? f.idpUserId() : idp.resolveUser(f.login()).id();
-      String absent = idp.removeMember(new Membership("drift-" + f.findingId(), f.login(), userId, f.groupId()));
+      String absent = removal.remove(new Membership("drift-" + f.findingId(), f.login(), userId, f.groupId()));
       String why = f.removalReason() != null ? f.removalReason()
           : f.kind().equals("reappeared") ? "came back after accessflow removed it (sticky revoke)"
           : "no grant behind it after the grace of the remove policy";
@@ -169,6 +182,11 @@ public final class DriftResponse implements DriftActions {
       chat.alertSecurity(":no_entry: Drift finding " + f.findingId() + ": " + f.login() + " " + resolution + ".");
       return true;
     } catch (ApplicationFailure | IllegalStateException e) {
+      if (e instanceof ApplicationFailure held && AccessflowTemporal.MEMBERSHIP_HELD.equals(held.getType())) {
+        // A request took the lease between the checks above and the removal: the grant wins.
+        findings.postponeRemoval(f.findingId(), held.getOriginalMessage(), clock.instant().plus(RETRY_REMOVAL));
+        return false;
+      }
       String error = e instanceof ApplicationFailure a ? a.getOriginalMessage() : e.getMessage();
       Instant retry = clock.instant().plus(RETRY_REMOVAL);
       findings.removalFailed(f.findingId(), error, retry);

@@ -37,6 +37,8 @@ class DriftResponseTest {
   private InventoryLedger inventory;
   private DriftFindings findings;
   private String leaseHolder;
+  /** A request that takes the lease after the sweep's checks, before its removal. */
+  private String heldBy;
   private DriftResponse drift;
 
   @BeforeAll
@@ -80,7 +82,13 @@ class DriftResponseTest {
         return null;
       }
     };
-    drift = new DriftResponse(findings, inventory, idp, chat, tickets, (group, login) -> leaseHolder, clock);
+    drift = new DriftResponse(findings, inventory, idp, chat, tickets, (group, login) -> leaseHolder, m -> {
+      if (heldBy != null) {
+        throw ApplicationFailure.newNonRetryableFailure("request(s) " + heldBy + " hold this membership; it is not removed",
+            dev.accessflow.workflows.AccessflowTemporal.MEMBERSHIP_HELD);
+      }
+      return idp.removeMember(m);
+    }, clock);
   }
 
   private void syncWith(String syncId, String... logins) {
@@ -159,6 +167,23 @@ class DriftResponseTest {
     DriftFindings.Finding open = findings.list(new DriftFindings.Filter(true, null, null, null, null, null), null, 5)
         .get(0);
     assertThat(open.removalError()).contains("REQ-42 is being granted");
+    assertThat(swept.nextRemovalAt()).isEqualTo(clock.instant().plus(DriftResponse.RETRY_REMOVAL));
+  }
+
+  @Test
+  void aGrantThatTakesTheLeaseAtTheLastMomentWinsAndTheRemovalWaits() {
+    syncWith("s1");
+    syncWith("s2", "bob@example.com");
+    clock.advance(Duration.ofHours(2));
+    heldBy = "REQ-43";
+
+    DriftSweep swept = drift.sweep(500);
+
+    assertThat(swept.removed()).isZero();
+    assertThat(removals).isEmpty();
+    DriftFindings.Finding open = findings.list(new DriftFindings.Filter(true, null, null, null, null, null), null, 5)
+        .get(0);
+    assertThat(open.removalError()).contains("REQ-43 hold this membership");
     assertThat(swept.nextRemovalAt()).isEqualTo(clock.instant().plus(DriftResponse.RETRY_REMOVAL));
   }
 

@@ -80,7 +80,7 @@ class InventoryBenchmark {
               Clock.systemUTC()),
           new DriftResponse(new DriftFindings(db.jdbi(), Clock.systemUTC()), ledger, directory, new NoChat(),
               new dev.accessflow.activities.local.LogOnlyTickets(),
-              InventoryLedger.LeaseLookup.NONE, Clock.systemUTC()));
+              InventoryLedger.LeaseLookup.NONE, directory::removeMember, Clock.systemUTC()));
       env.start();
       var memory = ManagementFactory.getMemoryMXBean();
       AtomicLong peakHeap = new AtomicLong();

@@ -77,6 +77,8 @@ public final class AccessflowTemporal {
   public static final String UNKNOWN_USER = "UnknownUser";
   public static final String IDP_REJECTED = "IdpRejected";
   public static final String UNKNOWN_GROUP = "UnknownGroup";
+  /** A drift removal refused because a request holds the membership (the grant wins; looked at again later). */
+  public static final String MEMBERSHIP_HELD = "MembershipHeld";
   /** Retryable: the IdP did not answer, or answered 5xx. */
   public static final String IDP_UNAVAILABLE = "IdpUnavailable";
 

@@ -150,6 +150,24 @@ public final class TemporalMembershipLeases implements MembershipLeases {
         options, new WithStartWorkflowOperation<>(workflow::run, MembershipHolders.NONE)));
   }
 
+  /**
+   * Removes a membership no request holds (drift), through its membership workflow, so it never
+   * races a grant of the same membership: refused with {@code MembershipHeld} while one holds it.
+   * Not an activity of its own: the drift sweep calls it. Each call is a new update (the removal is
+   * safe to repeat).
+   *
+   * @return null when removed; otherwise why there was nothing to remove
+   */
+  public String removeUnheld(Membership membership) {
+    GroupMembershipWorkflow workflow = stub(membership);
+    UpdateOptions<String> options = UpdateOptions.newBuilder(String.class)
+        .setUpdateId("remove-unheld:" + membership.requestId() + ":" + java.util.UUID.randomUUID())
+        .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+        .build();
+    return call(() -> WorkflowClient.executeUpdateWithStart(workflow::removeUnheld, membership,
+        options, new WithStartWorkflowOperation<>(workflow::run, MembershipHolders.NONE)));
+  }
+
   private static ApplicationFailure asFailure(Throwable e) {
     return e instanceof ApplicationFailure failure ? failure
         : ApplicationFailure.newFailure(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),

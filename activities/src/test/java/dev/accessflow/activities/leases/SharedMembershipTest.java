@@ -5,6 +5,7 @@ import dev.accessflow.workflows.model.RequestPolicy;
 import dev.accessflow.workflows.ports.NoticeDelivery;
 import static dev.accessflow.workflows.testing.AccessRequests.MANAGER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.accessflow.workflows.model.AccessRequest;
 import dev.accessflow.workflows.model.AccessRequestState;
@@ -14,6 +15,7 @@ import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.model.AuditKind;
 import dev.accessflow.workflows.model.Channel;
 import dev.accessflow.workflows.model.Decision;
+import dev.accessflow.workflows.model.Membership;
 import dev.accessflow.workflows.membership.GroupMembershipWorkflow;
 import dev.accessflow.workflows.membership.GroupMembershipWorkflowImpl;
 import dev.accessflow.workflows.model.RequestStatus;
@@ -26,6 +28,7 @@ import dev.accessflow.workflows.testing.RecordingChat;
 import dev.accessflow.workflows.testing.RecordingLedger;
 import dev.accessflow.workflows.testing.RecordingTickets;
 import io.temporal.client.WorkflowClient;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -97,6 +100,25 @@ class SharedMembershipTest {
   private String lastText(AuditKind kind) {
     AccessRequests.awaitTrue("a " + kind + " entry on the ticket", () -> tickets.entries().stream().anyMatch(e -> e.kind() == kind));
     return tickets.entries().stream().filter(e -> e.kind() == kind).reduce((a, b) -> b).orElseThrow().text();
+  }
+
+  @Test
+  void aDriftRemovalIsRefusedWhileARequestHoldsTheMembershipAndMadeWhenNoneDoes() {
+    TemporalMembershipLeases leases = new TemporalMembershipLeases(client, QUEUE);
+    grant("r-held", Duration.ofDays(7));
+    assertThat(isMember()).isTrue();
+
+    assertThatThrownBy(() -> leases.removeUnheld(new Membership("drift-1", AccessRequests.REQUESTER, "id-dana", GROUP)))
+        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+          assertThat(f.getType()).isEqualTo(AccessflowTemporal.MEMBERSHIP_HELD);
+          assertThat(f.getOriginalMessage()).contains("r-held");
+        });
+    assertThat(isMember()).isTrue();
+
+    // Someone an admin added, whom no request holds: removed through their membership workflow.
+    directory.withMembership(GROUP, MANAGER);
+    assertThat(leases.removeUnheld(new Membership("drift-2", MANAGER, "id-maria", GROUP))).isNull();
+    assertThat(directory.isMember(GROUP, "id-maria")).isFalse();
   }
 
   @Test

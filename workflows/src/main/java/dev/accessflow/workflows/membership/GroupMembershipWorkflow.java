@@ -29,6 +29,16 @@ public interface GroupMembershipWorkflow {
   @UpdateMethod(name = "release")
   String release(Membership membership);
 
+  /**
+   * Remove the person from the group unless a request holds the membership (drift: access nobody
+   * granted). Fails with {@link AccessflowTemporal#MEMBERSHIP_HELD}, removing nothing, while one does;
+   * runs under the same lock as acquire and release, so it never races a grant.
+   *
+   * @return null when removed; otherwise why there was nothing to remove
+   */
+  @UpdateMethod(name = "removeUnheld")
+  String removeUnheld(Membership membership);
+
   @QueryMethod(name = "holders")
   MembershipHolders holders();
 }

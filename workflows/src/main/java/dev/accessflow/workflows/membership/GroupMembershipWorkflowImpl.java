@@ -107,6 +107,24 @@ public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflo
   }
 
   @Override
+  public String removeUnheld(Membership membership) {
+    lock.lock();
+    try {
+      operations++;
+      if (!holders.isEmpty()) {
+        throw ApplicationFailure.newNonRetryableFailure("request(s) " + String.join(", ", holders)
+            + " hold this membership; it is not removed", AccessflowTemporal.MEMBERSHIP_HELD);
+      }
+      // Nobody holds it: whatever the IdP shows is not accessflow's grant, so a removal asked for is made.
+      member = false;
+      standing = false;
+      return removeOrFailUpdate(membership);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
   public MembershipHolders holders() {
     return new MembershipHolders(new ArrayList<>(holders), member, standing);
   }
