@@ -36,7 +36,11 @@ public final class InventoryWorkflowImpl implements InventoryWorkflow {
   static final int MAX_PENDING = 1_000;
   /** Findings reported or removed per sweep activity. */
   static final int SWEEP_LIMIT = 500;
-  private static final DateTimeFormatter SYNC_ID = DateTimeFormatter.ofPattern("'sync-'yyyyMMdd'T'HHmmss'Z'")
+  /**
+   * A sync's id from workflow time, to the millisecond: a sync asked for as the last one ends may
+   * start within the same second, and two syncs sharing an id would hide who left between them.
+   */
+  private static final DateTimeFormatter SYNC_ID = DateTimeFormatter.ofPattern("'sync-'yyyyMMdd'T'HHmmss.SSS'Z'")
       .withZone(ZoneOffset.UTC);
 
   private final InventorySync inventory =
