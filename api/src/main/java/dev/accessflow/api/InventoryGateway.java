@@ -29,8 +29,10 @@ public final class InventoryGateway implements InventorySignals {
   }
 
   @Override
-  public void changed(MembershipChange change) {
-    signal(stub -> stub.membershipChanged(change));
+  public void changed(java.util.List<MembershipChange> changes) {
+    if (!changes.isEmpty()) {
+      signal(stub -> stub.membershipsChanged(changes));
+    }
   }
 
   @Override

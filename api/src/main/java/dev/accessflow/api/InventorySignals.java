@@ -8,8 +8,8 @@ public interface InventorySignals {
   /** Sync every catalog group now; {@code requestedBy} is recorded as the sync's trigger. */
   void syncNow(String requestedBy);
 
-  /** A membership change the IdP reported (ids only). */
-  void changed(MembershipChange change);
+  /** The membership changes the IdP reported in one delivery (ids only), handed on in one signal. */
+  void changed(java.util.List<MembershipChange> changes);
 
   /** Act on the drift findings now (a removal an admin asked for). */
   void sweep();

@@ -74,8 +74,8 @@ public final class SandboxResource {
     String eventId = null;
     if (changed) {
       eventId = "sandbox-" + UUID.randomUUID();
-      inventory.changed(new MembershipChange(eventId, body.group().strip(), directory.idOf(body.login().strip()),
-          body.login().strip().toLowerCase(), add, clock.instant(), "sandbox console (" + caller.principal() + ")"));
+      inventory.changed(List.of(new MembershipChange(eventId, body.group().strip(), directory.idOf(body.login().strip()),
+          body.login().strip().toLowerCase(), add, clock.instant(), "sandbox console (" + caller.principal() + ")")));
     }
     return new Changed(body.group().strip(), body.login().strip().toLowerCase(), add ? "add" : "remove", changed, eventId);
   }

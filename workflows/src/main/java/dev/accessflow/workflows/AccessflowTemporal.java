@@ -38,6 +38,7 @@ public final class AccessflowTemporal {
   public static final String INVENTORY_WORKFLOW_ID = "accessflow-inventory";
   public static final String SIGNAL_SYNC_NOW = "syncNow";
   public static final String SIGNAL_MEMBERSHIP_CHANGED = "membershipChanged";
+  public static final String SIGNAL_MEMBERSHIPS_CHANGED = "membershipsChanged";
   public static final String SIGNAL_SWEEP_DRIFT = "sweepDrift";
 
   /** Update and query names. */

@@ -30,8 +30,8 @@ class OktaEventHookResourceTest {
     public void syncNow(String requestedBy) {}
 
     @Override
-    public void changed(MembershipChange change) {
-      HANDED_ON.add(change);
+    public void changed(List<MembershipChange> changes) {
+      HANDED_ON.addAll(changes);
     }
 
     @Override

@@ -38,8 +38,8 @@ class InventoryResourceTest {
     }
 
     @Override
-    public void changed(MembershipChange change) {
-      SIGNALS.add("changed " + change.eventId());
+    public void changed(List<MembershipChange> changes) {
+      changes.forEach(change -> SIGNALS.add("changed " + change.eventId()));
     }
 
     @Override

@@ -28,6 +28,10 @@ public interface InventoryWorkflow {
   @SignalMethod(name = AccessflowTemporal.SIGNAL_MEMBERSHIP_CHANGED)
   void membershipChanged(MembershipChange change);
 
+  /** The changes of one IdP delivery, in one signal (an event hook must be answered within seconds). */
+  @SignalMethod(name = AccessflowTemporal.SIGNAL_MEMBERSHIPS_CHANGED)
+  void membershipsChanged(java.util.List<MembershipChange> changes);
+
   /** Act on the drift findings now (an admin asked for a removal). */
   @SignalMethod(name = AccessflowTemporal.SIGNAL_SWEEP_DRIFT)
   void sweepNow();

@@ -104,6 +104,11 @@ public final class InventoryWorkflowImpl implements InventoryWorkflow {
   }
 
   @Override
+  public void membershipsChanged(List<MembershipChange> changes) {
+    changes.forEach(this::membershipChanged);
+  }
+
+  @Override
   public void membershipChanged(MembershipChange change) {
     if (pending.stream().anyMatch(c -> c.eventId().equals(change.eventId()))) {
       return;
