@@ -166,6 +166,11 @@ public final class AuditExport {
     String[] fields = {Long.toString(row.position()), row.requestId(), Long.toString(row.sequence()),
         row.at().toString(), row.recordedAt().toString(), row.kind(), row.status(), row.text(), row.requester(),
         row.app(), row.role(), row.ticketKey(), row.prevHash(), row.hash()};
+    writeCsv(writer, fields);
+  }
+
+  /** One record of RFC 4180 fields (a field with a comma, quote or line break is quoted); null is empty. */
+  static void writeCsv(Writer writer, String[] fields) throws IOException {
     for (int i = 0; i < fields.length; i++) {
       if (i > 0) {
         writer.write(',');

@@ -342,13 +342,16 @@ public final class InventoryLedger {
 
   private static final String UPSERT_MEMBERSHIP = "INSERT INTO memberships (group_id, login, idp_user_id,"
       + " display_name, idp_status, last_login, department, title, manager, source, request_id, present, first_seen,"
-      + " last_seen, gone_at, last_sync_id) VALUES (:g, :login, :user, :name, :status, :lastLogin, :department,"
-      + " :title, :manager, :source, :request, true, :now, :now, NULL, :sync)"
+      + " last_seen, gone_at, last_sync_id, first_department) VALUES (:g, :login, :user, :name, :status, :lastLogin,"
+      + " :department, :title, :manager, :source, :request, true, :now, :now, NULL, :sync, :department)"
       + " ON CONFLICT (group_id, login) DO UPDATE SET idp_user_id = coalesce(EXCLUDED.idp_user_id, memberships.idp_user_id),"
       + " display_name = coalesce(EXCLUDED.display_name, memberships.display_name),"
       + " idp_status = coalesce(EXCLUDED.idp_status, memberships.idp_status),"
       + " last_login = coalesce(EXCLUDED.last_login, memberships.last_login),"
       + " department = coalesce(EXCLUDED.department, memberships.department),"
+      // The department the stay began under (a review says "moved from Engineering to Sales").
+      + " first_department = CASE WHEN memberships.present THEN coalesce(memberships.first_department,"
+      + " EXCLUDED.department) ELSE EXCLUDED.department END,"
       + " title = coalesce(EXCLUDED.title, memberships.title),"
       + " manager = coalesce(EXCLUDED.manager, memberships.manager),"
       // A membership that had left and is back starts a new stay: first seen again now.

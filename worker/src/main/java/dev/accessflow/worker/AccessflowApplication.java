@@ -1,5 +1,13 @@
 package dev.accessflow.worker;
 
+import dev.accessflow.api.ApiProblem;
+import dev.accessflow.api.ReviewDecisions;
+import dev.accessflow.api.ReviewGateway;
+import dev.accessflow.api.rest.ReviewResource;
+import dev.accessflow.ledger.ReviewLedger;
+import dev.accessflow.ledger.ReviewRecommendations;
+import dev.accessflow.workflows.model.Revocation;
+import dev.accessflow.workflows.ports.ReviewMessages;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.accessflow.activities.jira.JiraClient;
 import dev.accessflow.activities.jira.JiraConfig;
@@ -155,16 +163,22 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     if (!config.inventory.enabled) {
       log.warn("inventory: OFF (inventory.enabled: false): access granted outside accessflow goes unnoticed");
     }
+    ReviewLedger reviewLedger = new ReviewLedger(ledgerDatabase.jdbi(), clock);
     if (config.runWorker) {
       AccessTickets tickets = tickets(config);
-      Object[] inventoryActivities = {};
+      TemporalLeaseLookup leases = new TemporalLeaseLookup(client);
+      DriftResponse.UnheldRemoval unheld = new TemporalMembershipLeases(client, temporal.taskQueue)::removeUnheld;
+      AccessRequestGateway requests = new AccessRequestGateway(client, temporal.taskQueue, ledgerQueries);
+      ReviewCampaigns reviewCampaigns = new ReviewCampaigns(reviewLedger, catalog,
+          new ReviewRecommendations(config.reviews.inactiveAfter), groupDirectory,
+          slack != null ? slack.reviewMessages() : ReviewMessages.NONE, tickets, inventoryLedger, leases,
+          (requestId, revocation) -> revokeGrant(requests, requestId, revocation), unheld, idp, clock);
+      Object[] inventoryActivities = {reviewCampaigns};
       if (inventory) {
-        TemporalLeaseLookup leases = new TemporalLeaseLookup(client);
-        inventoryActivities = new Object[] {
+        inventoryActivities = new Object[] {reviewCampaigns,
             new CatalogInventory(catalog, config.inventory.syncInterval, config.inventory.pageSize, groupDirectory,
                 inventoryLedger, leases, clock),
-            new DriftResponse(driftFindings, inventoryLedger, idp, chat, tickets, leases,
-                new TemporalMembershipLeases(client, temporal.taskQueue)::removeUnheld, clock)};
+            new DriftResponse(driftFindings, inventoryLedger, idp, chat, tickets, leases, unheld, clock)};
       }
       // The test server's sticky queues misbehave across worker restarts: the bench turns them off.
       environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded() || !temporal.stickyExecution, idp,
@@ -213,6 +227,9 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       }
       InventoryGateway inventoryGateway = new InventoryGateway(client, temporal.taskQueue);
       jersey.register(new InventoryResource(new InventoryQueries(ledgerDatabase.jdbi()), driftFindings, inventoryGateway));
+      ReviewGateway reviewGateway = new ReviewGateway(client, temporal.taskQueue, reviewLedger);
+      ReviewDecisions reviewDecisions = new ReviewDecisions(reviewLedger, reviewGateway);
+      jersey.register(new ReviewResource(catalog, reviewLedger, reviewGateway, reviewDecisions, clock));
       if (sandbox != null) {
         jersey.register(new SandboxResource(sandbox, inventoryGateway, clock));
       }
@@ -235,6 +252,17 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
         service.shutdown();
       }
     });
+  }
+
+  /** Ends a request's grant for a review; a request already ended or being revoked is no error. */
+  private static void revokeGrant(AccessRequestGateway requests, String requestId, Revocation revocation) {
+    try {
+      requests.revoke(requestId, revocation);
+    } catch (ApiProblem refused) {
+      if (refused.status() != 409 && refused.status() != 404) {
+        throw new IllegalStateException("revoking request " + requestId + ": " + refused.getMessage());
+      }
+    }
   }
 
   /** Refuses, before anything starts, an inventory setting that would spin or that Okta would refuse. */

@@ -162,7 +162,14 @@ public final class AccessflowConfiguration extends Configuration {
     }
   }
 
+  /** Access reviews. */
+  public static final class ReviewSettings {
+    /** No sign-in for this long recommends revoke on a review item. */
+    @JsonProperty public Duration inactiveAfter = Duration.ofDays(90);
+  }
+
   @JsonProperty public InventorySettings inventory = new InventorySettings();
+  @JsonProperty public ReviewSettings reviews = new ReviewSettings();
   @JsonProperty public TemporalSettings temporal = new TemporalSettings();
   @JsonProperty public LedgerSettings ledger = new LedgerSettings();
   /**

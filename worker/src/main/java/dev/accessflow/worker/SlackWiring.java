@@ -56,6 +56,11 @@ final class SlackWiring implements Managed {
     this.methods = slack.methods(settings.botToken);
   }
 
+  /** Review messages for the review activities: a DM per reviewer, edited in place. */
+  dev.accessflow.workflows.ports.ReviewMessages reviewMessages() {
+    return new SlackChat(methods, settings.securityChannel, settings.jiraBrowseUrl, clock);
+  }
+
   /** The chat port for the Temporal worker: everything it renders comes with the activity's input. */
   ApprovalChat chat() {
     return new SlackChat(methods, settings.securityChannel, settings.jiraBrowseUrl, clock);

@@ -40,6 +40,14 @@ public final class AccessflowTemporal {
   public static final String SIGNAL_MEMBERSHIP_CHANGED = "membershipChanged";
   public static final String SIGNAL_MEMBERSHIPS_CHANGED = "membershipsChanged";
   public static final String SIGNAL_SWEEP_DRIFT = "sweepDrift";
+  public static final String REVIEW_WORKFLOW_TYPE = "AccessReview";
+  public static final String REVIEW_WORKFLOW_ID_PREFIX = "access-review-";
+  public static final String SIGNAL_REVIEW_DECIDED = "reviewDecided";
+
+  /** The workflow of one access review campaign (its business id is the review id). */
+  public static String reviewWorkflowId(String reviewId) {
+    return REVIEW_WORKFLOW_ID_PREFIX + reviewId;
+  }
 
   /** Update and query names. */
   public static final String UPDATE_DECIDE = "decide";
@@ -159,10 +167,19 @@ public final class AccessflowTemporal {
         .build();
   }
 
+  /**
+   * An access review's ledger, chat, ticket and IdP work: retried until it goes through (a
+   * revocation waits on the person's membership workflow, so a call may take a while).
+   */
+  public static ActivityOptions reviewOptions() {
+    return ActivityOptions.newBuilder(notificationOptions()).setStartToCloseTimeout(Duration.ofMinutes(3)).build();
+  }
+
   /** Every workflow implementation a worker of accessflow's task queue runs. */
   public static Class<?>[] workflowImplementations() {
     return new Class<?>[] {AccessRequestWorkflowImpl.class, GroupMembershipWorkflowImpl.class,
-        MembershipRemovalWorkflowImpl.class, InventoryWorkflowImpl.class};
+        MembershipRemovalWorkflowImpl.class, InventoryWorkflowImpl.class,
+        dev.accessflow.workflows.review.ReviewCampaignWorkflowImpl.class};
   }
 
   /** The request id of a workflow id, or null when the id is not an access request's. */

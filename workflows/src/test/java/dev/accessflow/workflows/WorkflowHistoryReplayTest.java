@@ -33,7 +33,8 @@ class WorkflowHistoryReplayTest {
         "break-glass-reviewed", "extension-through-the-route", "removal-through-an-outage",
         "membership-removal-through-an-outage", "group-membership-shared",
         "group-membership-standing", "timer-race-reminder", "timer-race-expiry-warning",
-        "ledger-approved-and-expired", "ledger-through-an-outage", "inventory-sync", "inventory-changes");
+        "ledger-approved-and-expired", "ledger-through-an-outage", "inventory-sync", "inventory-changes",
+        "review-campaign");
   }
 
   private TestWorkflowEnvironment env;

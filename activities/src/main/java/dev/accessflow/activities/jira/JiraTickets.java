@@ -126,6 +126,33 @@ public final class JiraTickets implements AccessTickets {
 
   @Override
   public String openDriftTicket(String reportId, String summary, String text) {
+    return openReport(reportId, "accessflow-drift", summary, text);
+  }
+
+  @Override
+  public String openReviewTicket(String reviewId, String summary, String text) {
+    return openReport("review-" + reviewId, "accessflow-review", summary, text);
+  }
+
+  @Override
+  public void commentReview(String ticketKey, String reviewId, long part, String text) {
+    if (ticketKey == null) {
+      return;
+    }
+    try {
+      String marker = Adf.marker("review-" + reviewId, part);
+      // Always looked for: the comment may have gone in on an attempt whose answer was lost.
+      if (!commented(ticketKey, marker)) {
+        client.addComment(ticketKey, Adf.doc(List.of(Adf.multilineParagraph(text.strip()),
+            Adf.paragraph(Adf.text(marker)))));
+      }
+    } catch (JiraException e) {
+      throw JiraFailures.toFailure(e);
+    }
+  }
+
+  /** A ticket that reports on something other than one request, labelled {@code kind}, found again by {@code reportId}. */
+  private String openReport(String reportId, String kind, String summary, String text) {
     try {
       Optional<String> existing = findIssue(reportId);
       if (existing.isPresent()) {
@@ -137,11 +164,11 @@ public final class JiraTickets implements AccessTickets {
           ? Map.of("id", config.issueType()) : Map.of("name", config.issueType()));
       fields.put("summary", summary.length() > 250 ? summary.substring(0, 249) + "…" : summary);
       fields.put("description", Adf.doc(List.of(Adf.multilineParagraph(text))));
-      fields.put("labels", List.of(LABEL, "accessflow-drift", label(reportId)));
+      fields.put("labels", List.of(LABEL, kind, label(reportId)));
       ObjectNode owner = NODES.objectNode().put("requestId", reportId);
       String key = client.createIssue(new IssueCreateRequest(fields, List.of(new EntityProperty(REQUEST_PROPERTY, owner))))
           .key();
-      log.info("Opened Jira issue {} for drift report {}", key, reportId);
+      log.info("Opened Jira issue {} ({}) for {}", key, kind, reportId);
       return key;
     } catch (JiraException e) {
       if (e.status() == 0 || e.status() >= 500) {

@@ -21,6 +21,16 @@ public final class LogOnlyTickets implements AccessTickets {
   }
 
   @Override
+  public String openReviewTicket(String reviewId, String summary, String text) {
+    return null; // the review's record is in the ledger (GET /v1/reviews/{id}, its export)
+  }
+
+  @Override
+  public void commentReview(String ticketKey, String reviewId, long part, String text) {
+    audit.info("review {} #{} {}", reviewId, part, text);
+  }
+
+  @Override
   public void record(String ticketKey, String requestId, AuditEntry entry) {
     audit.info("request {} #{} {} [{}] {}", requestId, entry.sequence(), entry.at(), entry.kind(), entry.text());
   }

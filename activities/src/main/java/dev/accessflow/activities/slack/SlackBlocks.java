@@ -17,6 +17,7 @@ import dev.accessflow.workflows.model.AuditKind;
 import dev.accessflow.workflows.model.RecordedDecision;
 import dev.accessflow.workflows.model.Verdict;
 import dev.accessflow.workflows.model.RequesterNotice;
+import dev.accessflow.workflows.ports.ReviewMessages;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,66 @@ public final class SlackBlocks {
   public static final String ACTION_EXTEND = "access_extend";
   /** Block id of the buttons: carries the request id so a click names its request without parsing values. */
   public static final String DECISION_BLOCK_PREFIX = "decision:";
+
+  /** Review buttons: the value is "reviewId:itemId" (reviewId alone for the bulk keep). */
+  public static final String ACTION_REVIEW_KEEP = "review_keep";
+  public static final String ACTION_REVIEW_REVOKE = "review_revoke";
+  public static final String ACTION_REVIEW_KEEP_RECOMMENDED = "review_keep_recommended";
+  /** Items one review message shows: two blocks each, with room for the rest inside Block Kit's 50. */
+  public static final int REVIEW_ITEMS_MAX = 20;
+
+  /**
+   * A reviewer's message: what is left for them, a page of items (who, what, from where, last
+   * sign-in, the recommendation and why) with Keep / Revoke, and the bulk keep of the recommended.
+   */
+  public static List<LayoutBlock> reviewDigest(ReviewMessages.ReviewerDigest d) {
+    List<LayoutBlock> blocks = new ArrayList<>();
+    blocks.add(header(h -> h.text(headerText("Access review: " + d.name()))));
+    String lead = switch (d.occasion()) {
+      case "reminder" -> ":alarm_clock: *Reminder:* ";
+      case "escalated" -> ":rotating_light: *Escalated to you:* nobody reviewed these by the due date. ";
+      default -> "";
+    };
+    String status = d.left() == 0 ? ":white_check_mark: Nothing left for you in this review. Thank you."
+        : lead + "*" + d.left() + (d.left() == 1 ? " item" : " items") + "* left for you, due " + slackDate(d.dueAt())
+            + ". Keep what people still need; revoke the rest (a revoke removes the access in the IdP).";
+    blocks.add(section(s -> s.text(sectionText(status))));
+    List<ReviewMessages.DigestItem> shown = d.items().subList(0, Math.min(d.items().size(), REVIEW_ITEMS_MAX));
+    for (ReviewMessages.DigestItem i : shown) {
+      String who = i.displayName() == null || i.displayName().equalsIgnoreCase(i.login()) ? escape(i.login())
+          : escape(i.displayName()) + " (" + escape(i.login()) + ")";
+      String source = switch (i.source() == null ? "" : i.source()) {
+        case "grant" -> "granted by request " + escape(i.requestId());
+        case "out-of-band" -> "added outside accessflow";
+        default -> "standing access";
+      };
+      String profile = (i.department() == null ? "" : " · " + escape(i.department()))
+          + (i.title() == null ? "" : " · " + escape(i.title()));
+      String text = "*" + who + "* · " + escape(i.app() + " / " + i.role()) + "\n" + source + " · last sign-in "
+          + escape(i.lastLogin()) + profile + "\nRecommended: *" + escape(i.recommendation()) + "* — "
+          + escape(i.reason());
+      String value = d.reviewId() + ":" + i.itemId();
+      blocks.add(section(s -> s.text(sectionText(text))));
+      blocks.add(actions(a -> a.blockId("review:" + value).elements(asElements(
+          button(b -> b.actionId(ACTION_REVIEW_KEEP).text(plainText("Keep")).value(value)),
+          button(b -> b.actionId(ACTION_REVIEW_REVOKE).style("danger").text(plainText("Revoke…")).value(value))))));
+    }
+    if (d.recommendedKeeps() > 0) {
+      blocks.add(actions(a -> a.blockId("review-bulk:" + d.reviewId()).elements(asElements(
+          button(b -> b.actionId(ACTION_REVIEW_KEEP_RECOMMENDED).style("primary")
+              .text(plainText("Keep all " + d.recommendedKeeps() + " recommended")).value(d.reviewId()))))));
+    }
+    String more = d.left() > shown.size() ? "Showing " + shown.size() + " of " + d.left()
+        + "; decided items leave this message and the next ones take their place. " : "";
+    blocks.add(context(c -> c.elements(List.of(fitted(more + "Review " + escape(d.reviewId())
+        + " · you never review your own access · GET /v1/reviews/" + escape(d.reviewId()), CONTEXT_TEXT)))));
+    return blocks;
+  }
+
+  /** The top-level text of a reviewer's message (notifications, screen readers). */
+  public static String reviewDigestText(ReviewMessages.ReviewerDigest d) {
+    return fit("Access review " + d.name() + ": " + d.left() + " items left for you", MESSAGE_TEXT);
+  }
 
   /** The approver's prompt: who, what, how long, why, risk, ticket, and the two buttons. */
   public static List<LayoutBlock> approvalPrompt(ApprovalPrompt prompt, String ticketUrl) {

@@ -12,6 +12,7 @@ import dev.accessflow.workflows.model.ChatMessageRef;
 import dev.accessflow.workflows.model.RecordedDecision;
 import dev.accessflow.workflows.model.RequesterNotice;
 import dev.accessflow.workflows.ports.ApprovalChat;
+import dev.accessflow.workflows.ports.ReviewMessages;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.time.Clock;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * deleted by hand) are logged and skipped: a missing DM must never hold up an access decision.
  * Everything else (network, rate limits, Slack down) throws, and Temporal retries the activity.
  */
-public final class SlackChat implements ApprovalChat {
+public final class SlackChat implements ApprovalChat, ReviewMessages {
   private static final Logger log = LoggerFactory.getLogger(SlackChat.class);
   /** Slack's answers that a retry cannot change. */
   private static final Set<String> PERMANENT = Set.of("users_not_found", "user_not_found", "message_not_found",
@@ -134,6 +135,37 @@ public final class SlackChat implements ApprovalChat {
         .blocks(List.of(com.slack.api.model.block.SectionBlock.builder()
             .text(com.slack.api.model.block.composition.MarkdownTextObject.builder()
                 .text(SlackBlocks.fit(text, 3000)).build()).build()))));
+  }
+
+  @Override
+  public ChatMessageRef show(ReviewerDigest digest, ChatMessageRef existing) {
+    List<LayoutBlock> blocks = SlackBlocks.reviewDigest(digest);
+    String text = SlackBlocks.reviewDigestText(digest);
+    if (existing != null) {
+      // Edited in place; a reminder or an escalation also replies under it, so the reviewer is notified.
+      var updated = call("chat.update", () -> slack.chatUpdate(r -> r.channel(existing.channelId()).ts(existing.ts())
+          .text(text).blocks(blocks)));
+      if (updated != null) {
+        if (!digest.occasion().equals("update") && !digest.occasion().equals("open") && digest.left() > 0) {
+          call("chat.postMessage", () -> slack.chatPostMessage(r -> r.channel(existing.channelId())
+              .threadTs(existing.ts()).text(text)));
+        }
+        return existing;
+      }
+      // The message is gone (deleted, too old to edit): a new one takes its place below.
+    }
+    if (digest.left() == 0) {
+      return existing;
+    }
+    Optional<String> userId = userId(digest.reviewer());
+    if (userId.isEmpty()) {
+      log.warn("review {}: reviewer {} has no Slack account with that email; not told in Slack", digest.reviewId(),
+          digest.reviewer());
+      return null;
+    }
+    ChatPostMessageResponse reply = call("chat.postMessage", () -> slack.chatPostMessage(r -> r.channel(userId.get())
+        .text(text).blocks(blocks)));
+    return reply == null ? null : new ChatMessageRef(digest.reviewer(), reply.getChannel(), reply.getTs());
   }
 
   /** The Slack user id of an IdP login; empty when Slack knows no such email. Cached: ids never change. */

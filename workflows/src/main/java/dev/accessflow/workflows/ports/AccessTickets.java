@@ -21,6 +21,18 @@ public interface AccessTickets {
    */
   String openDriftTicket(String reportId, String summary, String text);
 
+  /**
+   * Open the one ticket of an access review campaign, or find the one a retry already opened for
+   * {@code reviewId}. Returns its key, or null when no ticket system is configured.
+   */
+  String openReviewTicket(String reviewId, String summary, String text);
+
+  /**
+   * Add part {@code part} of a review's record (decisions, revocations, the outcome) to its ticket
+   * as a comment; a retry finds the comment it already added and adds nothing.
+   */
+  void commentReview(String ticketKey, String reviewId, long part, String text);
+
   /** Write one audit step (comment, and status transition) to the ticket; skips a sequence already written. */
   void record(String ticketKey, String requestId, AuditEntry entry);
 }

@@ -87,6 +87,14 @@ class OutboxTest {
     }
 
     @Override
+    public String openReviewTicket(String reviewId, String summary, String text) {
+      return null;
+    }
+
+    @Override
+    public void commentReview(String ticketKey, String reviewId, long part, String text) {}
+
+    @Override
     public void record(String ticketKey, String requestId, AuditEntry entry) {
       failIfDown();
       if (ticketRefuses) {

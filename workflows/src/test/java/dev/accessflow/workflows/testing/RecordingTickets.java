@@ -30,6 +30,28 @@ public final class RecordingTickets implements AccessTickets {
     return "ACC-" + reportId;
   }
 
+  @Override
+  public String openReviewTicket(String reviewId, String summary, String text) {
+    failIfDown();
+    reviewTickets.putIfAbsent(reviewId, new java.util.concurrent.CopyOnWriteArrayList<>(
+        List.of(summary + "\n" + text)));
+    return "REV-" + reviewId;
+  }
+
+  @Override
+  public void commentReview(String ticketKey, String reviewId, long part, String text) {
+    failIfDown();
+    reviewTickets.computeIfAbsent(reviewId, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+        .add("#" + part + " " + text);
+  }
+
+  /** A review's ticket: its description first, then each comment ("#part text"). */
+  public List<String> reviewTicket(String reviewId) {
+    return List.copyOf(reviewTickets.getOrDefault(reviewId, new java.util.concurrent.CopyOnWriteArrayList<>()));
+  }
+
+  private final java.util.Map<String, List<String>> reviewTickets = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** The drift tickets opened: "reportId: summary\ntext". */
   public List<String> driftTickets() {
     return List.copyOf(driftTickets);

@@ -1,0 +1,84 @@
+package dev.accessflow.api;
+
+import dev.accessflow.ledger.ReviewLedger;
+import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.model.ReviewRun;
+import dev.accessflow.workflows.review.ReviewCampaignWorkflow;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API's way to review campaigns: start one (its ledger row, then its workflow; the row is taken
+ * back if the workflow cannot start) and nudge it after decisions.
+ */
+public final class ReviewGateway {
+  private static final Logger log = LoggerFactory.getLogger(ReviewGateway.class);
+  /** Tries of a nudge that met the workflow between two runs (the test server's continue-as-new gap). */
+  static final int TRIES = 10;
+
+  private final WorkflowClient client;
+  private final String taskQueue;
+  private final ReviewLedger reviews;
+
+  public ReviewGateway(WorkflowClient client, String taskQueue, ReviewLedger reviews) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+    this.reviews = reviews;
+  }
+
+  /** Stores the campaign and starts its workflow; false when a campaign with its id exists (a retried start). */
+  public boolean start(ReviewLedger.Campaign campaign, ReviewRun run) {
+    if (!reviews.create(campaign)) {
+      return false;
+    }
+    ReviewCampaignWorkflow stub = client.newWorkflowStub(ReviewCampaignWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(AccessflowTemporal.reviewWorkflowId(campaign.reviewId()))
+        .setTaskQueue(taskQueue)
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .build());
+    try {
+      WorkflowClient.start(stub::run, run);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      return true; // the row is new but the workflow is not: an earlier start got as far as Temporal
+    } catch (RuntimeException e) {
+      reviews.forget(campaign.reviewId());
+      log.warn("review {}: the workflow could not be started: {}", campaign.reviewId(), e.toString());
+      throw new ApiProblem(503, "Temporal did not take the review's workflow; nothing was started, try again", null);
+    }
+    return true;
+  }
+
+  /** Tells the campaign that these reviewers decided; a campaign that has ended is left alone. */
+  public void decided(String reviewId, List<String> reviewers) {
+    for (int tried = 1; ; tried++) {
+      try {
+        client.newWorkflowStub(ReviewCampaignWorkflow.class, AccessflowTemporal.reviewWorkflowId(reviewId))
+            .decided(reviewers);
+        return;
+      } catch (WorkflowNotFoundException e) {
+        if (tried == TRIES) {
+          // The decision is in the ledger: the campaign's hourly pass carries it out.
+          log.warn("review {}: could not nudge its workflow ({}); its next pass takes the decision", reviewId,
+              e.getMessage());
+          return;
+        }
+        try {
+          Thread.sleep(20L * tried);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      } catch (RuntimeException e) {
+        log.warn("review {}: could not nudge its workflow ({}); its next pass takes the decision", reviewId,
+            e.toString());
+        return;
+      }
+    }
+  }
+}
