@@ -17,9 +17,9 @@ public final class ReviewDecisions {
   public static final int COMMENT_MAX = 500;
 
   private final ReviewLedger reviews;
-  private final ReviewGateway gateway;
+  private final ReviewWorkflows gateway;
 
-  public ReviewDecisions(ReviewLedger reviews, ReviewGateway gateway) {
+  public ReviewDecisions(ReviewLedger reviews, ReviewWorkflows gateway) {
     this.reviews = reviews;
     this.gateway = gateway;
   }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * The API's way to review campaigns: start one (its ledger row, then its workflow; the row is taken
  * back if the workflow cannot start) and nudge it after decisions.
  */
-public final class ReviewGateway {
+public final class ReviewGateway implements ReviewWorkflows {
   private static final Logger log = LoggerFactory.getLogger(ReviewGateway.class);
   /** Tries of a nudge that met the workflow between two runs (the test server's continue-as-new gap). */
   static final int TRIES = 10;
@@ -32,7 +32,18 @@ public final class ReviewGateway {
     this.reviews = reviews;
   }
 
-  /** Stores the campaign and starts its workflow; false when a campaign with its id exists (a retried start). */
+  /** Reminders every three days, or twice before a shorter due date. */
+  public static java.time.Duration defaultRemindEvery(java.time.Duration dueIn) {
+    java.time.Duration half = dueIn.dividedBy(2);
+    return half.compareTo(java.time.Duration.ofDays(3)) < 0 ? half : java.time.Duration.ofDays(3);
+  }
+
+  /** The escalation reviewers get three days, or the campaign's own length if shorter. */
+  public static java.time.Duration defaultEscalationGrace(java.time.Duration dueIn) {
+    return dueIn.compareTo(java.time.Duration.ofDays(3)) < 0 ? dueIn : java.time.Duration.ofDays(3);
+  }
+
+  @Override
   public boolean start(ReviewLedger.Campaign campaign, ReviewRun run) {
     if (!reviews.create(campaign)) {
       return false;
@@ -54,7 +65,8 @@ public final class ReviewGateway {
     return true;
   }
 
-  /** Tells the campaign that these reviewers decided; a campaign that has ended is left alone. */
+  /** A campaign that has ended is left alone. */
+  @Override
   public void decided(String reviewId, List<String> reviewers) {
     for (int tried = 1; ; tried++) {
       try {

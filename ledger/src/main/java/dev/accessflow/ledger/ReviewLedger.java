@@ -130,6 +130,13 @@ public final class ReviewLedger {
         .map((rs, ctx) -> campaign(rs)).findOne());
   }
 
+  /** When the catalog's schedule last started a review of the app (whole app in scope), if ever. */
+  public Optional<Instant> lastScheduled(String app) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT max(started_at) FROM reviews WHERE started_via = 'schedule'"
+            + " AND scope @> jsonb_build_object('apps', jsonb_build_array(CAST(:app AS text)))").bind("app", app)
+        .mapTo(java.time.OffsetDateTime.class).findOne().map(java.time.OffsetDateTime::toInstant));
+  }
+
   /** Campaigns newest first. */
   public List<Campaign> campaigns(int limit) {
     return jdbi.withHandle(h -> h.createQuery("SELECT * FROM reviews ORDER BY started_at DESC, review_id LIMIT :limit")
@@ -397,7 +404,8 @@ public final class ReviewLedger {
           .bind("id", reviewId).bind("outcome", revoke ? "revoked" : "kept").bind("revoke", revoke).bind("now", ts(now))
           .map((rs, ctx) -> item(rs)).list();
       String after = ESCALATED.equals(c.state()) ? " after escalation to " + String.join(", ", c.escalateTo()) : "";
-      String outcome = ruled.isEmpty() ? "every item was reviewed by the due date"
+      String outcome = c.items() == 0 ? "there was nothing to review: nobody held the access in scope"
+          : ruled.isEmpty() ? "every item was reviewed by the due date"
           : ruled.size() + " item" + (ruled.size() == 1 ? " was" : "s were") + " not reviewed by the due date" + after
               + " and " + (revoke ? "are revoked" : "are kept") + " (unreviewed: " + (revoke ? "revoke" : c.unreviewed())
               + ")";

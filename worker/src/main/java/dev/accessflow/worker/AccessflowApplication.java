@@ -173,9 +173,11 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
           new ReviewRecommendations(config.reviews.inactiveAfter), groupDirectory,
           slack != null ? slack.reviewMessages() : ReviewMessages.NONE, tickets, inventoryLedger, leases,
           (requestId, revocation) -> revokeGrant(requests, requestId, revocation), unheld, idp, clock);
-      Object[] inventoryActivities = {reviewCampaigns};
+      ReviewScheduler reviewScheduler = new ReviewScheduler(catalog, reviewLedger,
+          new ReviewGateway(client, temporal.taskQueue, reviewLedger), clock);
+      Object[] inventoryActivities = {reviewCampaigns, reviewScheduler};
       if (inventory) {
-        inventoryActivities = new Object[] {reviewCampaigns,
+        inventoryActivities = new Object[] {reviewCampaigns, reviewScheduler,
             new CatalogInventory(catalog, config.inventory.syncInterval, config.inventory.pageSize, groupDirectory,
                 inventoryLedger, leases, clock),
             new DriftResponse(driftFindings, inventoryLedger, idp, chat, tickets, leases, unheld, clock)};
@@ -183,6 +185,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       // The test server's sticky queues misbehave across worker restarts: the bench turns them off.
       environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded() || !temporal.stickyExecution, idp,
           tickets, chat, new PostgresLedger(ledgerDatabase.jdbi(), config.idp.type, clock), inventoryActivities));
+      environment.lifecycle().manage(new ReviewScheduleStarter(client, temporal.taskQueue));
       if (inventory) {
         environment.lifecycle().manage(new InventoryStarter(client, temporal.taskQueue));
         log.info("inventory: {} catalog groups, synced every {} ({} members a page)", catalog.groupIds().size(),
@@ -222,13 +225,13 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       } else if (config.jira.enabled()) {
         jersey.register(jiraWebhook(config, intake, gateway, environment));
       }
+      ReviewGateway reviewGateway = new ReviewGateway(client, temporal.taskQueue, reviewLedger);
+      ReviewDecisions reviewDecisions = new ReviewDecisions(reviewLedger, reviewGateway);
       if (slack != null) {
-        slack.serve(environment, catalog, intake, gateway);
+        slack.serve(environment, catalog, intake, gateway, reviewDecisions);
       }
       InventoryGateway inventoryGateway = new InventoryGateway(client, temporal.taskQueue);
       jersey.register(new InventoryResource(new InventoryQueries(ledgerDatabase.jdbi()), driftFindings, inventoryGateway));
-      ReviewGateway reviewGateway = new ReviewGateway(client, temporal.taskQueue, reviewLedger);
-      ReviewDecisions reviewDecisions = new ReviewDecisions(reviewLedger, reviewGateway);
       jersey.register(new ReviewResource(catalog, reviewLedger, reviewGateway, reviewDecisions, clock));
       if (sandbox != null) {
         jersey.register(new SandboxResource(sandbox, inventoryGateway, clock));

@@ -67,7 +67,8 @@ final class SlackWiring implements Managed {
   }
 
   /** Mounts POST /slack/events: signature filter first, then Bolt. */
-  void serve(Environment environment, Catalog catalog, AccessRequestIntake intake, AccessRequestGateway gateway) {
+  void serve(Environment environment, Catalog catalog, AccessRequestIntake intake, AccessRequestGateway gateway,
+      dev.accessflow.api.ReviewDecisions reviews) {
     if (settings.signingSecret == null || settings.signingSecret.isBlank()) {
       throw new IllegalStateException("config slack.signingSecret: required to serve " + PATH
           + " (set SLACK_SIGNING_SECRET from the Slack app's Basic Information page)");
@@ -86,8 +87,9 @@ final class SlackWiring implements Managed {
         .requestVerificationEnabled(false)
         .slack(slack)
         .build());
-    new SlackInteractions(intake, gateway, new RequestModal(catalog), new SlackIdentities(methods), methods, work)
-        .register(bolt);
+    SlackIdentities identities = new SlackIdentities(methods);
+    new SlackInteractions(intake, gateway, new RequestModal(catalog), identities, methods, work).register(bolt);
+    new dev.accessflow.api.slack.SlackReviewActions(reviews, identities, methods, work).register(bolt);
     var servlets = environment.servlets();
     servlets.addFilter("slack-signature", new SlackSignatureFilter(new SlackRequestVerifier(settings.signingSecret, clock)))
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PATH);

@@ -104,6 +104,25 @@ final class SlackPayloads {
     return interaction(p, "BlockActionPayload.json");
   }
 
+  /** A modal with one text input submitted (ViewSubmissionPayload.json shape). */
+  static String submitText(String userId, String viewId, String callbackId, String privateMetadata, String block,
+      String action, String value) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("type", "view_submission");
+    p.putObject("team").put("id", "T1").put("domain", "acme");
+    p.putObject("user").put("id", userId).put("username", userId.toLowerCase()).put("name", userId.toLowerCase()).put("team_id", "T1");
+    p.put("api_app_id", "A1");
+    p.put("token", "legacy");
+    p.put("trigger_id", "trigger-" + viewId);
+    ObjectNode view = p.putObject("view");
+    view.put("id", viewId).put("team_id", "T1").put("type", "modal").put("callback_id", callbackId)
+        .put("private_metadata", privateMetadata).put("hash", "h-" + viewId).put("app_id", "A1");
+    view.putObject("title").put("type", "plain_text").put("text", "Form").put("emoji", false);
+    view.putObject("state").putObject("values").putObject(block).putObject(action).put("type", "plain_text_input")
+        .put("value", value);
+    return interaction(p, "ViewSubmissionPayload.json");
+  }
+
   /** The request modal submitted (ViewSubmissionPayload.json shape); null choices are left out. */
   static String submitRequest(String userId, String viewId, String appRole, String duration, String reason) {
     ObjectNode p = JSON.createObjectNode();

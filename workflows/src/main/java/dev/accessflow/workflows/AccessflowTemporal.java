@@ -43,6 +43,10 @@ public final class AccessflowTemporal {
   public static final String REVIEW_WORKFLOW_TYPE = "AccessReview";
   public static final String REVIEW_WORKFLOW_ID_PREFIX = "access-review-";
   public static final String SIGNAL_REVIEW_DECIDED = "reviewDecided";
+  public static final String REVIEW_SCHEDULE_WORKFLOW_TYPE = "AccessReviewSchedule";
+  /** The one workflow that starts the catalog's recurring reviews. */
+  public static final String REVIEW_SCHEDULE_WORKFLOW_ID = "accessflow-review-schedule";
+  public static final String SIGNAL_REVIEW_SCHEDULE_CHANGED = "recheck";
 
   /** The workflow of one access review campaign (its business id is the review id). */
   public static String reviewWorkflowId(String reviewId) {
@@ -179,7 +183,8 @@ public final class AccessflowTemporal {
   public static Class<?>[] workflowImplementations() {
     return new Class<?>[] {AccessRequestWorkflowImpl.class, GroupMembershipWorkflowImpl.class,
         MembershipRemovalWorkflowImpl.class, InventoryWorkflowImpl.class,
-        dev.accessflow.workflows.review.ReviewCampaignWorkflowImpl.class};
+        dev.accessflow.workflows.review.ReviewCampaignWorkflowImpl.class,
+        dev.accessflow.workflows.review.ReviewScheduleWorkflowImpl.class};
   }
 
   /** The request id of a workflow id, or null when the id is not an access request's. */

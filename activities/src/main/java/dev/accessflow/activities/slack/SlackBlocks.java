@@ -78,7 +78,7 @@ public final class SlackBlocks {
           button(b -> b.actionId(ACTION_REVIEW_KEEP).text(plainText("Keep")).value(value)),
           button(b -> b.actionId(ACTION_REVIEW_REVOKE).style("danger").text(plainText("Revoke…")).value(value))))));
     }
-    if (d.recommendedKeeps() > 0) {
+    if (d.left() > 0 && d.recommendedKeeps() > 0) {
       blocks.add(actions(a -> a.blockId("review-bulk:" + d.reviewId()).elements(asElements(
           button(b -> b.actionId(ACTION_REVIEW_KEEP_RECOMMENDED).style("primary")
               .text(plainText("Keep all " + d.recommendedKeeps() + " recommended")).value(d.reviewId()))))));

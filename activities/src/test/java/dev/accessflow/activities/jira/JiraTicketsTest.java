@@ -125,6 +125,38 @@ class JiraTicketsTest {
   }
 
   @Test
+  void aReviewCampaignOpensOneIssueLabelledForReviewsAndItsRecordIsCommentedOnceEachPart() {
+    stub.stubFor(post(urlPathEqualTo(SEARCH)).willReturn(okJson("{\"issues\":[],\"isLast\":true}")));
+    stub.stubFor(post(urlPathEqualTo(CREATE)).willReturn(aResponse().withStatus(201)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"id\":\"10007\",\"key\":\"ACC-7\",\"self\":\"" + stub.baseUrl() + "/rest/api/3/issue/10007\"}")));
+    String key = tickets.openReviewTicket("rv-1", "Access review: Grafana admins Q4 (grafana/admin), due 2026-12-16",
+        "accessflow access review rv-1: Grafana admins Q4\nScope: grafana/admin");
+    assertThat(key).isEqualTo("ACC-7");
+    JsonNode fields = JiraStub.body(only(CREATE)).get("fields");
+    assertThat(fields.get("labels")).extracting(JsonNode::asText)
+        .containsExactly("accessflow", "accessflow-review", "accessflow-review-rv-1");
+    assertThat(Adf.containsText(fields.get("description"), "Scope: grafana/admin")).isTrue();
+
+    // Part 3 of the record: not on the issue yet, so it is written; then found there, so never twice.
+    stub.stubFor(get(urlPathEqualTo(COMMENTS)).inScenario("review").whenScenarioStateIs(STARTED)
+        .willReturn(okJson("{\"comments\":[]}")));
+    stub.stubFor(post(urlPathEqualTo(COMMENTS)).inScenario("review").whenScenarioStateIs(STARTED)
+        .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+            .withBody("{\"id\":\"3\",\"body\":{\"type\":\"doc\",\"version\":1,\"content\":[]}}"))
+        .willSetStateTo("commented"));
+    tickets.commentReview("ACC-7", "rv-1", 3, "Item 12 · ed@acme.example · grafana/admin · REVOKE by omar via SLACK");
+    List<JsonNode> sent = jira.adfBodies();
+    JsonNode written = sent.get(sent.size() - 1); // after the issue's description
+    assertThat(Adf.containsText(written, "REVOKE by omar via SLACK")).isTrue();
+    assertThat(Adf.containsText(written, "[accessflow review-rv-1 #3]")).isTrue();
+    stub.stubFor(get(urlPathEqualTo(COMMENTS)).inScenario("review").whenScenarioStateIs("commented")
+        .willReturn(okJson("{\"comments\":[{\"id\":\"3\",\"body\":" + written + "}]}")));
+    tickets.commentReview("ACC-7", "rv-1", 3, "Item 12 · ed@acme.example · grafana/admin · REVOKE by omar via SLACK");
+    stub.verify(1, postRequestedFor(urlPathEqualTo(COMMENTS)));
+  }
+
+  @Test
   void aRetriedOpenTicketFindsTheIssueOfTheFirstAttempt() {
     // Attempt 1 created ACC-7 but its answer was lost; Jira's search now shows the issue.
     stub.stubFor(post(urlPathEqualTo(SEARCH)).inScenario("create").whenScenarioStateIs(STARTED)

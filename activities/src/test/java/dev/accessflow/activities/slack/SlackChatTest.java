@@ -101,6 +101,70 @@ class SlackChatTest {
     assertThat(form.get("text")).contains("dana@example.com asks for grafana / admin");
   }
 
+  private static dev.accessflow.workflows.ports.ReviewMessages.ReviewerDigest digest(String occasion, int left) {
+    List<dev.accessflow.workflows.ports.ReviewMessages.DigestItem> items = new java.util.ArrayList<>();
+    for (int i = 1; i <= Math.min(left, 25); i++) {
+      items.add(new dev.accessflow.workflows.ports.ReviewMessages.DigestItem(i, "p" + i + "@example.com", "Person <" + i + ">",
+          "grafana", "admin", i == 1 ? "grant" : "out-of-band", i == 1 ? "REQ-1" : null, "2026-08-01", "Sales", "AE",
+          i == 1 ? "keep" : "revoke", i == 1 ? "signed in 3 days ago" : "no sign-in for 120 days"));
+    }
+    return new dev.accessflow.workflows.ports.ReviewMessages.ReviewerDigest("rv-1", "Grafana admins Q4",
+        "maria@example.com", occasion, Instant.parse("2026-12-16T09:00:00Z"), left, 7, items);
+  }
+
+  @Test
+  void aReviewerGetsOneDmWithAPageOfItemsEachWithKeepAndRevokeWithinBlockKitsLimits() throws Exception {
+    ChatMessageRef ref = chat.show(digest("open", 25), null);
+
+    assertThat(ref).isEqualTo(new ChatMessageRef("maria@example.com", "DMARIA", "1700000000.000100"));
+    Map<String, String> form = form(SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))).get(0));
+    assertThat(form.get("channel")).isEqualTo("UMARIA");
+    JsonNode blocks = JSON.readTree(form.get("blocks"));
+    assertThat(blocks.size()).isLessThanOrEqualTo(50);
+    List<JsonNode> itemButtons = new java.util.ArrayList<>();
+    blocks.forEach(b -> {
+      if (b.path("block_id").asText().startsWith("review:")) {
+        itemButtons.add(b);
+      }
+    });
+    assertThat(itemButtons).hasSize(SlackBlocks.REVIEW_ITEMS_MAX);
+    JsonNode first = itemButtons.get(0).path("elements");
+    assertThat(first.get(0).path("action_id").asText()).isEqualTo(SlackBlocks.ACTION_REVIEW_KEEP);
+    assertThat(first.get(0).path("value").asText()).isEqualTo("rv-1:1");
+    assertThat(first.get(1).path("action_id").asText()).isEqualTo(SlackBlocks.ACTION_REVIEW_REVOKE);
+    String all = blocks.toString();
+    // What a person typed is escaped, and every fact a reviewer needs is there.
+    assertThat(all).contains("Person &lt;2&gt;", "granted by request REQ-1", "added outside accessflow",
+        "last sign-in 2026-08-01", "Sales", "no sign-in for 120 days", "*25 items* left for you",
+        "Showing 20 of 25", "Keep all 7 recommended", SlackBlocks.ACTION_REVIEW_KEEP_RECOMMENDED);
+    blocks.forEach(b -> {
+      if (b.path("type").asText().equals("section")) {
+        assertThat(b.path("text").path("text").asText().length()).isLessThanOrEqualTo(3000);
+      }
+    });
+  }
+
+  @Test
+  void aReviewersDmIsEditedInPlaceAndAReminderAlsoRepliesUnderIt() throws Exception {
+    ChatMessageRef existing = new ChatMessageRef("maria@example.com", "DMARIA", "111.1");
+    assertThat(chat.show(digest("update", 3), existing)).isEqualTo(existing);
+    assertThat(SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage")))).isEmpty();
+    chat.show(digest("reminder", 3), existing);
+
+    List<LoggedRequest> updates = SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.update")));
+    assertThat(updates).hasSize(2);
+    assertThat(form(updates.get(0))).containsEntry("channel", "DMARIA").containsEntry("ts", "111.1");
+    assertThat(JSON.readTree(form(updates.get(1)).get("blocks")).toString()).contains("Reminder");
+    List<LoggedRequest> replies = SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
+    assertThat(replies).hasSize(1);
+    assertThat(form(replies.get(0))).containsEntry("thread_ts", "111.1");
+    // Nothing left: the message says so, without buttons.
+    chat.show(digest("update", 0), existing);
+    String done = JSON.readTree(form(SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.update"))).get(2))
+        .get("blocks")).toString();
+    assertThat(done).contains("Nothing left for you").doesNotContain(SlackBlocks.ACTION_REVIEW_KEEP + "\"");
+  }
+
   @Test
   void theOutcomeEditsTheStoredMessagesInPlaceAndPostsNothingNew() throws Exception {
     chat.showOutcome(List.of(new ChatMessageRef("maria@example.com", "DMARIA", "111.1"),

@@ -133,7 +133,41 @@ final class CatalogRules {
         }
       });
     }
-    return new CatalogApp(appId, spec.name() == null ? appId : spec.name(), owners, roles, !Boolean.FALSE.equals(spec.approved()));
+    return new CatalogApp(appId, spec.name() == null ? appId : spec.name(), owners, roles, !Boolean.FALSE.equals(spec.approved()),
+        review(where + ", field 'review'", spec.review(), owners));
+  }
+
+  /** Review cadences shorter than this would be a review that never ends before the next. */
+  static final Duration MIN_REVIEW_EVERY = Duration.ofHours(1);
+
+  private CatalogApp.ReviewSchedule review(String where, CatalogSpec.ReviewSpec spec, List<String> owners) {
+    if (spec == null) {
+      return null;
+    }
+    Duration every = problems.duration(spec.every(), where + ".every");
+    Duration dueIn = problems.duration(spec.dueIn() == null ? "P14D" : spec.dueIn(), where + ".dueIn");
+    if (spec.every() == null) {
+      problems.add(where, "'every' is required (how often the review runs, e.g. P90D)");
+    } else if (every != null && every.compareTo(MIN_REVIEW_EVERY) < 0) {
+      problems.add(where + ".every", spec.every() + " is shorter than PT1H");
+    }
+    if (every != null && dueIn != null && dueIn.compareTo(every) > 0) {
+      problems.add(where + ".dueIn", spec.dueIn() + " is longer than 'every' (" + spec.every()
+          + "): a review would still be open when the next starts");
+    }
+    String reviewers = spec.reviewers() == null ? "owners" : spec.reviewers().strip();
+    if (!reviewers.equals("owners") && !reviewers.equals("manager")
+        && !(reviewers.startsWith("group:") && reviewers.length() > 6)) {
+      problems.add(where + ".reviewers", "'" + reviewers + "' is not owners, manager or group:<IdP group id>");
+    }
+    if (reviewers.equals("owners") && owners.isEmpty()) {
+      problems.add(where + ".reviewers", "owners review it, but the app names no owners");
+    }
+    String unreviewed = spec.unreviewed() == null ? "keep" : spec.unreviewed().strip();
+    if (!List.of("keep", "revoke", "escalate").contains(unreviewed)) {
+      problems.add(where + ".unreviewed", "'" + unreviewed + "' is not keep, revoke or escalate");
+    }
+    return every == null || dueIn == null ? null : new CatalogApp.ReviewSchedule(every, dueIn, reviewers, unreviewed);
   }
 
   private CatalogRole role(String where, String appId, List<String> owners, String roleId, RoleSpec spec,

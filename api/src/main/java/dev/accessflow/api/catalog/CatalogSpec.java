@@ -74,7 +74,11 @@ public record CatalogSpec(
   }
 
   /** An app: its display name, owners (logins), roles, and whether people may ask for it yet (default yes). */
-  public record AppSpec(String name, List<String> owners, Map<String, RoleSpec> roles, Boolean approved) {}
+  public record AppSpec(String name, List<String> owners, Map<String, RoleSpec> roles, Boolean approved,
+      ReviewSpec review) {}
+
+  /** A recurring access review of the app: {@code {every: P90D, dueIn: P14D, reviewers: owners, unreviewed: keep}}. */
+  public record ReviewSpec(String every, String dueIn, String reviewers, String unreviewed) {}
 
   /** A role; {@code approvers} is the legacy one-stage form of {@code route}. */
   public record RoleSpec(String name, List<String> groups, String risk, List<String> approvers, RouteSpec route,

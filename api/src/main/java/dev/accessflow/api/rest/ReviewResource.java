@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.accessflow.api.ApiProblem;
 import dev.accessflow.api.ReviewDecisions;
 import dev.accessflow.api.ReviewGateway;
+import dev.accessflow.api.ReviewWorkflows;
 import dev.accessflow.api.catalog.Catalog;
 import dev.accessflow.api.catalog.CatalogApp;
 import dev.accessflow.ledger.AuditExport;
@@ -50,8 +51,6 @@ import java.util.Set;
 public final class ReviewResource {
   static final Duration MIN_DUE = Duration.ofHours(1);
   static final Duration MAX_DUE = Duration.ofDays(90);
-  static final Duration DEFAULT_REMINDERS = Duration.ofDays(3);
-  static final Duration DEFAULT_GRACE = Duration.ofDays(3);
   static final int MAX_NAME = 200;
   static final int MAX_PEOPLE = 50;
   static final int MAX_PAGE = 500;
@@ -59,11 +58,11 @@ public final class ReviewResource {
 
   private final Catalog catalog;
   private final ReviewLedger reviews;
-  private final ReviewGateway gateway;
+  private final ReviewWorkflows gateway;
   private final ReviewDecisions decisions;
   private final Clock clock;
 
-  public ReviewResource(Catalog catalog, ReviewLedger reviews, ReviewGateway gateway, ReviewDecisions decisions,
+  public ReviewResource(Catalog catalog, ReviewLedger reviews, ReviewWorkflows gateway, ReviewDecisions decisions,
       Clock clock) {
     this.catalog = catalog;
     this.reviews = reviews;
@@ -121,14 +120,11 @@ public final class ReviewResource {
     if (!List.of("keep", "revoke", "escalate").contains(unreviewed)) {
       throw ApiProblem.invalid("unreviewed", "unreviewed must be keep, revoke or escalate, not '" + unreviewed + "'");
     }
-    Duration halfway = dueIn.dividedBy(2);
-    Duration remindEvery = duration(body.remindEvery(), "remindEvery",
-        DEFAULT_REMINDERS.compareTo(halfway) < 0 ? DEFAULT_REMINDERS : halfway);
+    Duration remindEvery = duration(body.remindEvery(), "remindEvery", ReviewGateway.defaultRemindEvery(dueIn));
     if (remindEvery.compareTo(Duration.ofMinutes(30)) < 0) {
       throw ApiProblem.invalid("remindEvery", "remindEvery must be at least PT30M, not " + remindEvery);
     }
-    Duration grace = duration(body.escalationGrace(), "escalationGrace",
-        DEFAULT_GRACE.compareTo(dueIn) < 0 ? DEFAULT_GRACE : dueIn);
+    Duration grace = duration(body.escalationGrace(), "escalationGrace", ReviewGateway.defaultEscalationGrace(dueIn));
     if (grace.compareTo(MIN_DUE) < 0 || grace.compareTo(MAX_DUE) > 0) {
       throw ApiProblem.invalid("escalationGrace", "escalationGrace must be between PT1H and P90D, not " + grace);
     }

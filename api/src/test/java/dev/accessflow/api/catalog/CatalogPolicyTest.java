@@ -86,6 +86,42 @@ class CatalogPolicyTest {
     assertThat(stage.rule()).isEqualTo("at least 2 of");
   }
 
+  // ---- recurring access reviews ----
+
+  private static final String REVIEWED_APP = """
+      apps:
+        grafana:
+          owners: [omar@example.com]
+          review: %s
+          roles:
+            viewer:
+              groups: [g]
+              risk: low
+              durations: [PT1H]
+              maxDuration: PT1H
+      """;
+
+  @Test
+  void anAppsRecurringReviewIsReadWithItsDefaults() {
+    Catalog catalog = CatalogFile.parse(FILE, REVIEWED_APP.formatted("{every: P90D}"));
+    assertThat(catalog.app("grafana").orElseThrow().review())
+        .isEqualTo(new CatalogApp.ReviewSchedule(Duration.ofDays(90), Duration.ofDays(14), "owners", "keep"));
+    assertThat(SHIPPED.app("grafana").orElseThrow().review()).isNull();
+  }
+
+  @Test
+  void aReviewScheduleThatCannotWorkIsRefusedNamingTheField() {
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, REVIEWED_APP.formatted("{every: P7D, dueIn: P14D}")))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("app 'grafana', field 'review'.dueIn: P14D is longer than 'every' (P7D)");
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, REVIEWED_APP.formatted("{every: P90D, reviewers: everyone}")))
+        .hasMessageContaining("field 'review'.reviewers: 'everyone' is not owners, manager or group:<IdP group id>");
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, REVIEWED_APP.formatted("{every: P90D, unreviewed: shrug}")))
+        .hasMessageContaining("field 'review'.unreviewed: 'shrug' is not keep, revoke or escalate");
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, REVIEWED_APP.formatted("{dueIn: P14D}")))
+        .hasMessageContaining("field 'review': 'every' is required");
+  }
+
   // ---- validation errors, exactly as an operator sees them ----
 
   @Test

@@ -137,7 +137,7 @@ public final class ReviewCampaignWorkflowImpl implements ReviewCampaignWorkflow 
         return false;
       }
     }
-    work.opened(reviewId);
+    undecided = work.opened(reviewId); // a campaign with nothing in scope closes at once
     phase = ReviewRun.TELLING;
     return true;
   }
