@@ -372,7 +372,8 @@ public final class ReviewCampaigns implements ReviewWork {
     if (manager == null || manager.isBlank()) {
       return Optional.empty();
     }
-    return manager.contains("@") ? Optional.of(manager) : reviews.loginOf(manager);
+    Optional<String> known = reviews.loginOf(manager); // an IdP user id the inventory has met
+    return known.isPresent() ? known : manager.contains("@") ? Optional.of(manager) : Optional.empty();
   }
 
   private List<String> reviewerGroup(String groupId) {

@@ -140,7 +140,7 @@ class InventoryBenchmark {
     }
   }
 
-  private static long payloadBytes(HistoryEvent e) {
+  static long payloadBytes(HistoryEvent e) {
     long largest = 0;
     for (Payloads p : new Payloads[] {
         e.hasActivityTaskScheduledEventAttributes() ? e.getActivityTaskScheduledEventAttributes().getInput() : null,
@@ -159,6 +159,10 @@ class InventoryBenchmark {
   static final class Stub implements AutoCloseable {
     private static final Pattern USERS = Pattern.compile("/api/v1/groups/00gbench(\\d+)/users");
     private static final Pattern GROUP = Pattern.compile("/api/v1/groups/00gbench(\\d+)");
+    private static final Pattern MEMBER = Pattern.compile("/api/v1/groups/00gbench(\\d+)/users/([A-Za-z0-9]+)");
+    /** Members per group this stub lists. */
+    final int members;
+    final AtomicInteger removals = new AtomicInteger();
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger pages = new AtomicInteger();
     final AtomicInteger groupReads = new AtomicInteger();
@@ -167,6 +171,11 @@ class InventoryBenchmark {
     private final HttpServer server;
 
     Stub() throws IOException {
+      this(MEMBERS);
+    }
+
+    Stub(int members) throws IOException {
+      this.members = members;
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       server.setExecutor(Executors.newFixedThreadPool(8));
       server.createContext("/", this::handle);
@@ -199,6 +208,13 @@ class InventoryBenchmark {
         return;
       }
       String path = exchange.getRequestURI().getPath();
+      Matcher member = MEMBER.matcher(path);
+      if ("DELETE".equals(exchange.getRequestMethod()) && member.matches()) {
+        removals.incrementAndGet(); // Okta's removal of a group member: 204, no body
+        exchange.sendResponseHeaders(204, -1);
+        exchange.close();
+        return;
+      }
       Matcher users = USERS.matcher(path);
       Matcher group = GROUP.matcher(path);
       if (users.matches()) {
@@ -215,7 +231,7 @@ class InventoryBenchmark {
           }
         }
         int from = after + 1;
-        int to = Math.min(MEMBERS, from + limit);
+        int to = Math.min(members, from + limit);
         StringBuilder body = new StringBuilder("[");
         for (int i = from; i < to; i++) {
           body.append(i == from ? "" : ",").append("{\"id\":\"00ub").append(g).append('x').append(i)
@@ -226,7 +242,7 @@ class InventoryBenchmark {
               .append("\"managerId\":\"boss@bench.example\"}}");
         }
         body.append(']');
-        if (to < MEMBERS) {
+        if (to < members) {
           headers.add("Link", "<http://127.0.0.1:" + port() + path + "?after=00ub" + g + "x" + (to - 1) + "&limit="
               + limit + ">; rel=\"next\"");
         }

@@ -245,14 +245,22 @@ public final class AccessflowTemporal {
    * it gets longer than a single IdP call.
    */
   public static ActivityOptions leaseAcquireOptions() {
-    return ActivityOptions.newBuilder(idpGrantOptions()).setStartToCloseTimeout(Duration.ofMinutes(2)).build();
+    return ActivityOptions.newBuilder(idpGrantOptions()).setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setHeartbeatTimeout(LEASE_HEARTBEAT_TIMEOUT).build();
   }
+
+  /**
+   * The lease activities heartbeat every second while they wait: a worker that dies under them is
+   * noticed this soon, and the attempt is retried on a live one.
+   */
+  public static final Duration LEASE_HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
 
   public static ActivityOptions leaseReleaseOptions() {
     // One try: the membership workflow already ran a whole batch of IdP retries behind it, so a
     // failure goes straight back to the request, which records the error and releases again.
     return ActivityOptions.newBuilder(idpRevokeOptions())
         .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setHeartbeatTimeout(LEASE_HEARTBEAT_TIMEOUT)
         .setRetryOptions(RetryOptions.newBuilder(idpRevokeOptions().getRetryOptions()).setMaximumAttempts(1).build())
         .build();
   }

@@ -23,7 +23,6 @@ import dev.accessflow.workflows.model.LeaseResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import dev.accessflow.workflows.ports.DaemonThreads;
 import java.util.concurrent.ExecutorService;
@@ -48,12 +47,41 @@ public final class TemporalMembershipLeases implements MembershipLeases {
 
   @Override
   public String acquire(Membership membership) {
-    return acquire(membership, options("acquire", membership));
+    UpdateOptions<String> options = options("acquire", membership);
+    return awaitOne(CompletableFuture.supplyAsync(() -> acquire(membership, options), updateThreads));
   }
 
   @Override
   public String release(Membership membership) {
-    return release(membership, options("release", membership));
+    UpdateOptions<String> options = options("release", membership);
+    return awaitOne(CompletableFuture.supplyAsync(() -> release(membership, options), updateThreads));
+  }
+
+  /**
+   * Waits for an update, heartbeating every second: a worker killed while its lease activity waits
+   * is noticed at the heartbeat timeout (seconds), not at the activity's two-minute limit, and the
+   * retry on another worker takes over (found by the kill-worker smoke run: six grants stalled).
+   */
+  private static <T> T await(CompletableFuture<T> call) throws ExecutionException, InterruptedException {
+    io.temporal.activity.ActivityExecutionContext context = Activity.getExecutionContext();
+    while (true) {
+      try {
+        return call.get(1, TimeUnit.SECONDS);
+      } catch (TimeoutException stillWaiting) {
+        context.heartbeat(null);
+      }
+    }
+  }
+
+  private static String awaitOne(CompletableFuture<String> call) {
+    try {
+      return await(call);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : asFailure(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure("interrupted while waiting for the membership workflow", "Interrupted");
+    }
   }
 
   /** Every group side by side; a retryable failure of any fails the call (held ones are held again on the retry). */
@@ -69,8 +97,11 @@ public final class TemporalMembershipLeases implements MembershipLeases {
     for (int i = 0; i < memberships.size(); i++) {
       String group = memberships.get(i).groupId();
       try {
-        results.add(LeaseResult.done(group, calls.get(i).join()));
-      } catch (CompletionException e) {
+        results.add(LeaseResult.done(group, await(calls.get(i))));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ApplicationFailure.newFailure("interrupted while waiting for the membership workflows", "Interrupted");
+      } catch (ExecutionException e) {
         ApplicationFailure failure = asFailure(e.getCause());
         if (!failure.isNonRetryable()) {
           retry = retry == null ? failure : retry;

@@ -102,8 +102,12 @@ public final class ReviewCampaignWorkflowImpl implements ReviewCampaignWorkflow 
         nextReminderAt = now().plus(remindEvery);
       }
       if (ReviewRun.CLOSING.equals(phase) && retryRevocationsAt == null) {
-        report();
-        work.close(reviewId, ++reportPart);
+        // The record is written whole before the closing line, however many runs that takes.
+        if (report()) {
+          work.close(reviewId, ++reportPart);
+          return;
+        }
+        Workflow.continueAsNew(state());
         return;
       }
       if (historyFull()) {
@@ -192,13 +196,15 @@ public final class ReviewCampaignWorkflowImpl implements ReviewCampaignWorkflow 
     }
   }
 
-  private void report() {
+  /** Writes what the ticket lacks; false when the run's history filled first (the next run writes the rest). */
+  private boolean report() {
     while (work.report(reviewId, reportPart + 1, REPORT_PAGE) > 0) {
       reportPart++;
       if (historyFull()) {
-        return; // the rest is written in the next run
+        return false;
       }
     }
+    return true;
   }
 
   private boolean deciding() {

@@ -161,6 +161,18 @@ class ReviewCampaignWorkflowTest {
   }
 
   @Test
+  void aRecordTooLongForOneRunIsWrittenWholeBeforeTheClosingLine() {
+    start(40_000, "keep");
+    await(() -> review.told.size() == 3);
+    env.sleep(DUE_IN.plusMinutes(1));
+    finished();
+    // 800 comments of 50 lines: more than one run holds, and the closing line comes after the last.
+    assertThat(review.reported).hasSize(40_000);
+    assertThat(review.reportedBeforeClose).isEqualTo(40_000);
+    assertThat(review.closed).hasValue(1);
+  }
+
+  @Test
   void theSameNudgeTwiceRevokesOnce() {
     start(3, "keep");
     await(() -> review.told.size() == 3);
@@ -227,7 +239,7 @@ class ReviewCampaignWorkflowTest {
     final Map<Integer, Instant> retryAt = new ConcurrentHashMap<>();
     final Map<Integer, Integer> revokeCalls = new ConcurrentHashMap<>();
     final List<Integer> revoked = new CopyOnWriteArrayList<>();
-    final List<Integer> reported = new CopyOnWriteArrayList<>();
+    final java.util.Set<Integer> reported = ConcurrentHashMap.newKeySet();
     final List<String> told = new CopyOnWriteArrayList<>();
     final List<String> refreshed = new CopyOnWriteArrayList<>();
     final List<String> closedUnreviewed = new CopyOnWriteArrayList<>();
@@ -340,8 +352,11 @@ class ReviewCampaignWorkflowTest {
       return rule;
     }
 
+    volatile int reportedBeforeClose = -1;
+
     @Override
     public void close(String reviewId, long part) {
+      reportedBeforeClose = reported.size();
       closed.incrementAndGet();
       closedAt = now();
     }
