@@ -218,15 +218,15 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       jersey.register(new AccessRequestResource(intake, gateway, ledgerQueries));
       jersey.register(new AuditResource(new AuditExport(ledgerDatabase.dataSource()), ledgerQueries,
           java.time.Clock.systemUTC()));
+      ReviewGateway reviewGateway = new ReviewGateway(client, temporal.taskQueue, reviewLedger);
+      ReviewDecisions reviewDecisions = new ReviewDecisions(reviewLedger, reviewGateway);
       if (config.jira.enabled() && (config.jira.webhookSecret == null || config.jira.webhookSecret.isEmpty())) {
         // Anyone could forge approvals through an unsigned webhook, so there is none without a secret.
         log.error("jira.webhookSecret is empty: POST /jira/webhook is NOT served; set JIRA_WEBHOOK_SECRET"
             + " (and the same secret on the Jira webhook) to take requests and approvals from Jira");
       } else if (config.jira.enabled()) {
-        jersey.register(jiraWebhook(config, intake, gateway, environment));
+        jersey.register(jiraWebhook(config, intake, gateway, environment, reviewDecisions));
       }
-      ReviewGateway reviewGateway = new ReviewGateway(client, temporal.taskQueue, reviewLedger);
-      ReviewDecisions reviewDecisions = new ReviewDecisions(reviewLedger, reviewGateway);
       if (slack != null) {
         slack.serve(environment, catalog, intake, gateway, reviewDecisions);
       }
@@ -360,7 +360,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
   }
 
   private static JiraWebhookResource jiraWebhook(AccessflowConfiguration config, AccessRequestIntake intake,
-      AccessRequestGateway gateway, Environment environment) {
+      AccessRequestGateway gateway, Environment environment, ReviewDecisions reviewDecisions) {
     var jira = config.jira;
     JiraConfig jiraConfig = jiraConfig(jira, Map.of());
     JiraIssuesAdapter issues = new JiraIssuesAdapter(JiraClient.create(jiraConfig),
@@ -371,7 +371,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
         jira.approvedStatus, jira.declinedStatus);
     return new JiraWebhookResource(issues, intake, gateway,
         new JiraWebhookSettings(jira.projectKey, jira.approvedStatus, jira.declinedStatus, jira.email),
-        verifier, environment.getObjectMapper());
+        verifier, environment.getObjectMapper(),
+        new dev.accessflow.api.jira.JiraReviewComments(issues, reviewDecisions, jira.email));
   }
 
   private static JiraConfig jiraConfig(AccessflowConfiguration.JiraSettings jira,

@@ -104,6 +104,16 @@ final class JiraIssuesAdapter implements JiraIssues {
   }
 
   @Override
+  public Optional<IssueComment> readComment(String issueKey, String commentId) {
+    try {
+      return client.getComment(issueKey, commentId).map(c -> new IssueComment(c.id(),
+          c.author() == null ? null : c.author().accountId(), Adf.plainText(c.body())));
+    } catch (JiraException e) {
+      throw unavailable(e);
+    }
+  }
+
+  @Override
   public void comment(String issueKey, String text) {
     try {
       client.addComment(issueKey, Adf.doc(List.of(Adf.multilineParagraph(text))));

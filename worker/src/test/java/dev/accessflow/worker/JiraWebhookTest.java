@@ -255,6 +255,70 @@ class JiraWebhookTest {
     assertThat(active.path("decisions").get(0).path("channel").asText()).isEqualTo("JIRA");
   }
 
+  @Test
+  void aReviewerDecidesItemsInACommentOnTheCampaignsIssueWithTheSameRulesAsSlack() throws Exception {
+    JIRA.stubFor(post(urlPathEqualTo("/rest/api/3/search/jql")).withRequestBody(containing("accessflow-review"))
+        .willReturn(okJson("{\"issues\":[],\"isLast\":true}")));
+    JIRA.stubFor(post(urlPathEqualTo("/rest/api/3/issue")).withRequestBody(containing("accessflow-review"))
+        .willReturn(okJson("{\"id\":\"10900\",\"key\":\"ITS-90\",\"self\":\"" + JIRA.baseUrl()
+            + "/rest/api/3/issue/10900\"}").withStatus(201)));
+    for (String login : List.of("ed@example.com", "bea@example.com")) {
+      http.post("/v1/sandbox/memberships", "{\"group\":\"grafana-admins\",\"login\":\"" + login
+          + "\",\"action\":\"add\"}");
+    }
+    http.await("/v1/inventory?group=grafana-admins", r -> r.body().path("items").size() >= 2, Duration.ofSeconds(20));
+    String id = http.post("/v1/reviews", """
+        {"name":"Grafana admins","scope":{"roles":["grafana/admin"]},"reviewers":"owners","dueIn":"P7D",
+         "unreviewed":"keep","startedBy":"omar@example.com"}""").text("reviewId");
+    JsonNode review = http.await("/v1/reviews/" + id, r -> r.text("state").equals("open")
+        && "ITS-90".equals(r.text("ticketKey")), Duration.ofSeconds(30)).body();
+    long ed = 0;
+    long bea = 0;
+    for (JsonNode item : review.path("items")) {
+      if (item.path("login").asText().equals("ed@example.com")) {
+        ed = item.path("itemId").asLong();
+      } else if (item.path("login").asText().equals("bea@example.com")) {
+        bea = item.path("itemId").asLong();
+      }
+    }
+    owner("ITS-90", "review-" + id);
+    // The delivery says only which comment; accessflow reads it (and its author) from Jira's API.
+    JIRA.stubFor(get(urlPathEqualTo("/rest/api/3/issue/ITS-90/comment/10100")).willReturn(okJson("""
+        {"id":"10100","author":{"accountId":"acc-omar"},"created":"2026-12-02T10:00:00.000+0000","body":
+         {"type":"doc","version":1,"content":[
+          {"type":"paragraph","content":[{"type":"text","text":"Done with the first two:"}]},
+          {"type":"paragraph","content":[{"type":"text","text":"keep %d"}]},
+          {"type":"paragraph","content":[{"type":"text","text":"revoke %d: moved to sales"}]}]}}""".formatted(bea, ed))));
+    JIRA.stubFor(get(urlPathEqualTo("/rest/api/3/issue/ITS-90/comment/10101")).willReturn(okJson("""
+        {"id":"10101","author":{"accountId":"acc-dana"},"created":"2026-12-02T10:01:00.000+0000","body":
+         {"type":"doc","version":1,"content":[{"type":"paragraph","content":[{"type":"text","text":"keep %d"}]}]}}"""
+        .formatted(ed))));
+
+    Reply omar = deliverSigned("{\"webhookEvent\":\"comment_created\",\"issue\":{\"key\":\"ITS-90\"},"
+        + "\"comment\":{\"id\":\"10100\"}}", "comment-10100");
+    assertThat(omar.status()).isEqualTo(200);
+    assertThat(omar.body().path("result").asText()).isEqualTo("review");
+    assertThat(omar.body().path("detail").asText()).isEqualTo("2 recorded, 0 refused");
+    JsonNode decided = http.get("/v1/reviews/" + id + "?state=decided").body();
+    assertThat(decided.path("items")).extracting(i -> i.path("decidedVia").asText()).containsOnly("JIRA");
+    assertThat(decided.path("items")).extracting(i -> i.path("decidedBy").asText()).containsOnly("omar@example.com");
+    JIRA.verify(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/ITS-90/comment"))
+        .withRequestBody(containing("Recorded for omar@example.com: keep " + bea + ", revoke " + ed)));
+
+    // Dana is no reviewer here, and ed's item is decided: refused, said on the issue, nothing changed.
+    Reply dana = deliverSigned("{\"webhookEvent\":\"comment_created\",\"issue\":{\"key\":\"ITS-90\"},"
+        + "\"comment\":{\"id\":\"10101\"}}", "comment-10101");
+    assertThat(dana.body().path("detail").asText()).isEqualTo("0 recorded, 1 refused");
+    JIRA.verify(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/ITS-90/comment"))
+        .withRequestBody(containing("Not recorded: item " + ed)));
+    assertThat(http.get("/v1/reviews/" + id).body().path("counts").path("revoked").asInt()).isEqualTo(1);
+    // A comment on an issue that is no review's is left alone.
+    owner("ITS-91", "REQ-ELSE");
+    Reply other = deliverSigned("{\"webhookEvent\":\"comment_created\",\"issue\":{\"key\":\"ITS-91\"},"
+        + "\"comment\":{\"id\":\"10102\"}}", "comment-10102");
+    assertThat(other.body().path("result").asText()).isEqualTo("ignored");
+  }
+
   // ---- helpers ----
 
   /** The issue's accessflow.requestId property, as accessflow sets it on the issues it opens. */

@@ -180,6 +180,31 @@ public final class Adf {
   }
 
   /** True when any text node of the document contains {@code needle}. */
+  /** A document's text: each paragraph (or other block) on its own line, hard breaks as line breaks. */
+  public static String plainText(JsonNode node) {
+    StringBuilder text = new StringBuilder();
+    appendText(node, text);
+    return text.toString().strip();
+  }
+
+  private static void appendText(JsonNode node, StringBuilder text) {
+    if (node == null) {
+      return;
+    }
+    String type = node.path("type").asText();
+    if ("text".equals(type)) {
+      text.append(node.path("text").asText());
+    } else if ("hardBreak".equals(type)) {
+      text.append('\n');
+    }
+    for (JsonNode child : node.path("content")) {
+      appendText(child, text);
+    }
+    if (BLOCKS.contains(type) || "listItem".equals(type)) {
+      text.append('\n');
+    }
+  }
+
   public static boolean containsText(JsonNode node, String needle) {
     if (node == null) {
       return false;

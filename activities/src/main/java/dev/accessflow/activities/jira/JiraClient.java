@@ -133,6 +133,19 @@ public final class JiraClient {
     return page == null ? List.of() : page.comments();
   }
 
+  /** One comment of an issue, or empty when Jira does not know it [getComment]. */
+  public Optional<Comment> getComment(String issueKey, String commentId) {
+    try {
+      return Optional.ofNullable(send("GET", API + "/issue/" + segment(issueKey) + "/comment/" + segment(commentId),
+          null, Comment.class));
+    } catch (JiraException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
   /** The transitions the API user can perform on the issue now [getTransitions]. */
   public List<Transition> getTransitions(String issueKey) {
     Transitions transitions = send("GET", API + "/issue/" + segment(issueKey) + "/transitions", null, Transitions.class);

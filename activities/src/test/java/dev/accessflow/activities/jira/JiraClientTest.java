@@ -38,6 +38,26 @@ class JiraClientTest {
   }
 
   @Test
+  void readsOneCommentWithItsAuthorAndItsTextForAReviewDecision() {
+    jira.server.stubFor(get(urlPathEqualTo("/rest/api/3/issue/ACC-9/comment/10100")).willReturn(okJson("""
+        {"id":"10100","author":{"accountId":"5b10ac8d82e05b22cc7d4ef5","displayName":"Omar","active":true},
+         "created":"2026-12-02T10:00:00.000+0000","body":{"type":"doc","version":1,"content":[
+          {"type":"paragraph","content":[{"type":"text","text":"keep 12"},{"type":"hardBreak"},
+            {"type":"text","text":"revoke 13: "},{"type":"text","text":"moved","marks":[{"type":"strong"}]}]},
+          {"type":"paragraph","content":[{"type":"text","text":"thanks"}]}]}}
+        """)));
+    jira.server.stubFor(get(urlPathEqualTo("/rest/api/3/issue/ACC-9/comment/404")).willReturn(aResponse()
+        .withStatus(404).withHeader("Content-Type", "application/json")
+        .withBody("{\"errorMessages\":[\"no comment\"],\"errors\":{}}")));
+
+    var comment = client.getComment("ACC-9", "10100").orElseThrow();
+
+    assertThat(comment.author().accountId()).isEqualTo("5b10ac8d82e05b22cc7d4ef5");
+    assertThat(Adf.plainText(comment.body())).isEqualTo("keep 12\nrevoke 13: moved\nthanks");
+    assertThat(client.getComment("ACC-9", "404")).isEmpty();
+  }
+
+  @Test
   void readsAnIssueWithItsChangelogForTheWebhook() {
     jira.server.stubFor(get(urlPathEqualTo("/rest/api/3/issue/ACC-9")).willReturn(okJson("""
         {"id":"10009","key":"ACC-9","fields":{"status":{"id":"3","name":"Approved"},"labels":["accessflow"],

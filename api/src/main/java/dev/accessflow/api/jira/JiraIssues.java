@@ -20,6 +20,12 @@ public interface JiraIssues {
   /** The newest status change in an issue's changelog: who made it, and from which status to which. */
   record StatusChange(String historyId, String authorAccountId, String fromStatus, String toStatus) {}
 
+  /** A comment as Jira holds it: who wrote it and its text (the document's text, paragraphs on their own lines). */
+  record IssueComment(String id, String authorAccountId, String text) {}
+
+  /** One comment of an issue; empty when Jira does not know it. */
+  Optional<IssueComment> readComment(String issueKey, String commentId);
+
   /** The issue's request fields; empty when Jira does not know the issue (or hides it from us). */
   Optional<RequestIssue> requestIssue(String issueKey);
 

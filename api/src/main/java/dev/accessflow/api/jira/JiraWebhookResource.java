@@ -49,6 +49,7 @@ public final class JiraWebhookResource {
   public static final String EVENT_ID_HEADER = "X-Atlassian-Webhook-Identifier";
   static final String ISSUE_CREATED = "jira:issue_created";
   static final String ISSUE_UPDATED = "jira:issue_updated";
+  static final String COMMENT_CREATED = "comment_created";
   private static final int MAX_EVENT_ID = 128;
   private static final int REMEMBERED_EVENTS = 2000;
 
@@ -70,9 +71,15 @@ public final class JiraWebhookResource {
         }
       }));
 
-  /** @param verifier signature check; null accepts unsigned deliveries (only when no secret is configured) */
+  private final JiraReviewComments reviews;
+
+  /**
+   * @param verifier signature check; null accepts unsigned deliveries (only when no secret is configured)
+   * @param reviews review decisions in comments on a campaign's issue; null to ignore comments
+   */
   public JiraWebhookResource(JiraIssues issues, AccessRequestIntake intake, AccessRequestGateway gateway,
-      JiraWebhookSettings settings, WebhookSignatureVerifier verifier, ObjectMapper json) {
+      JiraWebhookSettings settings, WebhookSignatureVerifier verifier, ObjectMapper json, JiraReviewComments reviews) {
+    this.reviews = reviews;
     this.issues = issues;
     this.intake = intake;
     this.gateway = gateway;
@@ -119,6 +126,9 @@ public final class JiraWebhookResource {
     }
     String event = payload.path("webhookEvent").asText("");
     String issueKey = payload.path("issue").path("key").asText(null);
+    if (event.equals(COMMENT_CREATED) && reviews != null) {
+      return comment(issueKey, payload.path("comment").path("id").asText(null), eventId);
+    }
     if (!event.equals(ISSUE_CREATED) && !event.equals(ISSUE_UPDATED)) {
       return ok(new Result("ignored", issueKey, "event '" + event + "' is not handled"));
     }
@@ -188,6 +198,33 @@ public final class JiraWebhookResource {
     }
     return Response.status(202).type(MediaType.APPLICATION_JSON_TYPE)
         .entity(new Result("started", issueKey, null)).build();
+  }
+
+  // ---- comment_created: review decisions on a campaign's issue ----
+
+  private Response comment(String issueKey, String commentId, String eventId) {
+    if (issueKey == null || issueKey.isBlank() || commentId == null || !commentId.matches("[0-9]{1,20}")) {
+      return error(400, "issue.key and comment.id are required");
+    }
+    if (eventId != null && handled.contains(eventId)) {
+      return ok(new Result("duplicate", issueKey, "delivery already handled"));
+    }
+    try {
+      Optional<String> owner = issues.openedFor(issueKey);
+      if (owner.isEmpty() || !owner.get().startsWith(JiraReviewComments.REVIEW_PREFIX)) {
+        return ok(new Result("ignored", issueKey, "not the issue of an access review"));
+      }
+      String detail = reviews.handle(issueKey, owner.get().substring(JiraReviewComments.REVIEW_PREFIX.length()),
+          commentId);
+      if (eventId != null) {
+        handled.add(eventId);
+      }
+      log.info("Jira webhook comment on review issue {} -> {}", issueKey, detail);
+      return ok(new Result("review", issueKey, detail));
+    } catch (JiraIssues.Unavailable e) {
+      log.warn("Jira webhook comment on {}: Jira unavailable: {}", issueKey, e.getMessage());
+      return error(503, "Jira could not be read; deliver again later");
+    }
   }
 
   // ---- jira:issue_updated: approve or deny ----
