@@ -107,6 +107,15 @@ final class SlackPayloads {
   /** A modal with one text input submitted (ViewSubmissionPayload.json shape). */
   static String submitText(String userId, String viewId, String callbackId, String privateMetadata, String block,
       String action, String value) {
+    ObjectNode p = viewSubmission(userId, viewId, callbackId, privateMetadata, "Form");
+    ((ObjectNode) p.path("view")).putObject("state").putObject("values").putObject(block).putObject(action)
+        .put("type", "plain_text_input").put("value", value);
+    return interaction(p, "ViewSubmissionPayload.json");
+  }
+
+  /** A view_submission of a modal, its state still empty. */
+  private static ObjectNode viewSubmission(String userId, String viewId, String callbackId, String privateMetadata,
+      String title) {
     ObjectNode p = JSON.createObjectNode();
     p.put("type", "view_submission");
     p.putObject("team").put("id", "T1").put("domain", "acme");
@@ -117,26 +126,14 @@ final class SlackPayloads {
     ObjectNode view = p.putObject("view");
     view.put("id", viewId).put("team_id", "T1").put("type", "modal").put("callback_id", callbackId)
         .put("private_metadata", privateMetadata).put("hash", "h-" + viewId).put("app_id", "A1");
-    view.putObject("title").put("type", "plain_text").put("text", "Form").put("emoji", false);
-    view.putObject("state").putObject("values").putObject(block).putObject(action).put("type", "plain_text_input")
-        .put("value", value);
-    return interaction(p, "ViewSubmissionPayload.json");
+    view.putObject("title").put("type", "plain_text").put("text", title).put("emoji", false);
+    return p;
   }
 
   /** The request modal submitted (ViewSubmissionPayload.json shape); null choices are left out. */
   static String submitRequest(String userId, String viewId, String appRole, String duration, String reason) {
-    ObjectNode p = JSON.createObjectNode();
-    p.put("type", "view_submission");
-    p.putObject("team").put("id", "T1").put("domain", "acme");
-    p.putObject("user").put("id", userId).put("username", userId.toLowerCase()).put("name", userId.toLowerCase()).put("team_id", "T1");
-    p.put("api_app_id", "A1");
-    p.put("token", "legacy");
-    p.put("trigger_id", "trigger-" + viewId);
-    ObjectNode view = p.putObject("view");
-    view.put("id", viewId).put("team_id", "T1").put("type", "modal").put("callback_id", "access_request")
-        .put("private_metadata", "").put("hash", "h-" + viewId).put("app_id", "A1");
-    view.putObject("title").put("type", "plain_text").put("text", "Request access").put("emoji", false);
-    ObjectNode values = view.putObject("state").putObject("values");
+    ObjectNode p = viewSubmission(userId, viewId, "access_request", "", "Request access");
+    ObjectNode values = ((ObjectNode) p.path("view")).putObject("state").putObject("values");
     if (appRole != null) {
       values.putObject("role").putObject("access_role").put("type", "static_select")
           .putObject("selected_option").put("value", appRole).putObject("text").put("type", "plain_text").put("text", appRole);

@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,14 +71,7 @@ public final class SlackInteractions {
     this.modal = modal;
     this.identities = identities;
     this.slack = slack;
-    // Slack is answered even when the pool is saturated: the click is dropped with a log line, never a 500.
-    this.work = task -> {
-      try {
-        work.execute(task);
-      } catch (RejectedExecutionException e) {
-        log.error("Slack interaction dropped: the work queue is full ({})", e.getMessage());
-      }
-    };
+    this.work = SlackReplies.guarded(work);
   }
 
   /** Registers every handler on the Bolt app. */
@@ -338,20 +330,8 @@ public final class SlackInteractions {
     tell(click.slackUserId(), ctx, answer);
   }
 
-  /** Answers the person who clicked: ephemerally under the message when Slack gave a response_url, else a DM. */
   private void tell(String slackUserId, ActionContext ctx, String text) {
-    try {
-      if (ctx != null && ctx.getResponseUrl() != null) {
-        ctx.respond(r -> r.responseType("ephemeral").replaceOriginal(false).text(text));
-        return;
-      }
-      var reply = slack.chatPostMessage(r -> r.channel(slackUserId).text(text));
-      if (!reply.isOk()) {
-        log.warn("Slack chat.postMessage to the clicker: {}", reply.getError());
-      }
-    } catch (Exception e) {
-      log.warn("could not answer a Slack user: {}", e.toString());
-    }
+    SlackReplies.tell(slack, slackUserId, ctx, text);
   }
 
 }

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,13 +54,7 @@ public final class SlackReviewActions {
     this.decisions = decisions;
     this.identities = identities;
     this.slack = slack;
-    this.work = task -> {
-      try {
-        work.execute(task);
-      } catch (RejectedExecutionException e) {
-        log.error("Slack review click dropped: the work queue is full ({})", e.getMessage());
-      }
-    };
+    this.work = SlackReplies.guarded(work);
   }
 
   public void register(App app) {
@@ -182,17 +175,6 @@ public final class SlackReviewActions {
   }
 
   private void tell(String slackUserId, ActionContext ctx, String text) {
-    try {
-      if (ctx != null && ctx.getResponseUrl() != null) {
-        ctx.respond(r -> r.responseType("ephemeral").replaceOriginal(false).text(text));
-        return;
-      }
-      var reply = slack.chatPostMessage(r -> r.channel(slackUserId).text(text));
-      if (!reply.isOk()) {
-        log.warn("Slack chat.postMessage to the reviewer: {}", reply.getError());
-      }
-    } catch (Exception e) {
-      log.warn("could not answer a Slack reviewer: {}", e.toString());
-    }
+    SlackReplies.tell(slack, slackUserId, ctx, text);
   }
 }
