@@ -139,6 +139,7 @@ public final class ReviewCampaigns implements ReviewWork {
 
   @Override
   public int opened(String reviewId) {
+    reviewerGroups.keySet().removeIf(key -> key.startsWith(reviewId + "\n"));
     reviews.opened(reviewId);
     Campaign c = campaign(reviewId);
     ReviewLedger.Counts counts = reviews.counts(reviewId);
@@ -219,6 +220,12 @@ public final class ReviewCampaigns implements ReviewWork {
       List<String> done = new ArrayList<>();
       for (String group : item.groups()) {
         Optional<InventoryLedger.ActiveGrant> grant = inventory.activeGrant(group, item.login(), item.idpUserId());
+        if (grant.isPresent() && !grant.get().requestId().equals(item.requestId())) {
+          // A request approved after the review looked is a new decision by its approvers: the review's
+          // revoke is not theirs to overrule, and the membership stays while that grant lasts.
+          done.add("left in " + group + ": request " + grant.get().requestId() + " granted it after the review opened");
+          continue;
+        }
         if (grant.isPresent()) {
           // The request ends now; its workflow releases the membership, and the removal below confirms it.
           grants.revoke(grant.get().requestId(), new Revocation("review-" + reviewId + "-" + item.itemId(),
@@ -234,9 +241,9 @@ public final class ReviewCampaigns implements ReviewWork {
         String absent = removal.remove(new Membership("review-" + reviewId + "-" + item.itemId(), item.login(), userId,
             group));
         inventory.membershipRemoved(group, item.login());
-        done.add((absent == null ? "removed from " : "already out of ") + group);
+        done.add((absent == null ? "removed from " : "already out of ") + group + " through the IdP");
       }
-      String detail = String.join("; ", done) + " through the IdP";
+      String detail = String.join("; ", done);
       reviews.revoked(reviewId, item.itemId(), detail);
       audit.warn("review {} item {}: {} {}/{}: {} ({})", reviewId, item.itemId(), item.login(), item.app(), item.role(),
           detail, why);
@@ -345,7 +352,7 @@ public final class ReviewCampaigns implements ReviewWork {
         note = "no manager on record for " + item.login() + ": the app's owners review it";
       }
     } else if (rule.startsWith("group:")) {
-      chosen = reviewerGroup(rule.substring("group:".length()));
+      chosen = reviewerGroup(c.reviewId(), rule.substring("group:".length()));
     } else if (rule.startsWith("people:")) {
       chosen = List.of(rule.substring("people:".length()).split(","));
     } else {
@@ -376,8 +383,10 @@ public final class ReviewCampaigns implements ReviewWork {
     return known.isPresent() ? known : manager.contains("@") ? Optional.of(manager) : Optional.empty();
   }
 
-  private List<String> reviewerGroup(String groupId) {
-    return reviewerGroups.computeIfAbsent(groupId, id -> {
+  /** The group's members, read once per campaign while its items open (each campaign sees the group as it is then). */
+  private List<String> reviewerGroup(String reviewId, String groupId) {
+    return reviewerGroups.computeIfAbsent(reviewId + "\n" + groupId, key -> {
+      String id = groupId;
       if (directory == null) {
         throw new IllegalStateException("reviewers group:" + id + " needs a directory the inventory can list");
       }

@@ -233,4 +233,27 @@ class ReviewCampaignsTest {
     assertThat(item(id, "ed@example.com").revocationDetail()).contains("request REQ-1 revoked")
         .contains("removed from grafana-admins");
   }
+
+  @Test
+  void aGrantApprovedAfterTheReviewOpenedIsNotOverruledByItsRevoke() {
+    inventory(member("ed@example.com", null));
+    String id = campaign("owners");
+    long ed = item(id, "ed@example.com").itemId();
+    reviews.decide(id, ed, "revoke", "omar@example.com", "REST", "unused");
+    // Ed asks again and is approved before the revocation runs (an IdP outage, say).
+    database.jdbi().useHandle(h -> {
+      h.execute("INSERT INTO requests (request_id, requester, app, role, groups, route, status, submitted_at, revision,"
+          + " request, state, updated_at) VALUES ('REQ-2', 'ed@example.com', 'grafana', 'admin', ARRAY['grafana-admins'],"
+          + " '[]', 'ACTIVE', now(), 1, '{}', '{}', now())");
+      h.execute("INSERT INTO grants (request_id, group_id, idp, requester, idp_user_id, app, role, granted_at,"
+          + " expires_at, standing) VALUES ('REQ-2', 'grafana-admins', 'sandbox', 'ed@example.com', '00u-ed@example.com',"
+          + " 'grafana', 'admin', now(), now() + interval '1 day', true)");
+    });
+
+    assertThat(campaigns.revoke(id, 25).revoked()).isEqualTo(1);
+    assertThat(revokedRequests).isEmpty();
+    assertThat(removals).isEmpty();
+    assertThat(item(id, "ed@example.com").revocationDetail())
+        .startsWith("left in grafana-admins: request REQ-2 granted it after the review opened");
+  }
 }
