@@ -325,7 +325,7 @@ public final class ReviewCampaigns implements ReviewWork {
     Campaign c = campaign(reviewId);
     ReviewLedger.Counts n = reviews.counts(reviewId);
     reviews.closed(reviewId);
-    String summary = "Review closed: " + n.items() + " items; " + n.kept() + " kept and " + n.revoked()
+    String summary = "Review closed: " + n.items() + (n.items() == 1 ? " item; " : " items; ") + n.kept() + " kept and " + n.revoked()
         + " revoked by reviewers; " + (c.outcome() == null ? "" : c.outcome() + "; ") + n.revocationsDone()
         + " revocations confirmed by the IdP. Export: GET /v1/reviews/" + reviewId + "/export?format=csv";
     audit.info("review {}: {}", reviewId, summary);

@@ -1,5 +1,6 @@
 package dev.accessflow.api.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accessflow.api.ApiProblem;
 import dev.accessflow.api.ReviewDecisions;
@@ -81,7 +82,8 @@ public final class ReviewResource {
   public record ReviewView(String reviewId, String name, List<String> apps, List<String> roles, String reviewers,
       String unreviewed, List<String> escalateTo, String startedBy, Instant startedAt, Instant dueAt, String state,
       String ticketKey, Instant escalatedAt, Instant closedAt, String outcome, ReviewLedger.Counts counts,
-      List<Item> items, String next) {
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<Item> items,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String next) {
 
     static ReviewView of(Campaign c, ReviewLedger.Counts counts, List<Item> items, String next) {
       return new ReviewView(c.reviewId(), c.name(), c.apps(), c.roles(), c.reviewerRule(), c.unreviewed(),
