@@ -605,8 +605,7 @@ public final class ReviewLedger {
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {
-    java.sql.Timestamp t = rs.getTimestamp(column);
-    return t == null ? null : t.toInstant();
+    return LedgerQueries.instant(rs, column);
   }
 
   private static Instant instant(Object value) {
