@@ -148,6 +148,16 @@ public final class ReviewLedger {
     Campaign c = campaign(reviewId).orElseThrow(() -> new IllegalStateException("no review " + reviewId));
     String cursor = jdbi.withHandle(h -> h.createQuery("SELECT open_cursor FROM reviews WHERE review_id = :id")
         .bind("id", reviewId).mapTo(String.class).findOne().orElse(null));
+    return candidates(jdbi, c.apps(), c.roles(), cursor, limit);
+  }
+
+  /**
+   * The inventory's present memberships of these apps (every role) and roles ("app/role"), one
+   * candidate per person per role, after {@code cursor} (a {@link #cursorAfter}; null from the start).
+   * Reviews and reclaim both read the inventory this way.
+   */
+  public static List<Candidate> candidates(Jdbi jdbi, List<String> apps, List<String> roles, String cursor,
+      int limit) {
     String[] after = cursor == null ? new String[] {"", "", ""} : cursor.split("\n", 3);
     // One candidate per person per role: the keys first (paged), then each key's memberships.
     String sql = "WITH keys AS (SELECT DISTINCT g.app, g.role, m.login FROM memberships m"
@@ -165,8 +175,8 @@ public final class ReviewLedger {
         + " LEFT JOIN grants gr ON gr.request_id = m.request_id AND gr.group_id = m.group_id"
         + " ORDER BY k.app, k.role, k.login, m.group_id";
     Map<String, List<Map<String, Object>>> byKey = new LinkedHashMap<>();
-    jdbi.useHandle(h -> h.createQuery(sql).bind("apps", c.apps().toArray(String[]::new))
-        .bind("roles", c.roles().toArray(String[]::new)).bind("a", after[0]).bind("r", after[1]).bind("l", after[2])
+    jdbi.useHandle(h -> h.createQuery(sql).bind("apps", apps.toArray(String[]::new))
+        .bind("roles", roles.toArray(String[]::new)).bind("a", after[0]).bind("r", after[1]).bind("l", after[2])
         .bind("limit", limit).mapToMap()
         .forEach(row -> byKey.computeIfAbsent(row.get("app") + "\n" + row.get("role") + "\n" + row.get("login"),
             k -> new ArrayList<>()).add(row)));
