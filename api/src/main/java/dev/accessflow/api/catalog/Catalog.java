@@ -22,7 +22,7 @@ public record Catalog(String source, Map<String, CatalogApp> apps) {
         }
       });
       if (app.approved() && !roles.isEmpty()) {
-        offered.put(id, new CatalogApp(app.id(), app.name(), app.owners(), roles, true, app.review()));
+        offered.put(id, new CatalogApp(app.id(), app.name(), app.owners(), roles, true, app.review(), app.reclaim()));
       }
     });
     return new Catalog(source, offered);

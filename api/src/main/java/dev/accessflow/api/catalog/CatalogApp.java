@@ -9,9 +9,10 @@ import java.util.Optional;
  *
  * @param approved people may ask for it; a discovered app stays unapproved (inventoried, not offered) until an admin approves it
  * @param review the app's recurring access review, or null for none
+ * @param reclaim the app's auto-reclaim of unused access, or null for none
  */
 public record CatalogApp(String id, String name, List<String> owners, Map<String, CatalogRole> roles, boolean approved,
-    ReviewSchedule review) {
+    ReviewSchedule review, dev.accessflow.workflows.model.ReclaimPolicy reclaim) {
 
   /**
    * A recurring review of every role of the app.

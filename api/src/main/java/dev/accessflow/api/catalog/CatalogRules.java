@@ -8,6 +8,7 @@ import dev.accessflow.api.catalog.CatalogSpec.TierSpec;
 import dev.accessflow.api.catalog.CatalogSpec.TimingsSpec;
 import dev.accessflow.api.catalog.RouteRules.Stage;
 import dev.accessflow.workflows.model.ApprovalStage;
+import dev.accessflow.workflows.model.ReclaimPolicy;
 import dev.accessflow.workflows.model.StageTimings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,7 +135,64 @@ final class CatalogRules {
       });
     }
     return new CatalogApp(appId, spec.name() == null ? appId : spec.name(), owners, roles, !Boolean.FALSE.equals(spec.approved()),
-        review(where + ", field 'review'", spec.review(), owners));
+        review(where + ", field 'review'", spec.review(), owners), reclaim(where + ", field 'reclaim'", spec.reclaim(), owners));
+  }
+
+  /** Reclaim thresholds, graces and scan cadences shorter than this are mistakes (a sandbox demo uses minutes). */
+  static final Duration MIN_RECLAIM_DURATION = Duration.ofMinutes(1);
+
+  private ReclaimPolicy reclaim(String where, CatalogSpec.ReclaimSpec spec, List<String> owners) {
+    if (spec == null) {
+      return null;
+    }
+    if (spec.inactiveAfter() == null) {
+      problems.add(where, "'inactiveAfter' is required (how long unused before access is reclaimed, e.g. P90D)");
+    }
+    Duration inactiveAfter = atLeastAMinute(spec.inactiveAfter(), where + ".inactiveAfter");
+    Duration grace = atLeastAMinute(spec.grace() == null ? "P7D" : spec.grace(), where + ".grace");
+    Duration every = atLeastAMinute(spec.every() == null ? "P1D" : spec.every(), where + ".every");
+    String mode = spec.mode() == null ? ReclaimPolicy.DRY_RUN : spec.mode().strip();
+    if (!ReclaimPolicy.MODES.contains(mode)) {
+      problems.add(where + ".mode", "'" + mode + "' is not dry-run or enforce");
+    }
+    String noSignal = spec.noSignal() == null ? "keep" : spec.noSignal().strip();
+    if (!ReclaimPolicy.NO_SIGNAL.contains(noSignal)) {
+      problems.add(where + ".noSignal", "'" + noSignal + "' is not keep or reclaim (what happens to a person the IdP"
+          + " has no sign-in data for)");
+    }
+    String confirmedBy = spec.keepConfirmedBy() == null ? "member" : spec.keepConfirmedBy().strip();
+    if (!ReclaimPolicy.KEEP_CONFIRMED_BY.contains(confirmedBy)) {
+      problems.add(where + ".keepConfirmedBy", "'" + confirmedBy + "' is not member or owner");
+    } else if (confirmedBy.equals("owner") && owners.isEmpty()) {
+      problems.add(where + ".keepConfirmedBy", "an owner confirms each Keep, but the app names no owners");
+    }
+    List<String> people = new ArrayList<>();
+    List<String> groups = new ArrayList<>();
+    for (String entry : problems.strings(spec.exempt(), where + ".exempt")) {
+      String e = entry.strip();
+      if (e.startsWith("group:") && e.length() > "group:".length()) {
+        groups.add(e.substring("group:".length()));
+      } else if (CatalogProblems.isLogin(e)) {
+        people.add(e.toLowerCase(java.util.Locale.ROOT));
+      } else {
+        problems.add(where + ".exempt", "'" + e + "' is not a login (an email address) or group:<IdP group id>");
+      }
+    }
+    String idpApp = spec.idpApp() == null || spec.idpApp().isBlank() ? null : spec.idpApp().strip();
+    if (idpApp != null && !idpApp.matches("[A-Za-z0-9_-]{1,100}")) {
+      problems.add(where + ".idpApp", "'" + idpApp + "' is not an IdP app id (Okta: 0oa..., from the app's URL)");
+    }
+    return inactiveAfter == null || grace == null || every == null ? null
+        : new ReclaimPolicy(inactiveAfter, grace, people, groups, mode, noSignal, idpApp, confirmedBy, every);
+  }
+
+  private Duration atLeastAMinute(String text, String where) {
+    Duration d = problems.duration(text, where);
+    if (d != null && d.compareTo(MIN_RECLAIM_DURATION) < 0) {
+      problems.add(where, text + " is shorter than PT1M");
+      return null;
+    }
+    return d;
   }
 
   /** Review cadences shorter than this would be a review that never ends before the next. */

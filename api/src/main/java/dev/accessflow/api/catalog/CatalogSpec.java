@@ -75,7 +75,15 @@ public record CatalogSpec(
 
   /** An app: its display name, owners (logins), roles, and whether people may ask for it yet (default yes). */
   public record AppSpec(String name, List<String> owners, Map<String, RoleSpec> roles, Boolean approved,
-      ReviewSpec review) {}
+      ReviewSpec review, ReclaimSpec reclaim) {}
+
+  /**
+   * Auto-reclaim of the app's unused access:
+   * {@code {inactiveAfter: P90D, grace: P7D, exempt: [login, group:<IdP group id>], mode: dry-run | enforce,
+   * noSignal: keep | reclaim, idpApp: <IdP app id>, keepConfirmedBy: member | owner, every: P1D}}.
+   */
+  public record ReclaimSpec(String inactiveAfter, String grace, List<String> exempt, String mode, String noSignal,
+      String idpApp, String keepConfirmedBy, String every) {}
 
   /** A recurring access review of the app: {@code {every: P90D, dueIn: P14D, reviewers: owners, unreviewed: keep}}. */
   public record ReviewSpec(String every, String dueIn, String reviewers, String unreviewed) {}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.accessflow.workflows.model.ApprovalStage;
+import dev.accessflow.workflows.model.ReclaimPolicy;
 import dev.accessflow.workflows.model.StageTimings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,6 +121,38 @@ class CatalogPolicyTest {
         .hasMessageContaining("field 'review'.unreviewed: 'shrug' is not keep, revoke or escalate");
     assertThatThrownBy(() -> CatalogFile.parse(FILE, REVIEWED_APP.formatted("{dueIn: P14D}")))
         .hasMessageContaining("field 'review': 'every' is required");
+  }
+
+  // ---- auto-reclaim ----
+
+  private static final String RECLAIMED_APP = REVIEWED_APP.replace("review: %s", "reclaim: %s");
+
+  @Test
+  void anAppsReclaimPolicyIsReadWithSafeDefaultsDryRunAndKeepingPeopleWithNoSignInData() {
+    Catalog catalog = CatalogFile.parse(FILE, RECLAIMED_APP.formatted(
+        "{inactiveAfter: P90D, idpApp: 0oa1grafana, exempt: [Sam@Example.com, 'group:00g-oncall']}"));
+    assertThat(catalog.app("grafana").orElseThrow().reclaim()).isEqualTo(new ReclaimPolicy(Duration.ofDays(90),
+        Duration.ofDays(7), List.of("sam@example.com"), List.of("00g-oncall"), "dry-run", "keep", "0oa1grafana",
+        "member", Duration.ofDays(1)));
+    assertThat(SHIPPED.app("grafana").orElseThrow().reclaim()).isNull();
+  }
+
+  @Test
+  void aReclaimPolicyThatCannotWorkIsRefusedNamingEachField() {
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, RECLAIMED_APP.formatted("{grace: P7D}")))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("app 'grafana', field 'reclaim': 'inactiveAfter' is required");
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, RECLAIMED_APP.formatted(
+        "{inactiveAfter: P90D, mode: delete, noSignal: maybe, grace: PT1S, exempt: [everyone]}")))
+        .hasMessageContaining("field 'reclaim'.mode: 'delete' is not dry-run or enforce")
+        .hasMessageContaining("field 'reclaim'.noSignal: 'maybe' is not keep or reclaim")
+        .hasMessageContaining("field 'reclaim'.grace: PT1S is shorter than PT1M")
+        .hasMessageContaining("field 'reclaim'.exempt: 'everyone' is not a login (an email address) or group:<IdP group id>");
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, RECLAIMED_APP.formatted(
+        "{inactiveAfter: P90D, idpApp: 'x/../y'}").replace("owners: [omar@example.com]", "owners: []")
+        .replace("idpApp", "keepConfirmedBy: owner, idpApp")))
+        .hasMessageContaining("field 'reclaim'.keepConfirmedBy: an owner confirms each Keep, but the app names no owners")
+        .hasMessageContaining("field 'reclaim'.idpApp: 'x/../y' is not an IdP app id");
   }
 
   // ---- validation errors, exactly as an operator sees them ----
