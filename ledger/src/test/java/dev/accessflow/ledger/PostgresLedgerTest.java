@@ -62,13 +62,34 @@ class PostgresLedgerTest {
   void migrationsFromEmptyCreateTheSchemaAndTheAuditLogRefusesChanges() {
     Integer version = database.jdbi().withHandle(h -> h.createQuery(
         "SELECT max(version::int) FROM ledger_schema_history WHERE success").mapTo(Integer.class).one());
-    assertThat(version).isEqualTo(3);
+    assertThat(version).isEqualTo(4);
     recordAll("r1", lifeOf("r1", AccessRequests.REQUESTER, T0));
 
     assertThatThrownBy(() -> database.jdbi().useHandle(h -> h.execute("UPDATE audit_log SET text = 'nothing happened'")))
         .hasMessageContaining("the audit log is append-only: UPDATE refused");
     assertThatThrownBy(() -> database.jdbi().useHandle(h -> h.execute("DELETE FROM audit_log WHERE position = 2")))
         .hasMessageContaining("append-only: DELETE refused");
+  }
+
+  @Test
+  void aPersonHasOneOpenReclaimItemPerRoleWhicheverRunOpenedItAndAnyNumberOfClosedOnes() {
+    database.jdbi().useHandle(h -> {
+      h.execute("TRUNCATE reclaim_items, reclaim_runs CASCADE");
+      for (String run : List.of("grafana-1", "grafana-2", "grafana-3")) {
+        h.execute("INSERT INTO reclaim_runs (run_id, app, started_by, started_via, started_at, state)"
+            + " VALUES (?, 'grafana', 'schedule', 'schedule', now(), 'grace')", run);
+      }
+      String item = "INSERT INTO reclaim_items (run_id, app, role, login, groups, source, mode, inactive_after, grace,"
+          + " signal, finding, state) VALUES (?, 'grafana', 'admin', 'dana@example.com', ARRAY['grafana-admins'],"
+          + " 'standing', 'enforce', 'P90D', 'P7D', 'app-sign-in', 'unused', ?)";
+      h.execute(item, "grafana-1", "kept");
+      h.execute(item, "grafana-2", "warned");
+    });
+    assertThatThrownBy(() -> database.jdbi().useHandle(h -> h.execute(
+        "INSERT INTO reclaim_items (run_id, app, role, login, groups, source, mode, inactive_after, grace, signal,"
+            + " finding, state) VALUES ('grafana-3', 'grafana', 'admin', 'dana@example.com', ARRAY['g'], 'standing',"
+            + " 'enforce', 'P90D', 'P7D', 'app-sign-in', 'unused', 'removing')")))
+        .hasMessageContaining("reclaim_one_open");
   }
 
   @Test
