@@ -72,13 +72,13 @@ public final class ReclaimRules {
     }
     if (c.firstSeen() != null && c.firstSeen().isAfter(cutoff)) {
       return new Passed("new-membership", "a member only since " + day(c.firstSeen()) + ", under the threshold of "
-          + policy.inactiveAfter().toDays() + " days");
+          + span(policy.inactiveAfter()));
     }
     if (c.expiresAt() != null && c.expiresAt().isBefore(now.plus(policy.grace()))) {
       return new Passed("expires-first", "request " + c.requestId() + " ends " + day(c.expiresAt())
           + ", before a grace would");
     }
-    String threshold = "unused for more than " + policy.inactiveAfter().toDays() + " days: " + seen;
+    String threshold = "unused for more than " + span(policy.inactiveAfter()) + ": " + seen;
     if (exempt) {
       return new Finding(EXEMPT, signal, lastUsed, threshold + "; exempt by the app's reclaim policy");
     }
@@ -89,9 +89,9 @@ public final class ReclaimRules {
         threshold + (NO_SIGNAL.equals(signal) ? "; reclaimed under noSignal: reclaim" : ""));
   }
 
-  /** States in which an item is still open (its grace runs, or its removal is under way). */
-  public static boolean open(String state) {
-    return WARNED.equals(state) || KEEP_REQUESTED.equals(state) || REMOVING.equals(state);
+  /** "90 days", or the ISO duration under a day (a sandbox demo's PT2M). */
+  private static String span(java.time.Duration d) {
+    return d.toDays() >= 1 ? d.toDays() + " days" : d.toString();
   }
 
   private static String day(Instant at) {
