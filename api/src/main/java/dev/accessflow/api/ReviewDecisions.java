@@ -1,5 +1,6 @@
 package dev.accessflow.api;
 
+import dev.accessflow.ledger.LedgerRefusal;
 import dev.accessflow.ledger.ReviewLedger;
 import dev.accessflow.ledger.ReviewLedger.Item;
 import dev.accessflow.ledger.ReviewRecommendations;
@@ -40,7 +41,7 @@ public final class ReviewDecisions {
     Item item;
     try {
       item = reviews.decide(reviewId, itemId, decision, reviewer, via.name(), said);
-    } catch (ReviewLedger.Refused refused) {
+    } catch (LedgerRefusal refused) {
       throw new ApiProblem(refused.status(), refused.getMessage(), refused.status() == 404 ? "itemId" : null);
     }
     audit.info("review {} item {}: {} {} for {} in {}/{} via {}", reviewId, itemId, reviewer, decision, item.login(),
@@ -54,7 +55,7 @@ public final class ReviewDecisions {
     List<Item> kept;
     try {
       kept = reviews.keepRecommended(reviewId, reviewer, via.name());
-    } catch (ReviewLedger.Refused refused) {
+    } catch (LedgerRefusal refused) {
       throw new ApiProblem(refused.status(), refused.getMessage(), null);
     }
     audit.info("review {}: {} kept {} recommended items via {}", reviewId, reviewer, kept.size(), via);

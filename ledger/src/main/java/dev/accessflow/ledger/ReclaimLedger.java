@@ -82,20 +82,6 @@ public final class ReclaimLedger {
     }
   }
 
-  /** Why a Keep was refused: status is the HTTP status the API answers with (400, 403, 404 or 409). */
-  public static final class Refused extends RuntimeException {
-    private final int status;
-
-    Refused(int status, String message) {
-      super(message);
-      this.status = status;
-    }
-
-    public int status() {
-      return status;
-    }
-  }
-
   private final Jdbi jdbi;
   private final Clock clock;
 
@@ -281,27 +267,27 @@ public final class ReclaimLedger {
       String keepConfirmedBy) {
     String who = lower(actor);
     if (reason == null || reason.isBlank()) {
-      throw new Refused(400, "reason-required: a Keep says why the access is still needed");
+      throw new LedgerRefusal(400, "reason-required: a Keep says why the access is still needed");
     }
     return jdbi.inTransaction(h -> {
       Item item = h.createQuery("SELECT * FROM reclaim_items WHERE item_id = :item FOR UPDATE").bind("item", itemId)
-          .map((rs, ctx) -> item(rs)).findOne().orElseThrow(() -> new Refused(404, "no reclaim item " + itemId));
+          .map((rs, ctx) -> item(rs)).findOne().orElseThrow(() -> new LedgerRefusal(404, "no reclaim item " + itemId));
       boolean member = item.login().equals(who);
       boolean owner = owners.stream().map(ReclaimLedger::lower).anyMatch(who::equals);
       if (ReclaimRules.WOULD_RECLAIM.equals(item.state())) {
-        throw new Refused(409, "dry-run: item " + itemId + " was found in dry-run mode; nothing will be removed");
+        throw new LedgerRefusal(409, "dry-run: item " + itemId + " was found in dry-run mode; nothing will be removed");
       }
       if (!ReclaimRules.WARNED.equals(item.state()) && !ReclaimRules.KEEP_REQUESTED.equals(item.state())) {
-        throw new Refused(409, "not-in-grace: item " + itemId + " is " + item.state()
+        throw new LedgerRefusal(409, "not-in-grace: item " + itemId + " is " + item.state()
             + (item.decidedBy() != null ? " (by " + item.decidedBy() + " via " + item.decidedVia() + ")" : ""));
       }
       if (!member && !owner) {
-        throw new Refused(403, "not-member-or-owner: " + who + " is neither " + item.login()
+        throw new LedgerRefusal(403, "not-member-or-owner: " + who + " is neither " + item.login()
             + " nor an owner of " + item.app() + (owners.isEmpty() ? "" : " (owners: " + String.join(", ", owners) + ")"));
       }
       boolean confirms = "owner".equals(keepConfirmedBy) ? owner && !member : true;
       if (!confirms && ReclaimRules.KEEP_REQUESTED.equals(item.state())) {
-        throw new Refused(409, "no-self-confirmation: " + who + " asked to keep item " + itemId
+        throw new LedgerRefusal(409, "no-self-confirmation: " + who + " asked to keep item " + itemId
             + " already; an owner of " + item.app() + " other than them confirms it");
       }
       Instant now = clock.instant();

@@ -86,20 +86,6 @@ public final class ReviewLedger {
   public record Counts(int items, int pending, int kept, int revoked, int recommendedRevoke, int unreviewedKept,
       int unreviewedRevoked, int revocationsPending, int revocationsDone) {}
 
-  /** Why a decision was refused: status is the HTTP status the API answers with (403, 404 or 409). */
-  public static final class Refused extends RuntimeException {
-    private final int status;
-
-    Refused(int status, String message) {
-      super(message);
-      this.status = status;
-    }
-
-    public int status() {
-      return status;
-    }
-  }
-
   private final Jdbi jdbi;
   private final Clock clock;
 
@@ -290,10 +276,10 @@ public final class ReviewLedger {
     String actor = reviewer.toLowerCase(java.util.Locale.ROOT);
     return jdbi.inTransaction(h -> {
       Campaign c = h.createQuery("SELECT * FROM reviews WHERE review_id = :id FOR SHARE").bind("id", reviewId)
-          .map((rs, ctx) -> campaign(rs)).findOne().orElseThrow(() -> new Refused(404, "no review " + reviewId));
+          .map((rs, ctx) -> campaign(rs)).findOne().orElseThrow(() -> new LedgerRefusal(404, "no review " + reviewId));
       Item item = h.createQuery("SELECT * FROM review_items WHERE review_id = :id AND item_id = :item FOR UPDATE")
           .bind("id", reviewId).bind("item", itemId).map((rs, ctx) -> item(rs)).findOne()
-          .orElseThrow(() -> new Refused(404, "review " + reviewId + " has no item " + itemId));
+          .orElseThrow(() -> new LedgerRefusal(404, "review " + reviewId + " has no item " + itemId));
       refuse(c, item, actor);
       Instant now = clock.instant();
       h.createUpdate("UPDATE review_items SET decision = :verdict, decided_by = :by, decided_via = :via, decided_at = :at,"
@@ -311,18 +297,18 @@ public final class ReviewLedger {
   /** The reason a reviewer may not decide an item now, thrown; nothing when they may. */
   private static void refuse(Campaign c, Item item, String actor) {
     if (!c.deciding()) {
-      throw new Refused(409, "review " + c.reviewId() + " is " + c.state() + " and takes no more decisions");
+      throw new LedgerRefusal(409, "review " + c.reviewId() + " is " + c.state() + " and takes no more decisions");
     }
     if (item.login().equalsIgnoreCase(actor)) {
-      throw new Refused(403, "no-self-certification: " + actor + " cannot review their own access (item "
+      throw new LedgerRefusal(403, "no-self-certification: " + actor + " cannot review their own access (item "
           + item.itemId() + ")");
     }
     if (!item.reviewers().contains(actor)) {
-      throw new Refused(403, "not-a-reviewer: " + actor + " is not a reviewer of item " + item.itemId()
+      throw new LedgerRefusal(403, "not-a-reviewer: " + actor + " is not a reviewer of item " + item.itemId()
           + (item.reviewers().isEmpty() ? "" : " (its reviewers: " + String.join(", ", item.reviewers()) + ")"));
     }
     if (!item.pending()) {
-      throw new Refused(409, "already-decided: item " + item.itemId() + " was " + (item.decision() != null
+      throw new LedgerRefusal(409, "already-decided: item " + item.itemId() + " was " + (item.decision() != null
           ? "decided " + item.decision() + " by " + item.decidedBy() + " via " + item.decidedVia() + " at " + item.decidedAt()
           : item.unreviewedOutcome() + " by the campaign's unreviewed rule"));
     }
@@ -334,9 +320,9 @@ public final class ReviewLedger {
    */
   public List<Item> keepRecommended(String reviewId, String reviewer, String via) {
     String actor = reviewer.toLowerCase(java.util.Locale.ROOT);
-    Campaign c = campaign(reviewId).orElseThrow(() -> new Refused(404, "no review " + reviewId));
+    Campaign c = campaign(reviewId).orElseThrow(() -> new LedgerRefusal(404, "no review " + reviewId));
     if (!c.deciding()) {
-      throw new Refused(409, "review " + reviewId + " is " + c.state() + " and takes no more decisions");
+      throw new LedgerRefusal(409, "review " + reviewId + " is " + c.state() + " and takes no more decisions");
     }
     List<Long> ids = jdbi.withHandle(h -> h.createQuery("SELECT item_id FROM review_items WHERE review_id = :id"
             + " AND :actor = ANY(reviewers) AND login <> :actor AND recommendation = 'keep' AND decision IS NULL"
@@ -346,7 +332,7 @@ public final class ReviewLedger {
     for (long id : ids) {
       try {
         kept.add(decide(reviewId, id, ReviewRecommendations.KEEP, actor, via, "kept as recommended (bulk)"));
-      } catch (Refused raced) {
+      } catch (LedgerRefusal raced) {
         // Decided by someone else meanwhile: theirs stands.
       }
     }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.accessflow.ledger.ReclaimLedger.Item;
 import dev.accessflow.ledger.ReclaimLedger.NewItem;
-import dev.accessflow.ledger.ReclaimLedger.Refused;
 import dev.accessflow.ledger.ReclaimLedger.SignIn;
 import dev.accessflow.ledger.ReclaimRules.Finding;
 import dev.accessflow.ledger.ReviewLedger.Candidate;
@@ -131,7 +130,7 @@ class ReclaimLedgerTest {
     assertThat(dana.graceEndsAt()).isNull();
     assertThat(reclaim.backlog("r1").inGrace()).isZero();
     assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "dana@example.com", "REST", "I need it", OWNERS, "member"))
-        .isInstanceOf(Refused.class).hasMessageStartingWith("dry-run:");
+        .isInstanceOf(LedgerRefusal.class).hasMessageStartingWith("dry-run:");
 
     clock.advance(Duration.ofDays(1));
     assertThat(scan("r2", DRY_RUN)).isZero();
@@ -145,9 +144,9 @@ class ReclaimLedgerTest {
     Item dana = itemOf("r1", "dana@example.com");
 
     assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "dana@example.com", "SLACK", " ", OWNERS, "member"))
-        .isInstanceOf(Refused.class).hasMessageStartingWith("reason-required").extracting("status").isEqualTo(400);
+        .isInstanceOf(LedgerRefusal.class).hasMessageStartingWith("reason-required").extracting("status").isEqualTo(400);
     assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "erik@example.com", "SLACK", "she needs it", OWNERS, "member"))
-        .isInstanceOf(Refused.class).hasMessageStartingWith("not-member-or-owner").extracting("status").isEqualTo(403);
+        .isInstanceOf(LedgerRefusal.class).hasMessageStartingWith("not-member-or-owner").extracting("status").isEqualTo(403);
 
     Item kept = reclaim.keep(dana.itemId(), "Dana@Example.com", "SLACK", "on-call next month", OWNERS, "member");
     assertThat(kept.state()).isEqualTo(ReclaimRules.KEPT);
@@ -156,7 +155,7 @@ class ReclaimLedgerTest {
     assertThat(kept.reason()).isEqualTo("on-call next month");
     assertThat(trail(kept)).containsExactly("RECLAIM_WARNED", "RECLAIM_KEPT");
     assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "dana@example.com", "SLACK", "again", OWNERS, "member"))
-        .isInstanceOf(Refused.class).hasMessageStartingWith("not-in-grace").extracting("status").isEqualTo(409);
+        .isInstanceOf(LedgerRefusal.class).hasMessageStartingWith("not-in-grace").extracting("status").isEqualTo(409);
 
     clock.advance(Duration.ofDays(8));
     assertThat(reclaim.graceEnded("r1")).isEqualTo(1); // erik only
@@ -172,7 +171,7 @@ class ReclaimLedgerTest {
     Item asked = reclaim.keep(dana.itemId(), "dana@example.com", "REST", "quarterly dashboards", owners, "owner");
     assertThat(asked.state()).isEqualTo(ReclaimRules.KEEP_REQUESTED);
     assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "dana@example.com", "REST", "really", owners, "owner"))
-        .isInstanceOf(Refused.class).hasMessageStartingWith("no-self-confirmation").extracting("status").isEqualTo(409);
+        .isInstanceOf(LedgerRefusal.class).hasMessageStartingWith("no-self-confirmation").extracting("status").isEqualTo(409);
 
     Item confirmed = reclaim.keep(dana.itemId(), "olga@example.com", "SLACK", "yes, she owns them", owners, "owner");
     assertThat(confirmed.state()).isEqualTo(ReclaimRules.KEPT);

@@ -158,17 +158,17 @@ class ReviewLedgerTest {
     assertThat(decided.revocationState()).isEqualTo("pending");
 
     assertThatThrownBy(() -> reviews.decide("rv-3", cleo, "keep", "owen@example.com", "REST", null))
-        .isInstanceOf(ReviewLedger.Refused.class)
+        .isInstanceOf(LedgerRefusal.class)
         .hasMessageContaining("already-decided").hasMessageContaining("revoke by owen@example.com via SLACK")
-        .satisfies(e -> assertThat(((ReviewLedger.Refused) e).status()).isEqualTo(409));
+        .satisfies(e -> assertThat(((LedgerRefusal) e).status()).isEqualTo(409));
     assertThatThrownBy(() -> reviews.decide("rv-3", owen, "keep", "owen@example.com", "REST", null))
         .hasMessageStartingWith("no-self-certification: owen@example.com cannot review their own access")
-        .satisfies(e -> assertThat(((ReviewLedger.Refused) e).status()).isEqualTo(403));
+        .satisfies(e -> assertThat(((LedgerRefusal) e).status()).isEqualTo(403));
     assertThatThrownBy(() -> reviews.decide("rv-3", owen, "keep", "mallory@example.com", "REST", null))
         .hasMessageStartingWith("not-a-reviewer: mallory@example.com is not a reviewer of item " + owen)
         .hasMessageContaining("its reviewers: olga@example.com");
     assertThatThrownBy(() -> reviews.decide("rv-3", 999_999, "keep", "owen@example.com", "REST", null))
-        .satisfies(e -> assertThat(((ReviewLedger.Refused) e).status()).isEqualTo(404));
+        .satisfies(e -> assertThat(((LedgerRefusal) e).status()).isEqualTo(404));
     assertThat(reviews.item("rv-3", cleo).orElseThrow().decision()).isEqualTo("revoke");
     // On the hash chain, once.
     assertThat(chainRows(ReviewLedger.trail("rv-3", cleo))).isEqualTo(1);
