@@ -234,7 +234,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       jersey.register(new InventoryResource(new InventoryQueries(ledgerDatabase.jdbi()), driftFindings, inventoryGateway));
       jersey.register(new ReviewResource(catalog, reviewLedger, reviewGateway, reviewDecisions, clock));
       if (sandbox != null) {
-        jersey.register(new SandboxResource(sandbox, inventoryGateway, clock));
+        jersey.register(new SandboxResource(sandbox, inventoryGateway,
+            app -> catalog.app(app).map(a -> a.reclaim() == null ? null : a.reclaim().idpApp()), clock));
       }
       String hookSecret = config.inventory.oktaEventHookSecret == null ? "" : config.inventory.oktaEventHookSecret.strip();
       if (hookSecret.length() >= 16) {

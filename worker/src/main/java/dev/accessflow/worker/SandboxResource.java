@@ -15,6 +15,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.UUID;
 
 /**
@@ -27,23 +29,31 @@ import java.util.UUID;
 public final class SandboxResource {
   private final SandboxDirectory directory;
   private final InventorySignals inventory;
+  private final Function<String, Optional<String>> idpAppOf;
   private final Clock clock;
 
-  public SandboxResource(SandboxDirectory directory, InventorySignals inventory, Clock clock) {
+  /** @param idpAppOf a catalog app's reclaim idpApp, by the app's name */
+  public SandboxResource(SandboxDirectory directory, InventorySignals inventory,
+      Function<String, Optional<String>> idpAppOf, Clock clock) {
     this.directory = directory;
     this.inventory = inventory;
+    this.idpAppOf = idpAppOf;
     this.clock = clock;
   }
 
   /** An admin's change in the directory: {@code {"group": "grafana-admins", "login": "ed@example.com", "action": "add"}}. */
   public record ChangeBody(String group, String login, String action) {}
 
-  /** A sign-in: {@code {"login": "dana@example.com"}}. */
-  public record SignInBody(String login) {}
+  /**
+   * A sign-in: {@code {"login": "dana@example.com"}} to the IdP, or with {@code "app": "grafana"}
+   * to an app (a catalog app's name, whose reclaim {@code idpApp} the log records, or an IdP app id).
+   */
+  public record SignInBody(String login, String app) {}
 
   public record Changed(String group, String login, String action, boolean changed, String eventId) {}
 
-  public record SignedIn(String login, Instant at) {}
+  /** @param idpApp the IdP app id the sign-in was recorded for; null for a sign-in to the IdP only */
+  public record SignedIn(String login, Instant at, String idpApp) {}
 
   @GET
   @Path("/memberships")
@@ -86,8 +96,17 @@ public final class SandboxResource {
     if (body == null || blank(body.login())) {
       throw ApiProblem.invalid("login", "login is required");
     }
+    String idpApp = null;
+    if (!blank(body.app())) {
+      String app = body.app().strip();
+      idpApp = idpAppOf.apply(app).orElse(app);
+      if (!idpApp.matches("[A-Za-z0-9_-]{1,100}")) {
+        throw ApiProblem.invalid("app", "'" + app + "' is neither a catalog app with a reclaim idpApp nor an IdP app id");
+      }
+    }
     try {
-      return new SignedIn(body.login().strip().toLowerCase(), directory.signIn(body.login().strip(), clock.instant()));
+      return new SignedIn(body.login().strip().toLowerCase(),
+          directory.signIn(body.login().strip(), idpApp, clock.instant()), idpApp);
     } catch (IllegalArgumentException e) {
       throw new ApiProblem(404, e.getMessage(), "login");
     }

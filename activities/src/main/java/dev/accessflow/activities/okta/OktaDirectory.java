@@ -18,6 +18,7 @@ import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.model.IdpUser;
 import dev.accessflow.workflows.model.Membership;
 import dev.accessflow.workflows.model.DirectoryMember;
+import dev.accessflow.workflows.ports.AppSignIns;
 import dev.accessflow.workflows.ports.GroupDirectory;
 import dev.accessflow.workflows.ports.IdentityProvider;
 import io.temporal.failure.ApplicationFailure;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * timeouts and connection errors → retryable {@code IdpUnavailable}. The SDK itself never retries
  * (max attempts 0): Temporal owns every retry, so attempts are visible in history.
  */
-public final class OktaDirectory implements IdentityProvider, GroupDirectory {
+public final class OktaDirectory implements IdentityProvider, GroupDirectory, AppSignIns {
   private static final Logger log = LoggerFactory.getLogger(OktaDirectory.class);
 
   /** Failure type of a retryable outage (5xx, timeout, connection refused). */
@@ -262,6 +263,63 @@ public final class OktaDirectory implements IdentityProvider, GroupDirectory {
       }
     }
     return null;
+  }
+
+  // ---- reclaim's usage signal: the System Log ----
+
+  /** How long Okta keeps the System Log (90 days on every plan). */
+  static final Duration LOG_RETENTION = Duration.ofDays(90);
+  /** The System Log's largest page. */
+  static final int LOG_PAGE_MAX = 1_000;
+  private static final java.time.format.DateTimeFormatter LOG_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+  @Override
+  public Duration retention() {
+    return LOG_RETENTION;
+  }
+
+  /**
+   * One page of {@code GET /api/v1/logs}: the successful {@code user.authentication.sso} events
+   * whose target is the app, in a bounded window, oldest first. Okta's cursor is the {@code after}
+   * of the {@code rel="next"} link, which a bounded query carries until the window is read.
+   */
+  @Override
+  public AppSignIns.SignInPage signIns(String idpApp, Instant since, Instant until, String cursor, int limit) {
+    if (idpApp == null || !idpApp.matches("[A-Za-z0-9_-]{1,100}")) {
+      // The catalog check refuses such ids; never splice anything else into a filter expression.
+      throw ApplicationFailure.newNonRetryableFailure("'" + idpApp + "' is not an Okta app id",
+          AccessflowTemporal.IDP_REJECTED);
+    }
+    String filter = "eventType eq \"user.authentication.sso\" and target.id eq \"" + idpApp
+        + "\" and outcome.result eq \"SUCCESS\"";
+    limits.pace(OktaRateLimits.family("GET", "/api/v1/logs"), INVENTORY_WATERMARK);
+    List<com.okta.sdk.resource.model.LogEvent> events;
+    List<String> links;
+    try {
+      events = new com.okta.sdk.resource.api.SystemLogApi(client).listLogEvents(LOG_TIME.format(since),
+          LOG_TIME.format(until), cursor, filter, null, Math.min(Math.max(limit, 1), LOG_PAGE_MAX), "ASCENDING");
+      links = http.lastLinks();
+    } catch (ApiException e) {
+      throw e.getCode() == 403
+          ? ApplicationFailure.newNonRetryableFailure("Okta refused to read the System Log for app " + idpApp + " ("
+              + describe(e) + "): the API token's admin needs the Read-only Administrator role, or the OAuth"
+              + " service app the okta.logs.read scope", AccessflowTemporal.IDP_REJECTED)
+          : failure("read the sign-ins to app " + idpApp + " from the System Log", e);
+    }
+    List<AppSignIns.SignIn> signIns = new java.util.ArrayList<>();
+    for (com.okta.sdk.resource.model.LogEvent event : events == null
+        ? List.<com.okta.sdk.resource.model.LogEvent>of() : events) {
+      var actor = event.getActor();
+      // The actor of an SSO event is the person; their login is its alternateId.
+      if (actor == null || actor.getAlternateId() == null || event.getPublished() == null
+          || actor.getType() != null && !"User".equalsIgnoreCase(actor.getType())) {
+        continue;
+      }
+      signIns.add(new AppSignIns.SignIn(actor.getAlternateId().strip(), actor.getId(),
+          event.getPublished().toInstant()));
+    }
+    return new AppSignIns.SignInPage(signIns, nextCursor(links));
   }
 
   // ---- catalog discovery ----

@@ -4,8 +4,10 @@ import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.model.IdpUser;
 import dev.accessflow.workflows.model.Membership;
 import dev.accessflow.workflows.model.DirectoryMember;
+import dev.accessflow.workflows.ports.AppSignIns;
 import dev.accessflow.workflows.ports.GroupDirectory;
 import dev.accessflow.workflows.ports.IdentityProvider;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import io.temporal.failure.ApplicationFailure;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The local sandbox IdP: an in-process directory of users and groups, seeded from config, that
  * logs every membership change. For trying accessflow without an Okta org; state is in memory.
  */
-public final class SandboxDirectory implements IdentityProvider, GroupDirectory {
+public final class SandboxDirectory implements IdentityProvider, GroupDirectory, AppSignIns {
   private static final Logger log = LoggerFactory.getLogger(SandboxDirectory.class);
 
   /** A person in the sandbox. */
@@ -39,6 +41,10 @@ public final class SandboxDirectory implements IdentityProvider, GroupDirectory 
   private final Map<String, Set<String>> members = new ConcurrentHashMap<>();
   /** login -> last sign-in (the sandbox's sign-in endpoint sets it) */
   private final Map<String, Instant> lastLogins = new ConcurrentHashMap<>();
+  /** IdP app id -> its sign-in log, oldest first, the newest {@link #LOG_MAX} kept */
+  private final Map<String, java.util.Deque<SignIn>> appLogs = new ConcurrentHashMap<>();
+  /** Sign-ins the sandbox keeps per app: a demo's worth, in memory. */
+  static final int LOG_MAX = 10_000;
 
   public SandboxDirectory(Collection<SandboxUser> users, Collection<String> groups) {
     users.forEach(u -> this.users.put(u.login().toLowerCase(), u));
@@ -131,12 +137,48 @@ public final class SandboxDirectory implements IdentityProvider, GroupDirectory 
 
   /** A sign-in by the person, now (the sandbox's stand-in for the IdP's sign-in record). */
   public Instant signIn(String login, Instant at) {
+    return signIn(login, null, at);
+  }
+
+  /**
+   * A sign-in by the person through the IdP, to the app with IdP id {@code idpApp} when not null
+   * (what Okta's System Log records as {@code user.authentication.sso}); both set their last login.
+   */
+  public Instant signIn(String login, String idpApp, Instant at) {
     String key = login.toLowerCase();
     if (!users.containsKey(key)) {
       throw new IllegalArgumentException("no user with login " + login + " in the sandbox directory");
     }
-    lastLogins.put(key, at);
+    lastLogins.merge(key, at, (a, b) -> a.isAfter(b) ? a : b);
+    if (idpApp != null) {
+      java.util.Deque<SignIn> log = appLogs.computeIfAbsent(idpApp, a -> new java.util.ArrayDeque<>());
+      synchronized (log) {
+        log.addLast(new SignIn(key, userId(key), at));
+        if (log.size() > LOG_MAX) {
+          log.removeFirst();
+        }
+      }
+    }
     return at;
+  }
+
+  @Override
+  public Duration retention() {
+    return Duration.ofDays(90);
+  }
+
+  /** The app's sign-ins in [since, until), oldest first; the cursor is how many of them came before. */
+  @Override
+  public SignInPage signIns(String idpApp, Instant since, Instant until, String cursor, int limit) {
+    java.util.Deque<SignIn> log = appLogs.getOrDefault(idpApp, new java.util.ArrayDeque<>());
+    List<SignIn> window;
+    synchronized (log) {
+      window = log.stream().filter(s -> !s.at().isBefore(since) && s.at().isBefore(until))
+          .sorted(java.util.Comparator.comparing(SignIn::at)).toList();
+    }
+    int from = cursor == null ? 0 : Integer.parseInt(cursor);
+    int to = Math.min(window.size(), from + limit);
+    return new SignInPage(window.subList(Math.min(from, to), to), to < window.size() ? Integer.toString(to) : null);
   }
 
   /** The sandbox user id of a login (what its memberships and events carry). */
