@@ -149,6 +149,11 @@ public final class ReclaimLedger {
 
   // ---- items
 
+  /** The next page of the app's memberships after {@code cursor} (a {@link ReviewLedger#cursorAfter}), one per person per role. */
+  public List<Candidate> candidates(String app, String cursor, int limit) {
+    return ReviewLedger.candidates(jdbi, List.of(app), List.of(), cursor, limit);
+  }
+
   /**
    * Records one page of findings and moves the run's cursor past it, in one transaction; safe to
    * repeat. A person with an item still open (from any run) gets no second one. An exempt,

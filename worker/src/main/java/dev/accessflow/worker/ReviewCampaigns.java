@@ -11,9 +11,7 @@ import dev.accessflow.ledger.ReviewRecommendations;
 import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.model.Channel;
 import dev.accessflow.workflows.model.ChatMessageRef;
-import dev.accessflow.workflows.model.Membership;
 import dev.accessflow.workflows.model.ReviewPass;
-import dev.accessflow.workflows.model.Revocation;
 import dev.accessflow.workflows.ports.AccessTickets;
 import dev.accessflow.workflows.ports.GroupDirectory;
 import dev.accessflow.workflows.ports.IdentityProvider;
@@ -51,29 +49,20 @@ public final class ReviewCampaigns implements ReviewWork {
   /** Members of a reviewer group read at most (a group of reviewers, not a department). */
   static final int REVIEWER_GROUP_MAX = 1_000;
 
-  /** Ends a request's grant now (its workflow releases the membership); an ended request is no error. */
-  @FunctionalInterface
-  public interface GrantRevoker {
-    void revoke(String requestId, Revocation revocation);
-  }
-
   private final ReviewLedger reviews;
   private final Catalog catalog;
   private final ReviewRecommendations recommendations;
   private final GroupDirectory directory;
   private final ReviewMessages chat;
   private final AccessTickets tickets;
-  private final InventoryLedger inventory;
-  private final InventoryLedger.LeaseLookup leases;
-  private final GrantRevoker grants;
-  private final DriftResponse.UnheldRemoval removal;
+  private final AccessRemoval removals;
   private final IdentityProvider idp;
   private final Clock clock;
   private final Map<String, List<String>> reviewerGroups = new ConcurrentHashMap<>();
 
   public ReviewCampaigns(ReviewLedger reviews, Catalog catalog, ReviewRecommendations recommendations,
       GroupDirectory directory, ReviewMessages chat, AccessTickets tickets, InventoryLedger inventory,
-      InventoryLedger.LeaseLookup leases, GrantRevoker grants, DriftResponse.UnheldRemoval removal,
+      InventoryLedger.LeaseLookup leases, AccessRemoval.GrantRevoker grants, DriftResponse.UnheldRemoval removal,
       IdentityProvider idp, Clock clock) {
     this.reviews = reviews;
     this.catalog = catalog;
@@ -81,10 +70,7 @@ public final class ReviewCampaigns implements ReviewWork {
     this.directory = directory;
     this.chat = chat;
     this.tickets = tickets;
-    this.inventory = inventory;
-    this.leases = leases;
-    this.grants = grants;
-    this.removal = removal;
+    this.removals = new AccessRemoval(inventory, leases, grants, removal, idp);
     this.idp = idp;
     this.clock = clock;
   }
@@ -217,39 +203,16 @@ public final class ReviewCampaigns implements ReviewWork {
         ? "review " + reviewId + ": revoked by " + item.decidedBy() + (item.comment() == null ? "" : " (" + item.comment() + ")")
         : "review " + reviewId + ": not reviewed by the due date (unreviewed: revoke)";
     try {
-      List<String> done = new ArrayList<>();
-      for (String group : item.groups()) {
-        Optional<InventoryLedger.ActiveGrant> grant = inventory.activeGrant(group, item.login(), item.idpUserId());
-        if (grant.isPresent() && !grant.get().requestId().equals(item.requestId())) {
-          // A request approved after the review looked is a new decision by its approvers: the review's
-          // revoke is not theirs to overrule, and the membership stays while that grant lasts.
-          done.add("left in " + group + ": request " + grant.get().requestId() + " granted it after the review opened");
-          continue;
-        }
-        if (grant.isPresent()) {
-          // The request ends now; its workflow releases the membership, and the removal below confirms it.
-          grants.revoke(grant.get().requestId(), new Revocation("review-" + reviewId + "-" + item.itemId(),
-              item.decidedBy() != null ? item.decidedBy() : "review " + reviewId, channel(item.decidedVia()), why));
-          done.add("request " + grant.get().requestId() + " revoked");
-        }
-        String holder = leases.holder(group, item.login());
-        if (holder != null) {
-          throw ApplicationFailure.newNonRetryableFailure("request " + holder + " holds the membership of " + group
-              + " while it is granted or released; looking again in a minute", AccessflowTemporal.MEMBERSHIP_HELD);
-        }
-        String userId = item.idpUserId() != null ? item.idpUserId() : idp.resolveUser(item.login()).id();
-        String absent = removal.remove(new Membership("review-" + reviewId + "-" + item.itemId(), item.login(), userId,
-            group));
-        inventory.membershipRemoved(group, item.login());
-        done.add((absent == null ? "removed from " : "already out of ") + group + " through the IdP");
-      }
-      String detail = String.join("; ", done);
+      String detail = removals.remove(new AccessRemoval.Removal("review-" + reviewId + "-" + item.itemId(),
+          item.login(), item.idpUserId(), item.groups(), item.requestId(),
+          item.decidedBy() != null ? item.decidedBy() : "review " + reviewId, channel(item.decidedVia()), why,
+          "the review opened"));
       reviews.revoked(reviewId, item.itemId(), detail);
       audit.warn("review {} item {}: {} {}/{}: {} ({})", reviewId, item.itemId(), item.login(), item.app(), item.role(),
           detail, why);
       return true;
     } catch (ApplicationFailure | IllegalStateException e) {
-      String error = e instanceof ApplicationFailure a ? a.getOriginalMessage() : e.getMessage();
+      String error = AccessRemoval.error(e);
       Instant retry = clock.instant().plus(RETRY_REVOCATION);
       reviews.revocationFailed(item.itemId(), error, retry);
       audit.warn("review {} item {}: revoking {} from {}/{} did not go through, retrying at {}: {}", reviewId,

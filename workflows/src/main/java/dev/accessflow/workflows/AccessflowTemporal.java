@@ -48,6 +48,15 @@ public final class AccessflowTemporal {
   public static final String REVIEW_SCHEDULE_WORKFLOW_ID = "accessflow-review-schedule";
   public static final String SIGNAL_REVIEW_SCHEDULE_CHANGED = "recheck";
 
+  public static final String RECLAIM_WORKFLOW_TYPE = "AccessReclaim";
+  public static final String RECLAIM_WORKFLOW_ID_PREFIX = "access-reclaim-";
+  public static final String SIGNAL_RECLAIM_NUDGED = "reclaimNudged";
+
+  /** The workflow of one reclaim run (its business id is the run id, e.g. grafana-20261203T1200). */
+  public static String reclaimWorkflowId(String runId) {
+    return RECLAIM_WORKFLOW_ID_PREFIX + runId;
+  }
+
   /** The workflow of one access review campaign (its business id is the review id). */
   public static String reviewWorkflowId(String reviewId) {
     return REVIEW_WORKFLOW_ID_PREFIX + reviewId;
@@ -179,12 +188,23 @@ public final class AccessflowTemporal {
     return ActivityOptions.newBuilder(notificationOptions()).setStartToCloseTimeout(Duration.ofMinutes(3)).build();
   }
 
+  /**
+   * A reclaim run's ledger, log, chat, ticket and IdP work: retried until it goes through (a 429
+   * waits for the IdP's window; a removal waits on the person's membership workflow), at the
+   * inventory's priority: a scan of thousands of memberships never delays a grant or a removal.
+   */
+  public static ActivityOptions reclaimOptions() {
+    return ActivityOptions.newBuilder(notificationOptions()).setStartToCloseTimeout(Duration.ofMinutes(3))
+        .setPriority(INVENTORY_PRIORITY).build();
+  }
+
   /** Every workflow implementation a worker of accessflow's task queue runs. */
   public static Class<?>[] workflowImplementations() {
     return new Class<?>[] {AccessRequestWorkflowImpl.class, GroupMembershipWorkflowImpl.class,
         MembershipRemovalWorkflowImpl.class, InventoryWorkflowImpl.class,
         dev.accessflow.workflows.review.ReviewCampaignWorkflowImpl.class,
-        dev.accessflow.workflows.review.ReviewScheduleWorkflowImpl.class};
+        dev.accessflow.workflows.review.ReviewScheduleWorkflowImpl.class,
+        dev.accessflow.workflows.reclaim.ReclaimRunWorkflowImpl.class};
   }
 
   /** The request id of a workflow id, or null when the id is not an access request's. */

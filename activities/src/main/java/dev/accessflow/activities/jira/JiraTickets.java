@@ -135,12 +135,27 @@ public final class JiraTickets implements AccessTickets {
   }
 
   @Override
+  public String openReclaimTicket(String runId, String summary, String text) {
+    return openReport("reclaim-" + runId, "accessflow-reclaim", summary, text);
+  }
+
+  @Override
+  public void commentReclaim(String ticketKey, String runId, long part, String text) {
+    comment(ticketKey, "reclaim-" + runId, part, text);
+  }
+
+  @Override
   public void commentReview(String ticketKey, String reviewId, long part, String text) {
+    comment(ticketKey, "review-" + reviewId, part, text);
+  }
+
+  /** Part {@code part} of a report's record as a comment, found again by its marker so a retry adds nothing. */
+  private void comment(String ticketKey, String reportId, long part, String text) {
     if (ticketKey == null) {
       return;
     }
     try {
-      String marker = Adf.marker("review-" + reviewId, part);
+      String marker = Adf.marker(reportId, part);
       // Always looked for: the comment may have gone in on an attempt whose answer was lost.
       if (!commented(ticketKey, marker)) {
         client.addComment(ticketKey, Adf.doc(List.of(Adf.multilineParagraph(text.strip()),

@@ -31,6 +31,11 @@ public final class LogOnlyTickets implements AccessTickets {
   }
 
   @Override
+  public void commentReclaim(String ticketKey, String runId, long part, String text) {
+    audit.info("reclaim {} #{} {}", runId, part, text);
+  }
+
+  @Override
   public void record(String ticketKey, String requestId, AuditEntry entry) {
     audit.info("request {} #{} {} [{}] {}", requestId, entry.sequence(), entry.at(), entry.kind(), entry.text());
   }

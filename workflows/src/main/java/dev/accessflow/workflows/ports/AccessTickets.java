@@ -33,6 +33,17 @@ public interface AccessTickets {
    */
   void commentReview(String ticketKey, String reviewId, long part, String text);
 
+  /**
+   * Open the one ticket of an app's reclaim run, or find the one a retry already opened for
+   * {@code runId}. Returns its key, or null when no ticket system is configured (the default).
+   */
+  default String openReclaimTicket(String runId, String summary, String text) {
+    return null;
+  }
+
+  /** Add part {@code part} of a reclaim run's record to its ticket; a retry adds nothing twice. */
+  default void commentReclaim(String ticketKey, String runId, long part, String text) {}
+
   /** Write one audit step (comment, and status transition) to the ticket; skips a sequence already written. */
   void record(String ticketKey, String requestId, AuditEntry entry);
 }

@@ -52,6 +52,21 @@ public final class RecordingTickets implements AccessTickets {
 
   private final java.util.Map<String, List<String>> reviewTickets = new java.util.concurrent.ConcurrentHashMap<>();
 
+  @Override
+  public String openReclaimTicket(String runId, String summary, String text) {
+    return openReviewTicket("reclaim-" + runId, summary, text).replace("REV-reclaim-", "RCL-");
+  }
+
+  @Override
+  public void commentReclaim(String ticketKey, String runId, long part, String text) {
+    commentReview(ticketKey, "reclaim-" + runId, part, text);
+  }
+
+  /** A reclaim run's ticket: its description first, then each comment ("#part text"). */
+  public List<String> reclaimTicket(String runId) {
+    return reviewTicket("reclaim-" + runId);
+  }
+
   /** The drift tickets opened: "reportId: summary\ntext". */
   public List<String> driftTickets() {
     return List.copyOf(driftTickets);

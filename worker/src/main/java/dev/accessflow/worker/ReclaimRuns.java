@@ -1,0 +1,323 @@
+package dev.accessflow.worker;
+
+import dev.accessflow.api.catalog.Catalog;
+import dev.accessflow.api.catalog.CatalogApp;
+import dev.accessflow.ledger.ReclaimLedger;
+import dev.accessflow.ledger.ReclaimLedger.Item;
+import dev.accessflow.ledger.ReclaimRules;
+import dev.accessflow.ledger.ReviewLedger;
+import dev.accessflow.ledger.ReviewLedger.Candidate;
+import dev.accessflow.workflows.model.Channel;
+import dev.accessflow.workflows.model.ReclaimPass;
+import dev.accessflow.workflows.model.ReclaimPolicy;
+import dev.accessflow.workflows.ports.AppSignIns;
+import dev.accessflow.workflows.ports.AccessTickets;
+import dev.accessflow.workflows.ports.GroupDirectory;
+import dev.accessflow.workflows.ports.ReclaimMessages;
+import dev.accessflow.workflows.ports.ReclaimMessages.ReclaimWarning;
+import dev.accessflow.workflows.ports.ReclaimWork;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The auto-reclaim activities: the app's sign-in log read into the ledger, every membership of
+ * the app judged by {@link ReclaimRules} (recorded with the signal used), the warned told, graces
+ * settled by sign-ins, removals carried out through {@link AccessRemoval} until the IdP confirms
+ * them, and the run's record written to its ticket.
+ */
+public final class ReclaimRuns implements ReclaimWork {
+  private static final Logger audit = LoggerFactory.getLogger("accessflow.audit");
+  /** A log read that ended this recently is current enough: a pass does not call the IdP again. */
+  static final Duration LOG_FRESH = Duration.ofMinutes(1);
+  /** A removal that did not go through is tried again after this. */
+  static final Duration RETRY_REMOVAL = Duration.ofMinutes(1);
+  /** Members of an exempt group read at most (an on-call group, not a department). */
+  static final int EXEMPT_GROUP_MAX = 5_000;
+
+  private final ReclaimLedger ledger;
+  private final Catalog catalog;
+  private final AppSignIns signIns;
+  private final GroupDirectory directory;
+  private final ReclaimMessages chat;
+  private final AccessTickets tickets;
+  private final AccessRemoval removals;
+  private final Clock clock;
+  private final ReclaimRules rules = new ReclaimRules();
+  /** runId + group -> lower-case member logins, read once per run */
+  private final Map<String, Set<String>> exemptGroups = new ConcurrentHashMap<>();
+
+  /**
+   * @param signIns the IdP's sign-in log, or null when it keeps none (the IdP's last login is the signal)
+   * @param directory lists the members of exempt groups, or null when nothing can list groups
+   */
+  public ReclaimRuns(ReclaimLedger ledger, Catalog catalog, AppSignIns signIns, GroupDirectory directory,
+      ReclaimMessages chat, AccessTickets tickets, AccessRemoval removals, Clock clock) {
+    this.ledger = ledger;
+    this.catalog = catalog;
+    this.signIns = signIns;
+    this.directory = directory;
+    this.chat = chat;
+    this.tickets = tickets;
+    this.removals = removals;
+    this.clock = clock;
+  }
+
+  @Override
+  public boolean readUsage(String runId, int limit) {
+    ReclaimLedger.Run run = run(runId);
+    Optional<ReclaimPolicy> policy = policy(run.app());
+    if (policy.isEmpty() || policy.get().idpApp() == null || signIns == null) {
+      return false;
+    }
+    String idpApp = policy.get().idpApp();
+    Instant now = clock.instant();
+    ReclaimLedger.UsageRead read = ledger.usageRead(run.app()).orElse(null);
+    if (read == null || !read.idpApp().equals(idpApp) || read.windowFrom() == null) {
+      if (read != null && read.idpApp().equals(idpApp) && read.coveredUntil() != null
+          && read.coveredUntil().isAfter(now.minus(LOG_FRESH))) {
+        return false;
+      }
+      read = ledger.beginRead(run.app(), idpApp, now.minus(signIns.retention()), now);
+    }
+    AppSignIns.SignInPage page = signIns.signIns(idpApp, read.windowFrom(), read.windowUntil(), read.cursor(), limit);
+    ledger.recordSignIns(run.app(), page.signIns().stream()
+        .map(s -> new ReclaimLedger.SignIn(s.login(), s.idpUserId(), s.at())).toList(), page.next());
+    return page.next() != null;
+  }
+
+  @Override
+  public String openTicket(String runId) {
+    ReclaimLedger.Run run = run(runId);
+    if (run.ticketKey() != null) {
+      return run.ticketKey();
+    }
+    Optional<ReclaimPolicy> policy = policy(run.app());
+    String summary = "Access reclaim: " + appName(run.app()) + ", " + run.startedAt().truncatedTo(ChronoUnit.DAYS)
+        .toString().substring(0, 10) + (policy.map(ReclaimPolicy::dryRun).orElse(false) ? " (dry-run)" : "");
+    String key = tickets.openReclaimTicket(runId, summary, description(run, policy.orElse(null)));
+    if (key != null) {
+      ledger.ticketOpened(runId, key);
+    }
+    return key == null ? "" : key;
+  }
+
+  private String description(ReclaimLedger.Run run, ReclaimPolicy p) {
+    if (p == null) {
+      return "Reclaim run " + run.runId() + " of " + run.app() + ": the catalog no longer has a reclaim policy for it;"
+          + " nothing is judged.";
+    }
+    return "Reclaim run " + run.runId() + " of " + appName(run.app()) + ", started by " + run.startedBy() + " ("
+        + run.startedVia() + ").\nPolicy: access unused for " + p.inactiveAfter() + " is "
+        + (p.dryRun() ? "reported only (dry-run: nothing is changed)" : "warned, then removed after a grace of "
+            + p.grace() + " unless the person signs in to the app or keeps it with a reason"
+            + ("owner".equals(p.keepConfirmedBy()) ? " that an owner confirms" : ""))
+        + ".\nUsage signal: " + (p.idpApp() != null ? "sign-ins to the app in the IdP's log (app " + p.idpApp()
+            + "), else the IdP's last login" : "the IdP's last login (the catalog names no IdP app)")
+        + "; people with no sign-in data: " + p.noSignal() + ".\nEach finding, Keep, sign-in and removal is written"
+        + " here as it happens; GET /v1/reclaim?run=" + run.runId() + " lists them.";
+  }
+
+  @Override
+  public int scanPage(String runId, int limit) {
+    ReclaimLedger.Run run = run(runId);
+    Optional<ReclaimPolicy> found = policy(run.app());
+    if (found.isEmpty()) {
+      audit.warn("reclaim {}: the catalog has no reclaim policy for {} any more; nothing judged", runId, run.app());
+      ledger.scanned(runId);
+      return 0;
+    }
+    ReclaimPolicy policy = found.get();
+    List<Candidate> page = ledger.candidates(run.app(), ledger.openCursor(runId), limit);
+    if (page.isEmpty()) {
+      ledger.scanned(runId);
+      exemptGroups.keySet().removeIf(key -> key.startsWith(runId + "\n"));
+      ReclaimLedger.Counts n = ledger.counts(runId);
+      audit.info("reclaim {} of {} scanned: {} warned, {} would be reclaimed (dry-run), {} exempt, {} without a signal",
+          runId, run.app(), n.warned(), n.wouldReclaim(), n.exempt(), n.noSignal());
+      return 0;
+    }
+    Instant now = clock.instant();
+    Map<String, Instant> appSignIns = policy.idpApp() == null ? Map.of()
+        : ledger.lastSignIns(run.app(), page.stream().map(Candidate::login).toList());
+    ReclaimRules.Coverage coverage = policy.idpApp() == null ? null : ledger.usageRead(run.app())
+        .filter(r -> policy.idpApp().equals(r.idpApp())).map(ReclaimLedger.UsageRead::coverage).orElse(null);
+    List<ReclaimLedger.NewItem> items = new ArrayList<>();
+    for (Candidate c : page) {
+      ReclaimRules.Verdict verdict = rules.judge(c, appSignIns.get(c.login().toLowerCase(Locale.ROOT)), coverage,
+          policy, exempt(runId, policy, c.login()), now);
+      if (verdict instanceof ReclaimRules.Finding finding) {
+        items.add(new ReclaimLedger.NewItem(c, policy, finding));
+      }
+    }
+    ledger.addItems(runId, items, ReviewLedger.cursorAfter(page.get(page.size() - 1)));
+    return page.size();
+  }
+
+  private boolean exempt(String runId, ReclaimPolicy policy, String login) {
+    String who = login.toLowerCase(Locale.ROOT);
+    if (policy.exemptPeople().contains(who)) {
+      return true;
+    }
+    for (String group : policy.exemptGroups()) {
+      if (exemptGroup(runId, group).contains(who)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The group's members, read once per run (a run sees the group as it is when the run scans). */
+  private Set<String> exemptGroup(String runId, String groupId) {
+    return exemptGroups.computeIfAbsent(runId + "\n" + groupId, key -> {
+      if (directory == null) {
+        throw ApplicationFailure.newNonRetryableFailure("reclaim exempt group:" + groupId
+            + " needs a directory that can list groups", "ExemptGroupUnreadable");
+      }
+      Set<String> logins = new HashSet<>();
+      String cursor = null;
+      do {
+        GroupDirectory.Page page = directory.members(groupId, cursor, 200);
+        page.members().forEach(m -> logins.add(m.login().toLowerCase(Locale.ROOT)));
+        cursor = page.next();
+      } while (cursor != null && logins.size() < EXEMPT_GROUP_MAX);
+      return Set.copyOf(logins);
+    });
+  }
+
+  @Override
+  public int warn(String runId, int limit) {
+    List<Item> untold = ledger.untold(runId, limit);
+    for (Item i : untold) {
+      ReclaimPolicy policy = policy(i.app()).orElse(null);
+      List<String> owners = catalog.app(i.app()).map(CatalogApp::owners).orElse(List.of());
+      chat.warn(new ReclaimWarning(i.itemId(), runId, i.login(), i.displayName(), i.app(), appName(i.app()), i.role(),
+          i.groups(), i.finding(), i.graceEndsAt(), policy == null ? "member" : policy.keepConfirmedBy(), owners));
+      ledger.told(i.itemId());
+      audit.warn("reclaim {} item {}: {} warned: {}/{} is removed at {} unless used or kept ({})", runId, i.itemId(),
+          i.login(), i.app(), i.role(), i.graceEndsAt(), i.finding());
+    }
+    return untold.size();
+  }
+
+  @Override
+  public ReclaimPass pass(String runId, int limit) {
+    int kept = ledger.settleSignIns(runId).size();
+    ledger.graceEnded(runId);
+    List<Item> due = ledger.dueRemovals(runId, limit);
+    int removed = 0;
+    int failed = 0;
+    for (Item item : due) {
+      if (remove(item)) {
+        removed++;
+      } else {
+        failed++;
+      }
+    }
+    int stillDue = due.size() == limit ? ledger.dueRemovals(runId, 1).size() : 0;
+    ReclaimLedger.Backlog backlog = ledger.backlog(runId);
+    return new ReclaimPass(kept, removed, failed, stillDue, backlog.inGrace(), backlog.nextGraceEnd(),
+        backlog.removing(), backlog.nextAttemptAt());
+  }
+
+  /** True when the IdP confirms the person is out of every group of the item. */
+  private boolean remove(Item item) {
+    String why = "reclaim " + item.runId() + ": unused (" + item.finding() + "); " + item.detail();
+    try {
+      String detail = removals.remove(new AccessRemoval.Removal(ReclaimLedger.trail(item.runId(), item.itemId()),
+          item.login(), item.idpUserId(), item.groups(), item.requestId(), "reclaim " + item.runId(), Channel.SYSTEM,
+          why, "the scan found it unused"));
+      ledger.removed(item.itemId(), detail);
+      audit.warn("reclaim {} item {}: {} {}/{}: {} ({})", item.runId(), item.itemId(), item.login(), item.app(),
+          item.role(), detail, why);
+      return true;
+    } catch (ApplicationFailure | IllegalStateException e) {
+      String error = AccessRemoval.error(e);
+      Instant retry = clock.instant().plus(RETRY_REMOVAL);
+      ledger.removalFailed(item.itemId(), error, retry);
+      audit.warn("reclaim {} item {}: removing {} from {}/{} did not go through, retrying at {}: {}", item.runId(),
+          item.itemId(), item.login(), item.app(), item.role(), retry, error);
+      return false;
+    }
+  }
+
+  @Override
+  public int report(String runId, long part, int limit) {
+    ReclaimLedger.Run run = run(runId);
+    List<Item> fresh = ledger.unreported(runId, limit);
+    if (fresh.isEmpty()) {
+      return 0;
+    }
+    if (run.ticketKey() != null) {
+      StringBuilder text = new StringBuilder("Findings, Keeps, sign-ins and removals (" + fresh.size() + "):");
+      fresh.forEach(i -> text.append("\n").append(line(i)));
+      tickets.commentReclaim(run.ticketKey(), runId, part, text.toString());
+    }
+    ledger.markReported(fresh);
+    return fresh.size();
+  }
+
+  /** One item's evidence in a line: who, what, the signal, and what became of it (who, how, when, why). */
+  static String line(Item i) {
+    String outcome = switch (i.state()) {
+      case ReclaimRules.WARNED -> "WARNED: removed at " + at(i.graceEndsAt()) + " unless used or kept";
+      case ReclaimRules.KEEP_REQUESTED -> "KEEP ASKED by " + i.decidedBy() + " via " + i.decidedVia() + ": \""
+          + i.reason() + "\"; an owner confirms it by " + at(i.graceEndsAt());
+      case ReclaimRules.KEPT -> "KEPT by " + i.decidedBy() + " via " + i.decidedVia() + " at " + at(i.decidedAt())
+          + ": " + ("SIGN_IN".equals(i.decidedVia()) ? i.reason() : "\"" + i.reason() + "\"");
+      case ReclaimRules.REMOVING -> "REMOVING (" + i.detail() + ")" + (i.error() == null ? ""
+          : "; attempt " + i.attempts() + " failed: " + i.error() + "; next at " + at(i.nextAttemptAt()));
+      case ReclaimRules.REMOVED -> "REMOVED at " + at(i.removedAt()) + " (" + i.detail() + ")";
+      case ReclaimRules.WOULD_RECLAIM -> "WOULD BE RECLAIMED (dry-run: nothing changed)";
+      case ReclaimRules.EXEMPT -> "EXEMPT (kept)";
+      case ReclaimRules.NO_SIGNAL_KEPT -> "NO SIGNAL (kept)";
+      default -> i.state().toUpperCase(Locale.ROOT);
+    };
+    return "Item " + i.itemId() + " · " + i.login() + " · " + i.app() + "/" + i.role() + " (" + String.join(", ",
+        i.groups()) + ") · " + i.finding() + " [signal: " + i.signal() + "] · " + outcome;
+  }
+
+  @Override
+  public void close(String runId, long part) {
+    ReclaimLedger.Run run = run(runId);
+    ReclaimLedger.Counts n = ledger.counts(runId);
+    ledger.closed(runId);
+    String summary = "Reclaim closed: " + n.items() + (n.items() == 1 ? " finding; " : " findings; ") + n.removed()
+        + " removed (confirmed by the IdP), " + n.kept() + " kept (a sign-in or a Keep), " + n.wouldReclaim()
+        + " would be reclaimed (dry-run), " + n.exempt() + " exempt, " + n.noSignal() + " without a signal (kept)."
+        + " List: GET /v1/reclaim?run=" + runId;
+    audit.info("reclaim {} of {}: {}", runId, run.app(), summary);
+    if (run.ticketKey() != null) {
+      tickets.commentReclaim(run.ticketKey(), runId, part, summary);
+    }
+  }
+
+  private ReclaimLedger.Run run(String runId) {
+    return ledger.run(runId).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+        "no reclaim run " + runId + " in the ledger", "UnknownReclaimRun"));
+  }
+
+  private Optional<ReclaimPolicy> policy(String app) {
+    return catalog.app(app).map(CatalogApp::reclaim);
+  }
+
+  private String appName(String app) {
+    return catalog.app(app).map(CatalogApp::name).orElse(app);
+  }
+
+  private static String at(Instant at) {
+    return at == null ? "?" : at.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

@@ -1,0 +1,257 @@
+package dev.accessflow.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.accessflow.activities.sandbox.SandboxDirectory;
+import dev.accessflow.activities.sandbox.SandboxDirectory.SandboxUser;
+import dev.accessflow.api.catalog.Catalog;
+import dev.accessflow.api.catalog.CatalogFile;
+import dev.accessflow.ledger.InventoryLedger;
+import dev.accessflow.ledger.LedgerDatabase;
+import dev.accessflow.ledger.ReclaimLedger;
+import dev.accessflow.ledger.ReclaimRules;
+import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.model.DirectoryMember;
+import dev.accessflow.workflows.model.InventoryGroup;
+import dev.accessflow.workflows.model.Membership;
+import dev.accessflow.workflows.model.ReclaimPass;
+import dev.accessflow.workflows.ports.ReclaimMessages;
+import dev.accessflow.workflows.testing.MovableClock;
+import dev.accessflow.workflows.testing.RecordingTickets;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reclaim activities over a real (embedded) ledger and the sandbox IdP's sign-in log: who is
+ * found and by which signal, exempt people and groups, a sign-in and a Keep ending a grace, a
+ * removal through an IdP outage, dry-run changing nothing, and the record written to the ticket once.
+ */
+class ReclaimRunsTest {
+  private static final InventoryGroup ADMINS = new InventoryGroup("grafana-admins", "grafana", "admin", "report", 0);
+  private static final Instant T0 = Instant.parse("2026-08-01T09:00:00Z");
+  private static final Instant SCAN = Instant.parse("2026-12-01T09:00:00Z");
+  private static LedgerDatabase database;
+  private final MovableClock clock = new MovableClock(T0);
+  private final RecordingTickets tickets = new RecordingTickets();
+  private final List<Membership> removals = new CopyOnWriteArrayList<>();
+  private final List<ReclaimMessages.ReclaimWarning> warnings = new CopyOnWriteArrayList<>();
+  private final AtomicInteger idpFailures = new AtomicInteger();
+  private final SandboxDirectory sandbox = new SandboxDirectory(List.of(
+      new SandboxUser("ada@example.com", "Ada", null, "eng"), new SandboxUser("ben@example.com", "Ben", null, "eng"),
+      new SandboxUser("cy@example.com", "Cy", null, "eng"), new SandboxUser("dee@example.com", "Dee", null, "eng"),
+      new SandboxUser("sam@example.com", "Sam", null, "sec"), new SandboxUser("ops@example.com", "Ops", null, "sre")),
+      List.of("grafana-admins", "oncall"));
+  private ReclaimLedger ledger;
+  private InventoryLedger inventory;
+
+  @BeforeAll
+  static void start() {
+    database = LedgerDatabase.start(LedgerDatabase.Settings.embeddedForTests());
+  }
+
+  @AfterAll
+  static void stop() {
+    database.close();
+  }
+
+  @BeforeEach
+  void empty() {
+    database.jdbi().useHandle(h -> h.execute("TRUNCATE reclaim_items, reclaim_runs, app_sign_ins, app_usage_reads,"
+        + " memberships, inventory_groups, drift_findings, grants, decisions, requests CASCADE"));
+    ledger = new ReclaimLedger(database.jdbi(), clock);
+    inventory = new InventoryLedger(database.jdbi(), clock);
+    sandbox.changeOutOfBand("oncall", "ops@example.com", true);
+  }
+
+  /** The example catalog with a reclaim policy on Grafana. */
+  static Catalog catalog(String reclaim) throws Exception {
+    String yaml = Files.readString(Path.of("../config/catalog.yml"));
+    String anchor = "    owners: [omar@example.com]\n    roles:\n      viewer:";
+    assertThat(yaml).contains(anchor);
+    return CatalogFile.parse(Path.of("catalog.yml"), yaml.replace(anchor,
+        "    owners: [omar@example.com]\n    reclaim: " + reclaim + "\n    roles:\n      viewer:"));
+  }
+
+  private ReclaimRuns runs(Catalog catalog) {
+    AccessRemoval removal = new AccessRemoval(inventory, InventoryLedger.LeaseLookup.NONE,
+        (request, revocation) -> { }, m -> {
+          if (idpFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw ApplicationFailure.newFailure("Okta failed: HTTP 503", AccessflowTemporal.IDP_UNAVAILABLE);
+          }
+          removals.add(m);
+          return null;
+        }, sandbox);
+    return new ReclaimRuns(ledger, catalog, sandbox, sandbox, w -> {
+      warnings.add(w);
+      return null;
+    }, tickets, removal, clock);
+  }
+
+  private static DirectoryMember member(String login, Instant lastLogin) {
+    return new DirectoryMember("sandbox-" + login, login, login, "ACTIVE", lastLogin, "eng", null, null);
+  }
+
+  /** Everyone has been in the group since T0; the scan is four months later. */
+  private void inventory(DirectoryMember... members) {
+    inventory.recordPage("s1", ADMINS, List.of(members), T0, InventoryLedger.LeaseLookup.NONE);
+    inventory.finishGroup("s1", ADMINS);
+    clock.set(SCAN);
+  }
+
+  private String startRun(ReclaimRuns runs, String runId) {
+    ledger.createRun(new ReclaimLedger.Run(runId, "grafana", "omar@example.com", "rest", clock.instant(), null, null,
+        null));
+    while (runs.readUsage(runId, 2)) {
+      // every page of the log
+    }
+    runs.openTicket(runId);
+    while (runs.scanPage(runId, 2) > 0) {
+      while (runs.warn(runId, 10) > 0) {
+        // every warned person told
+      }
+    }
+    return runId;
+  }
+
+  private ReclaimLedger.Item item(String runId, String login) {
+    return ledger.items(new ReclaimLedger.ItemFilter(null, null, runId, login), 0, 10).stream().findFirst()
+        .orElseThrow(() -> new AssertionError("no item for " + login));
+  }
+
+  @Test
+  void unusedAccessIsWarnedThenRemovedAtTheGracesEndUnlessUsedOrKeptAndTheTicketSaysWhatBecameOfEach()
+      throws Exception {
+    ReclaimRuns runs = runs(catalog("{inactiveAfter: P90D, grace: P7D, mode: enforce, idpApp: 0oaGRAFANA,"
+        + " exempt: [sam@example.com, 'group:oncall']}"));
+    inventory(member("ada@example.com", SCAN.minus(Duration.ofDays(2))), member("ben@example.com", null),
+        member("cy@example.com", null), member("dee@example.com", null), member("sam@example.com", null),
+        member("ops@example.com", null));
+    // Ada signed in to the IdP two days ago, but never to Grafana: the app's own log is the better signal.
+    sandbox.signIn("ben@example.com", "0oaGRAFANA", SCAN.minus(Duration.ofDays(10)));
+    sandbox.signIn("cy@example.com", "0oaGRAFANA", SCAN.minus(Duration.ofDays(120))); // before the log's 90 days
+    sandbox.signIn("dee@example.com", "0oaOTHER", SCAN.minus(Duration.ofDays(1)));
+
+    String runId = startRun(runs, "grafana-20261201T0900");
+
+    assertThat(ledger.items(new ReclaimLedger.ItemFilter(null, null, runId, null), 0, 10))
+        .extracting(ReclaimLedger.Item::login, ReclaimLedger.Item::state, ReclaimLedger.Item::signal)
+        .containsExactly(
+            tuple("ada@example.com", ReclaimRules.WARNED, ReclaimRules.APP_SIGN_IN),
+            tuple("cy@example.com", ReclaimRules.WARNED, ReclaimRules.APP_SIGN_IN),
+            tuple("dee@example.com", ReclaimRules.WARNED, ReclaimRules.APP_SIGN_IN),
+            tuple("ops@example.com", ReclaimRules.EXEMPT, ReclaimRules.APP_SIGN_IN),
+            tuple("sam@example.com", ReclaimRules.EXEMPT, ReclaimRules.APP_SIGN_IN));
+    assertThat(item(runId, "ada@example.com").finding()).contains("no sign-in to the app since 2026-09-02");
+    assertThat(warnings).extracting(ReclaimMessages.ReclaimWarning::login)
+        .containsExactly("ada@example.com", "cy@example.com", "dee@example.com");
+    assertThat(warnings.get(0).graceEndsAt()).isEqualTo(SCAN.plus(Duration.ofDays(7)));
+    assertThat(warnings.get(0).owners()).containsExactly("omar@example.com");
+    assertThat(ledger.usageRead("grafana").orElseThrow().pages()).isEqualTo(1); // ben alone in the 90 days
+
+    ReclaimPass first = runs.pass(runId, 25);
+    assertThat(first).isEqualTo(new ReclaimPass(0, 0, 0, 0, 3, SCAN.plus(Duration.ofDays(7)), 0, null));
+
+    // Day 3: Cy signs in to Grafana; the next read of the log ends Cy's grace, access kept, nobody clicked.
+    clock.advance(Duration.ofDays(3));
+    sandbox.signIn("cy@example.com", "0oaGRAFANA", clock.instant());
+    // Day 4: Dee keeps it, with a reason.
+    clock.advance(Duration.ofDays(1));
+    ledger.keep(item(runId, "dee@example.com").itemId(), "dee@example.com", "REST", "quarterly close dashboards",
+        List.of("omar@example.com"), "member");
+    while (runs.readUsage(runId, 2)) {
+      // the log since the last read
+    }
+    assertThat(runs.pass(runId, 25).kept()).isEqualTo(1);
+    assertThat(item(runId, "cy@example.com").state()).isEqualTo(ReclaimRules.KEPT);
+    assertThat(item(runId, "cy@example.com").decidedVia()).isEqualTo("SIGN_IN");
+
+    // The grace ends during an Okta outage: the removal is tried, recorded as failed, and tried again.
+    clock.set(SCAN.plus(Duration.ofDays(7)));
+    idpFailures.set(1);
+    ReclaimPass atEnd = runs.pass(runId, 25);
+    assertThat(atEnd.failed()).isEqualTo(1);
+    assertThat(atEnd.removing()).isEqualTo(1);
+    assertThat(atEnd.nextAttemptAt()).isEqualTo(clock.instant().plus(ReclaimRuns.RETRY_REMOVAL));
+    assertThat(removals).isEmpty();
+    assertThat(runs.pass(runId, 25).failed()).isZero(); // not due yet: the IdP is not hammered
+    clock.advance(ReclaimRuns.RETRY_REMOVAL);
+    ReclaimPass retried = runs.pass(runId, 25);
+    assertThat(retried.removed()).isEqualTo(1);
+    assertThat(retried.settled()).isTrue();
+    assertThat(removals).extracting(Membership::login, Membership::groupId)
+        .containsExactly(tuple("ada@example.com", "grafana-admins"));
+    assertThat(item(runId, "ada@example.com").detail()).contains("no sign-in and no Keep during the grace")
+        .contains("removed from grafana-admins through the IdP");
+    assertThat(item(runId, "ada@example.com").attempts()).isEqualTo(2);
+
+    long part = 0;
+    while (runs.report(runId, ++part, 50) > 0) {
+      // the whole record
+    }
+    runs.close(runId, part);
+    assertThat(runs.report(runId, part + 1, 50)).isZero(); // each state written once
+    List<String> ticket = tickets.reclaimTicket(runId);
+    assertThat(ticket.get(0)).contains("Access reclaim: Grafana, 2026-12-01").contains("0oaGRAFANA");
+    String record = String.join("\n", ticket);
+    assertThat(record).contains("ada@example.com · grafana/admin (grafana-admins)")
+        .contains("REMOVED at 2026-12-08T09:01:00Z")
+        .contains("KEPT by cy@example.com via SIGN_IN").contains("to the app")
+        .contains("KEPT by dee@example.com via REST").contains("\"quarterly close dashboards\"")
+        .contains("EXEMPT (kept)")
+        .contains("Reclaim closed: 5 findings; 1 removed (confirmed by the IdP), 2 kept");
+    assertThat(ledger.run(runId).orElseThrow().state()).isEqualTo(ReclaimLedger.CLOSED);
+    assertThat(inventory.activeGrant("grafana-admins", "ada@example.com", "sandbox-ada@example.com")).isEmpty();
+  }
+
+  @Test
+  void dryRunRecordsWhatEnforceWouldDoAndChangesNothingThenEnforceWarns() throws Exception {
+    // No IdP app named: the IdP's last login is the signal, and a person with none is kept under noSignal: keep.
+    inventory(member("ada@example.com", SCAN.minus(Duration.ofDays(100))), member("ben@example.com", null),
+        member("cy@example.com", SCAN.minus(Duration.ofDays(3))));
+    ReclaimRuns dryRun = runs(catalog("{inactiveAfter: P90D, mode: dry-run}"));
+
+    String first = startRun(dryRun, "grafana-dry");
+    ReclaimPass pass = dryRun.pass(first, 25);
+
+    assertThat(ledger.items(new ReclaimLedger.ItemFilter(null, null, first, null), 0, 10))
+        .extracting(ReclaimLedger.Item::login, ReclaimLedger.Item::state, ReclaimLedger.Item::signal)
+        .containsExactly(tuple("ada@example.com", ReclaimRules.WOULD_RECLAIM, ReclaimRules.IDP_LAST_LOGIN),
+            tuple("ben@example.com", ReclaimRules.NO_SIGNAL_KEPT, ReclaimRules.NO_SIGNAL));
+    assertThat(pass.settled()).isTrue();
+    assertThat(warnings).isEmpty();
+    assertThat(removals).isEmpty();
+    assertThat(ledger.usageRead("grafana")).isEmpty(); // no app id: the log is not read
+
+    clock.advance(Duration.ofDays(1));
+    ReclaimRuns enforce = runs(catalog("{inactiveAfter: P90D, mode: enforce}"));
+    String second = startRun(enforce, "grafana-enforce");
+
+    assertThat(ledger.items(new ReclaimLedger.ItemFilter(null, null, second, null), 0, 10))
+        .extracting(ReclaimLedger.Item::login, ReclaimLedger.Item::state)
+        .containsExactly(tuple("ada@example.com", ReclaimRules.WARNED)); // ben's no-signal is not repeated
+    assertThat(warnings).extracting(ReclaimMessages.ReclaimWarning::login).containsExactly("ada@example.com");
+  }
+
+  @Test
+  void aReclaimPolicyTakenOutOfTheCatalogJudgesNothing() throws Exception {
+    inventory(member("ada@example.com", null));
+    ReclaimRuns runs = runs(CatalogFile.load(Path.of("../config/catalog.yml")));
+
+    String runId = startRun(runs, "grafana-gone");
+
+    assertThat(ledger.counts(runId).items()).isZero();
+    assertThat(ledger.run(runId).orElseThrow().state()).isEqualTo(ReclaimLedger.GRACE);
+    assertThat(runs.pass(runId, 25).settled()).isTrue();
+  }
+}
