@@ -7,7 +7,6 @@ import dev.accessflow.workflows.review.ReviewCampaignWorkflow;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import java.util.List;
 import org.slf4j.Logger;
@@ -19,9 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReviewGateway implements ReviewWorkflows {
   private static final Logger log = LoggerFactory.getLogger(ReviewGateway.class);
-  /** Tries of a nudge that met the workflow between two runs (the test server's continue-as-new gap). */
-  static final int TRIES = 10;
-
   private final WorkflowClient client;
   private final String taskQueue;
   private final ReviewLedger reviews;
@@ -68,29 +64,9 @@ public final class ReviewGateway implements ReviewWorkflows {
   /** A campaign that has ended is left alone. */
   @Override
   public void decided(String reviewId, List<String> reviewers) {
-    for (int tried = 1; ; tried++) {
-      try {
-        client.newWorkflowStub(ReviewCampaignWorkflow.class, AccessflowTemporal.reviewWorkflowId(reviewId))
-            .decided(reviewers);
-        return;
-      } catch (WorkflowNotFoundException e) {
-        if (tried == TRIES) {
-          // The decision is in the ledger: the campaign's hourly pass carries it out.
-          log.warn("review {}: could not nudge its workflow ({}); its next pass takes the decision", reviewId,
-              e.getMessage());
-          return;
-        }
-        try {
-          Thread.sleep(20L * tried);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      } catch (RuntimeException e) {
-        log.warn("review {}: could not nudge its workflow ({}); its next pass takes the decision", reviewId,
-            e.toString());
-        return;
-      }
-    }
+    // The decision is in the ledger: the campaign's hourly pass carries it out if the nudge is lost.
+    WorkflowNudge.send(() -> client.newWorkflowStub(ReviewCampaignWorkflow.class,
+        AccessflowTemporal.reviewWorkflowId(reviewId)).decided(reviewers), log, "review " + reviewId,
+        "its next pass takes the decision");
   }
 }

@@ -21,6 +21,12 @@ import dev.accessflow.activities.okta.OktaCatalogCheck;
 import dev.accessflow.activities.okta.OktaConfig;
 import dev.accessflow.activities.okta.OktaDirectory;
 import dev.accessflow.activities.sandbox.SandboxDirectory;
+import dev.accessflow.api.ReclaimGateway;
+import dev.accessflow.api.ReclaimKeeps;
+import dev.accessflow.api.rest.ReclaimResource;
+import dev.accessflow.ledger.ReclaimLedger;
+import dev.accessflow.workflows.ports.AppSignIns;
+import dev.accessflow.workflows.ports.ReclaimMessages;
 import dev.accessflow.api.AccessRequestGateway;
 import dev.accessflow.api.AccessRequestIntake;
 import dev.accessflow.api.InventoryGateway;
@@ -164,6 +170,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       log.warn("inventory: OFF (inventory.enabled: false): access granted outside accessflow goes unnoticed");
     }
     ReviewLedger reviewLedger = new ReviewLedger(ledgerDatabase.jdbi(), clock);
+    ReclaimLedger reclaimLedger = new ReclaimLedger(ledgerDatabase.jdbi(), clock);
     if (config.runWorker) {
       AccessTickets tickets = tickets(config);
       TemporalLeaseLookup leases = new TemporalLeaseLookup(client);
@@ -175,9 +182,16 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
           (requestId, revocation) -> revokeGrant(requests, requestId, revocation), unheld, idp, clock);
       ReviewScheduler reviewScheduler = new ReviewScheduler(catalog, reviewLedger,
           new ReviewGateway(client, temporal.taskQueue, reviewLedger), clock);
-      Object[] inventoryActivities = {reviewCampaigns, reviewScheduler};
+      ReclaimRuns reclaimRuns = new ReclaimRuns(reclaimLedger, catalog,
+          groupDirectory instanceof AppSignIns log ? log : null, groupDirectory, ReclaimMessages.NONE, tickets,
+          new AccessRemoval(inventoryLedger, leases, (requestId, revocation) -> revokeGrant(requests, requestId,
+              revocation), unheld, idp), clock);
+      CatalogSchedules schedules = new CatalogSchedules(List.of(reviewScheduler,
+          new ReclaimScheduler(catalog, reclaimLedger, new ReclaimGateway(client, temporal.taskQueue, reclaimLedger),
+              clock)));
+      Object[] inventoryActivities = {reviewCampaigns, schedules, reclaimRuns};
       if (inventory) {
-        inventoryActivities = new Object[] {reviewCampaigns, reviewScheduler,
+        inventoryActivities = new Object[] {reviewCampaigns, schedules, reclaimRuns,
             new CatalogInventory(catalog, config.inventory.syncInterval, config.inventory.pageSize, groupDirectory,
                 inventoryLedger, leases, clock),
             new DriftResponse(driftFindings, inventoryLedger, idp, chat, tickets, leases, unheld, clock)};
@@ -233,6 +247,9 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       InventoryGateway inventoryGateway = new InventoryGateway(client, temporal.taskQueue);
       jersey.register(new InventoryResource(new InventoryQueries(ledgerDatabase.jdbi()), driftFindings, inventoryGateway));
       jersey.register(new ReviewResource(catalog, reviewLedger, reviewGateway, reviewDecisions, clock));
+      ReclaimGateway reclaimGateway = new ReclaimGateway(client, temporal.taskQueue, reclaimLedger);
+      jersey.register(new ReclaimResource(catalog, reclaimLedger, reclaimGateway,
+          new ReclaimKeeps(catalog, reclaimLedger, reclaimGateway), clock));
       if (sandbox != null) {
         jersey.register(new SandboxResource(sandbox, inventoryGateway,
             app -> catalog.app(app).map(a -> a.reclaim() == null ? null : a.reclaim().idpApp()), clock));

@@ -52,7 +52,7 @@ public final class AccessflowTemporal {
   public static final String RECLAIM_WORKFLOW_ID_PREFIX = "access-reclaim-";
   public static final String SIGNAL_RECLAIM_NUDGED = "reclaimNudged";
 
-  /** The workflow of one reclaim run (its business id is the run id, e.g. grafana-20261203T1200). */
+  /** The workflow of one reclaim run (its business id is the run id, e.g. grafana-20261203T120000). */
   public static String reclaimWorkflowId(String runId) {
     return RECLAIM_WORKFLOW_ID_PREFIX + runId;
   }
