@@ -92,7 +92,19 @@ public final class ReclaimRuns implements ReclaimWork {
       }
       read = ledger.beginRead(run.app(), idpApp, now.minus(signIns.retention()), now);
     }
-    AppSignIns.SignInPage page = signIns.signIns(idpApp, read.windowFrom(), read.windowUntil(), read.cursor(), limit);
+    AppSignIns.SignInPage page;
+    try {
+      page = signIns.signIns(idpApp, read.windowFrom(), read.windowUntil(), read.cursor(), limit);
+    } catch (ApplicationFailure refused) {
+      if (!refused.isNonRetryable()) {
+        throw refused;
+      }
+      // A log the IdP will not show must not read as "nobody signed in": the run waits (retried,
+      // visible in the Temporal UI) and removes nothing until it can read it or idpApp is taken out.
+      throw ApplicationFailure.newFailure("reclaim " + runId + ": the sign-in log of " + run.app()
+          + " cannot be read, so nothing is judged or removed until it can: " + refused.getOriginalMessage(),
+          "UsageSignalUnreadable");
+    }
     ledger.recordSignIns(run.app(), page.signIns().stream()
         .map(s -> new ReclaimLedger.SignIn(s.login(), s.idpUserId(), s.at())).toList(), page.next());
     return page.next() != null;

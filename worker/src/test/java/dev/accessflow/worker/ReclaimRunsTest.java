@@ -254,4 +254,33 @@ class ReclaimRunsTest {
     assertThat(ledger.run(runId).orElseThrow().state()).isEqualTo(ReclaimLedger.GRACE);
     assertThat(runs.pass(runId, 25).settled()).isTrue();
   }
+
+  @Test
+  void aLogTheIdpRefusesToShowHoldsTheRunInsteadOfReadingAsNobodySignedIn() throws Exception {
+    inventory(member("ada@example.com", null));
+    dev.accessflow.workflows.ports.AppSignIns refusing = new dev.accessflow.workflows.ports.AppSignIns() {
+      @Override
+      public Duration retention() {
+        return Duration.ofDays(90);
+      }
+
+      @Override
+      public SignInPage signIns(String idpApp, Instant since, Instant until, String cursor, int limit) {
+        throw ApplicationFailure.newNonRetryableFailure("Okta refused to read the System Log (HTTP 403 E0000006):"
+            + " the OAuth service app needs okta.logs.read", AccessflowTemporal.IDP_REJECTED);
+      }
+    };
+    ReclaimRuns runs = new ReclaimRuns(ledger, catalog("{inactiveAfter: P90D, mode: enforce, idpApp: 0oaGRAFANA}"),
+        refusing, sandbox, ReclaimMessages.NONE, tickets, null, clock);
+    ledger.createRun(new ReclaimLedger.Run("grafana-refused", "grafana", "omar@example.com", "rest", clock.instant(),
+        null, null, null));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> runs.readUsage("grafana-refused", 10))
+        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+          assertThat(f.isNonRetryable()).isFalse(); // retried: the workflow waits, it does not fail or move on
+          assertThat(f.getType()).isEqualTo("UsageSignalUnreadable");
+          assertThat(f.getOriginalMessage()).contains("nothing is judged or removed").contains("okta.logs.read");
+        });
+    assertThat(ledger.usageRead("grafana").orElseThrow().coverage()).isNull();
+  }
 }
