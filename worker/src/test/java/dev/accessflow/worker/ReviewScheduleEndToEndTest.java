@@ -3,12 +3,8 @@ package dev.accessflow.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -22,29 +18,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ReviewScheduleEndToEndTest {
   static final Path CATALOG = scheduledCatalog();
-  static final DropwizardAppExtension<AccessflowConfiguration> APP = AccessflowApp.embedded(
-      ConfigOverride.config("catalog", CATALOG.toString()));
+  static final DropwizardAppExtension<AccessflowConfiguration> APP = AccessflowApp.embedded(CATALOG);
 
   private static Path scheduledCatalog() {
-    try {
-      String shipped = Files.readString(Path.of("../config/catalog.yml"));
-      String marker = "    name: Sandbox demo (embedded mode only)\n";
-      if (!shipped.contains(marker)) {
-        throw new IllegalStateException("the shipped catalog no longer has the sandbox app this test schedules");
-      }
-      Path file = Files.createTempFile("catalog-scheduled", ".yml");
-      Files.writeString(file, shipped.replace(marker, marker
-          + "    review: {every: P90D, dueIn: P14D, reviewers: owners, unreviewed: revoke}\n"));
-      file.toFile().deleteOnExit();
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return AccessflowApp.shippedCatalogWith("    name: Sandbox demo (embedded mode only)\n",
+        "    review: {every: P90D, dueIn: P14D, reviewers: owners, unreviewed: revoke}\n");
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("failed 1 of 5 clean-clone runs (no scheduled review within 30 s, no error logged);"
-      + " cause not found yet, see the 2026-12-02 closing note; the schedule's loop is covered by ReviewScheduleWorkflowTest")
   void theCatalogsScheduleStartsTheAppsReviewOnceAndItRunsToItsEnd() {
     Http http = new Http(APP.getLocalPort());
     JsonNode reviews = http.await("/v1/reviews", r -> r.body().path("reviews").size() == 1, Duration.ofSeconds(30))

@@ -301,17 +301,6 @@ class InventoryWorkflowTest {
 
   /** Waits in wall time for what the worker does (queries and polling do not skip time). */
   private static void await(BooleanSupplier done) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for the inventory workflow");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    dev.accessflow.workflows.testing.Await.until("the inventory workflow", done);
   }
 }

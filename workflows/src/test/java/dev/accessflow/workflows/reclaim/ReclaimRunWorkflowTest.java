@@ -150,18 +150,7 @@ class ReclaimRunWorkflowTest {
   }
 
   private static void await(BooleanSupplier done) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for the reclaim workflow");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    dev.accessflow.workflows.testing.Await.until("the reclaim workflow", done);
   }
 
   /** One run's ledger in memory: members 1..n, the even ones unused; a log of three pages. */

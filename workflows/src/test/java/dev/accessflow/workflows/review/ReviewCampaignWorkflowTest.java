@@ -209,18 +209,7 @@ class ReviewCampaignWorkflowTest {
   }
 
   private static void await(BooleanSupplier done) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for the review workflow");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    dev.accessflow.workflows.testing.Await.until("the review workflow", done);
   }
 
   /** The ledger of one campaign, in memory: items 1..n, three reviewers by item number. */

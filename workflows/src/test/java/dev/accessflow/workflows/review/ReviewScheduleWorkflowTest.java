@@ -84,18 +84,7 @@ class ReviewScheduleWorkflowTest {
   }
 
   private static void await(BooleanSupplier done) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for the review schedule workflow");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    dev.accessflow.workflows.testing.Await.until("the review schedule workflow", done);
   }
 
   /** One app reviewed every 90 days; remembers when each review started. */
