@@ -47,7 +47,7 @@ public final class ReclaimLedger {
       String inactiveAfter, String grace, String signal, Instant lastUsed, String finding, String state,
       Instant warnedAt, Instant graceEndsAt, Instant notifiedAt, String reason, String decidedBy, String decidedVia,
       Instant decidedAt, Instant removedAt, String detail, String error, int attempts, Instant nextAttemptAt,
-      String reportedState) {
+      String reportedState, String messageChannel, String messageTs, String messageState) {
 
     /** A grace is running or a removal is under way. */
     public boolean open() {
@@ -256,6 +256,26 @@ public final class ReclaimLedger {
   public void told(long itemId) {
     jdbi.useHandle(h -> h.createUpdate("UPDATE reclaim_items SET notified_at = coalesce(notified_at, :now)"
         + " WHERE item_id = :item").bind("item", itemId).bind("now", ts(clock.instant())).execute());
+  }
+
+  /** The person was told in a message that is edited in place from now on (it shows the item's state now). */
+  public void messagePosted(long itemId, String channel, String ts) {
+    jdbi.useHandle(h -> h.createUpdate("UPDATE reclaim_items SET notified_at = coalesce(notified_at, :now),"
+            + " message_channel = :channel, message_ts = :ts, message_state = state WHERE item_id = :item")
+        .bind("item", itemId).bind("channel", channel).bind("ts", ts).bind("now", ts(clock.instant())).execute());
+  }
+
+  /** Items of the run whose message shows an older state than theirs, oldest first. */
+  public List<Item> staleMessages(String runId, int limit) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM reclaim_items WHERE run_id = :id AND message_ts IS NOT NULL"
+            + " AND message_state IS DISTINCT FROM state ORDER BY item_id LIMIT :limit").bind("id", runId)
+        .bind("limit", limit).map((rs, ctx) -> item(rs)).list());
+  }
+
+  /** The item's message now shows {@code state}. */
+  public void messageShown(long itemId, String state) {
+    jdbi.useHandle(h -> h.createUpdate("UPDATE reclaim_items SET message_state = :state WHERE item_id = :item")
+        .bind("item", itemId).bind("state", state).execute());
   }
 
   /**
@@ -534,7 +554,8 @@ public final class ReclaimLedger {
         instant(rs, "last_used"), rs.getString("finding"), rs.getString("state"), instant(rs, "warned_at"),
         instant(rs, "grace_ends_at"), instant(rs, "notified_at"), rs.getString("reason"), rs.getString("decided_by"),
         rs.getString("decided_via"), instant(rs, "decided_at"), instant(rs, "removed_at"), rs.getString("detail"),
-        rs.getString("error"), rs.getInt("attempts"), instant(rs, "next_attempt_at"), rs.getString("reported_state"));
+        rs.getString("error"), rs.getInt("attempts"), instant(rs, "next_attempt_at"), rs.getString("reported_state"),
+        rs.getString("message_channel"), rs.getString("message_ts"), rs.getString("message_state"));
   }
 
   private static UsageRead usageRead(ResultSet rs) throws SQLException {

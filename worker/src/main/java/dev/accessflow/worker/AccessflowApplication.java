@@ -23,6 +23,7 @@ import dev.accessflow.activities.okta.OktaDirectory;
 import dev.accessflow.activities.sandbox.SandboxDirectory;
 import dev.accessflow.api.ReclaimGateway;
 import dev.accessflow.api.ReclaimKeeps;
+import dev.accessflow.api.ReclaimSignIns;
 import dev.accessflow.api.rest.ReclaimResource;
 import dev.accessflow.ledger.ReclaimLedger;
 import dev.accessflow.workflows.ports.AppSignIns;
@@ -183,7 +184,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       ReviewScheduler reviewScheduler = new ReviewScheduler(catalog, reviewLedger,
           new ReviewGateway(client, temporal.taskQueue, reviewLedger), clock);
       ReclaimRuns reclaimRuns = new ReclaimRuns(reclaimLedger, catalog,
-          groupDirectory instanceof AppSignIns log ? log : null, groupDirectory, ReclaimMessages.NONE, tickets,
+          groupDirectory instanceof AppSignIns log ? log : null, groupDirectory,
+          slack != null ? slack.reclaimMessages() : ReclaimMessages.NONE, tickets,
           new AccessRemoval(inventoryLedger, leases, (requestId, revocation) -> revokeGrant(requests, requestId,
               revocation), unheld, idp), clock);
       CatalogSchedules schedules = new CatalogSchedules(List.of(reviewScheduler,
@@ -241,24 +243,28 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       } else if (config.jira.enabled()) {
         jersey.register(jiraWebhook(config, intake, gateway, environment, reviewDecisions));
       }
-      if (slack != null) {
-        slack.serve(environment, catalog, intake, gateway, reviewDecisions);
-      }
+
       InventoryGateway inventoryGateway = new InventoryGateway(client, temporal.taskQueue);
       jersey.register(new InventoryResource(new InventoryQueries(ledgerDatabase.jdbi()), driftFindings, inventoryGateway));
       jersey.register(new ReviewResource(catalog, reviewLedger, reviewGateway, reviewDecisions, clock));
       ReclaimGateway reclaimGateway = new ReclaimGateway(client, temporal.taskQueue, reclaimLedger);
-      jersey.register(new ReclaimResource(catalog, reclaimLedger, reclaimGateway,
-          new ReclaimKeeps(catalog, reclaimLedger, reclaimGateway), clock));
+      ReclaimKeeps reclaimKeeps = new ReclaimKeeps(catalog, reclaimLedger, reclaimGateway);
+      jersey.register(new ReclaimResource(catalog, reclaimLedger, reclaimGateway, reclaimKeeps, clock));
+      if (slack != null) {
+        slack.serve(environment, catalog, intake, gateway, reviewDecisions, reclaimKeeps);
+      }
+      ReclaimSignIns reclaimSignIns = new ReclaimSignIns(catalog, reclaimLedger, reclaimGateway);
       if (sandbox != null) {
         jersey.register(new SandboxResource(sandbox, inventoryGateway,
-            app -> catalog.app(app).map(a -> a.reclaim() == null ? null : a.reclaim().idpApp()), clock));
+            app -> catalog.app(app).map(a -> a.reclaim() == null ? null : a.reclaim().idpApp()), reclaimSignIns,
+            clock));
       }
       String hookSecret = config.inventory.oktaEventHookSecret == null ? "" : config.inventory.oktaEventHookSecret.strip();
       if (hookSecret.length() >= 16) {
         jersey.register(new OktaEventHookResource(hookSecret, inventoryGateway, catalog.groupIds(),
-            environment.getObjectMapper()));
-        log.info("inventory: Okta event hooks at /okta/events (group.user_membership.add and .remove)");
+            environment.getObjectMapper(), reclaimSignIns.idpApps(), reclaimSignIns));
+        log.info("inventory: Okta event hooks at /okta/events (group.user_membership.add and .remove;"
+            + " user.authentication.sso to {} reclaimed app(s))", reclaimSignIns.idpApps().size());
       } else if (!hookSecret.isEmpty()) {
         throw new IllegalStateException("config inventory.oktaEventHookSecret: shorter than 16 characters;"
             + " set a long random secret (OKTA_EVENT_HOOK_SECRET) and the same on the event hook in Okta");

@@ -8,6 +8,7 @@ import dev.accessflow.ledger.ReclaimRules;
 import dev.accessflow.ledger.ReviewLedger;
 import dev.accessflow.ledger.ReviewLedger.Candidate;
 import dev.accessflow.workflows.model.Channel;
+import dev.accessflow.workflows.model.ChatMessageRef;
 import dev.accessflow.workflows.model.ReclaimPass;
 import dev.accessflow.workflows.model.ReclaimPolicy;
 import dev.accessflow.workflows.ports.AppSignIns;
@@ -213,15 +214,23 @@ public final class ReclaimRuns implements ReclaimWork {
   public int warn(String runId, int limit) {
     List<Item> untold = ledger.untold(runId, limit);
     for (Item i : untold) {
-      ReclaimPolicy policy = policy(i.app()).orElse(null);
-      List<String> owners = catalog.app(i.app()).map(CatalogApp::owners).orElse(List.of());
-      chat.warn(new ReclaimWarning(i.itemId(), runId, i.login(), i.displayName(), i.app(), appName(i.app()), i.role(),
-          i.groups(), i.finding(), i.graceEndsAt(), policy == null ? "member" : policy.keepConfirmedBy(), owners));
-      ledger.told(i.itemId());
+      ChatMessageRef posted = chat.warn(warning(i));
+      if (posted != null) {
+        ledger.messagePosted(i.itemId(), posted.channelId(), posted.ts());
+      } else {
+        ledger.told(i.itemId());
+      }
       audit.warn("reclaim {} item {}: {} warned: {}/{} is removed at {} unless used or kept ({})", runId, i.itemId(),
           i.login(), i.app(), i.role(), i.graceEndsAt(), i.finding());
     }
     return untold.size();
+  }
+
+  private ReclaimWarning warning(Item i) {
+    ReclaimPolicy policy = policy(i.app()).orElse(null);
+    List<String> owners = catalog.app(i.app()).map(CatalogApp::owners).orElse(List.of());
+    return new ReclaimWarning(i.itemId(), i.runId(), i.login(), i.displayName(), i.app(), appName(i.app()), i.role(),
+        i.groups(), i.finding(), i.graceEndsAt(), policy == null ? "member" : policy.keepConfirmedBy(), owners);
   }
 
   @Override
@@ -268,6 +277,13 @@ public final class ReclaimRuns implements ReclaimWork {
   @Override
   public int report(String runId, long part, int limit) {
     ReclaimLedger.Run run = run(runId);
+    // Each warning is edited in place to say what became of the access.
+    for (Item i : ledger.staleMessages(runId, limit)) {
+      if (!ReclaimRules.WARNED.equals(i.state())) {
+        chat.settle(new ChatMessageRef(i.login(), i.messageChannel(), i.messageTs()), warning(i), outcome(i));
+      }
+      ledger.messageShown(i.itemId(), i.state());
+    }
     List<Item> fresh = ledger.unreported(runId, limit);
     if (fresh.isEmpty()) {
       return 0;
@@ -279,6 +295,20 @@ public final class ReclaimRuns implements ReclaimWork {
     }
     ledger.markReported(fresh);
     return fresh.size();
+  }
+
+  /** What became of the access, in words for the person. */
+  static String outcome(Item i) {
+    return switch (i.state()) {
+      case ReclaimRules.KEPT -> "SIGN_IN".equals(i.decidedVia()) ? "kept: you " + i.reason() + "."
+          : "kept by " + i.decidedBy() + ": \"" + i.reason() + "\".";
+      case ReclaimRules.KEEP_REQUESTED -> "your Keep is recorded (\"" + i.reason() + "\"); an owner of the app"
+          + " confirms it before " + at(i.graceEndsAt()) + ", or the access is removed then.";
+      case ReclaimRules.REMOVING -> "the grace has ended (" + i.detail() + "); the access is being removed.";
+      case ReclaimRules.REMOVED -> "removed at " + at(i.removedAt()) + ". Ask for it again through accessflow if you"
+          + " need it.";
+      default -> i.state() + ".";
+    };
   }
 
   /** One item's evidence in a line: who, what, the signal, and what became of it (who, how, when, why). */

@@ -3,6 +3,8 @@ package dev.accessflow.worker;
 import dev.accessflow.activities.sandbox.SandboxDirectory;
 import dev.accessflow.api.ApiProblem;
 import dev.accessflow.api.InventorySignals;
+import dev.accessflow.api.okta.OktaEventHookResource;
+import dev.accessflow.workflows.ports.AppSignIns;
 import dev.accessflow.api.rest.Caller;
 import dev.accessflow.workflows.model.MembershipChange;
 import io.dropwizard.auth.Auth;
@@ -30,14 +32,19 @@ public final class SandboxResource {
   private final SandboxDirectory directory;
   private final InventorySignals inventory;
   private final Function<String, Optional<String>> idpAppOf;
+  private final OktaEventHookResource.AppSignInSink signIns;
   private final Clock clock;
 
-  /** @param idpAppOf a catalog app's reclaim idpApp, by the app's name */
+  /**
+   * @param idpAppOf a catalog app's reclaim idpApp, by the app's name
+   * @param signIns where a sign-in to an app goes at once, as an Okta event hook would send it
+   */
   public SandboxResource(SandboxDirectory directory, InventorySignals inventory,
-      Function<String, Optional<String>> idpAppOf, Clock clock) {
+      Function<String, Optional<String>> idpAppOf, OktaEventHookResource.AppSignInSink signIns, Clock clock) {
     this.directory = directory;
     this.inventory = inventory;
     this.idpAppOf = idpAppOf;
+    this.signIns = signIns;
     this.clock = clock;
   }
 
@@ -104,12 +111,17 @@ public final class SandboxResource {
         throw ApiProblem.invalid("app", "'" + app + "' is neither a catalog app with a reclaim idpApp nor an IdP app id");
       }
     }
+    String login = body.login().strip().toLowerCase();
+    Instant at;
     try {
-      return new SignedIn(body.login().strip().toLowerCase(),
-          directory.signIn(body.login().strip(), idpApp, clock.instant()), idpApp);
+      at = directory.signIn(login, idpApp, clock.instant());
     } catch (IllegalArgumentException e) {
       throw new ApiProblem(404, e.getMessage(), "login");
     }
+    if (idpApp != null) {
+      signIns.signedIn(idpApp, List.of(new AppSignIns.SignIn(login, directory.idOf(login), at)));
+    }
+    return new SignedIn(login, at, idpApp);
   }
 
   private static boolean blank(String value) {

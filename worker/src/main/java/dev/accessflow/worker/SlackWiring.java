@@ -61,6 +61,11 @@ final class SlackWiring implements Managed {
     return new SlackChat(methods, settings.securityChannel, settings.jiraBrowseUrl, clock);
   }
 
+  /** Reclaim warnings for the reclaim activities: a DM per warned person, edited in place. */
+  dev.accessflow.workflows.ports.ReclaimMessages reclaimMessages() {
+    return new SlackChat(methods, settings.securityChannel, settings.jiraBrowseUrl, clock);
+  }
+
   /** The chat port for the Temporal worker: everything it renders comes with the activity's input. */
   ApprovalChat chat() {
     return new SlackChat(methods, settings.securityChannel, settings.jiraBrowseUrl, clock);
@@ -68,7 +73,7 @@ final class SlackWiring implements Managed {
 
   /** Mounts POST /slack/events: signature filter first, then Bolt. */
   void serve(Environment environment, Catalog catalog, AccessRequestIntake intake, AccessRequestGateway gateway,
-      dev.accessflow.api.ReviewDecisions reviews) {
+      dev.accessflow.api.ReviewDecisions reviews, dev.accessflow.api.ReclaimKeeps keeps) {
     if (settings.signingSecret == null || settings.signingSecret.isBlank()) {
       throw new IllegalStateException("config slack.signingSecret: required to serve " + PATH
           + " (set SLACK_SIGNING_SECRET from the Slack app's Basic Information page)");
@@ -90,6 +95,7 @@ final class SlackWiring implements Managed {
     SlackIdentities identities = new SlackIdentities(methods);
     new SlackInteractions(intake, gateway, new RequestModal(catalog), identities, methods, work).register(bolt);
     new dev.accessflow.api.slack.SlackReviewActions(reviews, identities, methods, work).register(bolt);
+    new dev.accessflow.api.slack.SlackReclaimActions(keeps, identities, methods, work).register(bolt);
     var servlets = environment.servlets();
     servlets.addFilter("slack-signature", new SlackSignatureFilter(new SlackRequestVerifier(settings.signingSecret, clock)))
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PATH);

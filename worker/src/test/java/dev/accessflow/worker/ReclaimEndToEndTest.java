@@ -3,12 +3,8 @@ package dev.accessflow.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -17,30 +13,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Auto-reclaim in the real process on the embedded default: the shipped catalog with a one-minute
  * reclaim policy on the sandbox app. Two people added in the sandbox directory go unused for the
- * threshold; a scan started over REST warns both (by the app's sign-in log), one keeps it with a
- * reason, and the other is removed from the sandbox group when the grace ends. Refusals change nothing.
+ * threshold; a scan started over REST warns both (by the app's sign-in log), one in a Slack DM
+ * (against a WireMock Slack) where she keeps it with a reason in the form and the DM is edited in
+ * place; the other is removed from the sandbox group when the grace ends. Refusals change nothing.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ReclaimEndToEndTest {
   static final Duration THRESHOLD = Duration.ofMinutes(1);
-  static final DropwizardAppExtension<AccessflowConfiguration> APP = AccessflowApp.embedded(
-      ConfigOverride.config("catalog", reclaimingCatalog().toString()));
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  static final SlackStub SLACK = new SlackStub();
+  static final DropwizardAppExtension<AccessflowConfiguration> APP = AccessflowApp.embedded(reclaimingCatalog(),
+      SLACK.config("xoxb-test"));
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopSlack() {
+    SLACK.stop();
+  }
 
   private static Path reclaimingCatalog() {
-    try {
-      String shipped = Files.readString(Path.of("../config/catalog.yml"));
-      String marker = "    name: Sandbox demo (embedded mode only)\n";
-      if (!shipped.contains(marker)) {
-        throw new IllegalStateException("the shipped catalog no longer has the sandbox app this test reclaims");
-      }
-      Path file = Files.createTempFile("catalog-reclaim", ".yml");
-      Files.writeString(file, shipped.replace(marker, marker
-          + "    reclaim: {inactiveAfter: PT1M, grace: PT1M, mode: enforce, idpApp: sandbox-demo-app}\n"));
-      file.toFile().deleteOnExit();
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return AccessflowApp.shippedCatalogWith("    name: Sandbox demo (embedded mode only)\n",
+        "    reclaim: {inactiveAfter: PT1M, grace: PT1M, mode: enforce, idpApp: sandbox-demo-app}\n");
   }
 
   private static JsonNode items(Http http, String query) {
@@ -48,7 +41,7 @@ class ReclaimEndToEndTest {
   }
 
   @Test
-  void unusedAccessIsWarnedKeptWithAReasonOrRemovedWhenTheGraceEnds() throws Exception {
+  void unusedAccessIsWarnedInSlackKeptWithAReasonOrRemovedWhenTheGraceEnds() throws Exception {
     Http http = new Http(APP.getLocalPort());
     http.await("/v1/inventory/groups", r -> !r.body().path("lastSync").path("finishedAt").isMissingNode()
         && !r.body().path("lastSync").path("finishedAt").isNull(), Duration.ofSeconds(30));
@@ -85,6 +78,14 @@ class ReclaimEndToEndTest {
     assertThat(dana.path("groups").toString()).isEqualTo("[\"sandbox-readers\"]");
     String danaItem = dana.path("itemId").asText();
 
+    // Dana is told in Slack, with the finding, the deadline and "Keep access…"; Ed has no Slack account.
+    java.util.Map<String, String> dm = SLACK.await("chat.postMessage", c -> SlackStub.DANA.userId().equals(c.get("channel"))
+        && c.getOrDefault("blocks", "").contains("reclaim_keep"), WAIT);
+    JsonNode blocks = JSON.readTree(dm.get("blocks"));
+    assertThat(blocks.toString()).contains("Unused access: Sandbox demo", "sandbox-readers", "no sign-in to the app since")
+        .contains("\"value\":\"" + danaItem + "\"");
+
+    // Someone who is neither Dana nor an owner cannot keep her access (REST, a trusted token acting for Ed).
     Http.Reply notHers = http.post("/v1/reclaim/items/" + danaItem + "/keep",
         "{\"actor\":\"ed@example.com\",\"reason\":\"I want hers\"}");
     assertThat(notHers.status()).isEqualTo(403);
@@ -92,11 +93,30 @@ class ReclaimEndToEndTest {
     Http.Reply noReason = http.post("/v1/reclaim/items/" + danaItem + "/keep", "{\"actor\":\"dana@example.com\"}");
     assertThat(noReason.status()).isEqualTo(422);
     assertThat(noReason.text("field")).isEqualTo("reason");
-    Http.Reply kept = http.post("/v1/reclaim/items/" + danaItem + "/keep",
-        "{\"actor\":\"dana@example.com\",\"reason\":\"on-call reader next week\"}");
-    assertThat(kept.status()).isEqualTo(200);
-    assertThat(kept.text("state")).isEqualTo("kept");
-    assertThat(kept.text("decidedVia")).isEqualTo("REST");
+
+    // Dana clicks Keep access…, is asked why, and an empty reason is refused in the form.
+    SlackPayloads slack = new SlackPayloads(APP.getLocalPort());
+    assertThat(slack.send(SlackPayloads.click("reclaim_keep", danaItem, SlackStub.DANA.userId(),
+        SlackStub.DANA.dmChannel(), SlackStub.DANA.promptTs(), "9.1", SLACK.responseUrl("keep"))).status())
+        .isEqualTo(200);
+    JsonNode form = JSON.readTree(SLACK.await("views.open", c -> "trigger-9.1".equals(c.get("trigger_id")), WAIT)
+        .get("view"));
+    assertThat(form.path("callback_id").asText()).isEqualTo("reclaim_keep_reason");
+    assertThat(form.path("private_metadata").asText()).isEqualTo(danaItem);
+    SlackPayloads.Reply empty = slack.send(SlackPayloads.submitText(SlackStub.DANA.userId(), "V-k1",
+        "reclaim_keep_reason", danaItem, "keep_reason", "keep_reason_input", " "));
+    assertThat(empty.json().path("errors").path("keep_reason").asText()).contains("Say why");
+    assertThat(slack.send(SlackPayloads.submitText(SlackStub.DANA.userId(), "V-k1", "reclaim_keep_reason", danaItem,
+        "keep_reason", "keep_reason_input", "on-call reader next week")).status()).isEqualTo(200);
+    JsonNode kept = http.await("/v1/reclaim?app=sandbox-demo&state=kept", r -> r.body().path("items").size() == 1,
+        WAIT).body().path("items").get(0);
+    assertThat(kept.path("login").asText()).isEqualTo("dana@example.com");
+    assertThat(kept.path("decidedVia").asText()).isEqualTo("SLACK");
+    // Her warning is edited in place: kept, with her reason, and no button any more.
+    java.util.Map<String, String> edited = SLACK.await("chat.update", c -> SlackStub.DANA.dmChannel()
+        .equals(c.get("channel")) && SlackStub.DANA.promptTs().equals(c.get("ts")), WAIT);
+    assertThat(edited.get("blocks")).contains("kept by dana@example.com").contains("on-call reader next week")
+        .doesNotContain("reclaim_keep");
 
     // Ed neither signs in nor keeps it: at the grace's end he is out of the group, and the record says why.
     JsonNode ed = http.await("/v1/reclaim?app=sandbox-demo&login=ed@example.com&state=removed",

@@ -46,6 +46,7 @@ class ReclaimRunsTest {
   private final RecordingTickets tickets = new RecordingTickets();
   private final List<Membership> removals = new CopyOnWriteArrayList<>();
   private final List<ReclaimMessages.ReclaimWarning> warnings = new CopyOnWriteArrayList<>();
+  private final List<String> settled = new CopyOnWriteArrayList<>();
   private final AtomicInteger idpFailures = new AtomicInteger();
   private final SandboxDirectory sandbox = new SandboxDirectory(List.of(
       new SandboxUser("ada@example.com", "Ada", null, "eng"), new SandboxUser("ben@example.com", "Ben", null, "eng"),
@@ -92,9 +93,18 @@ class ReclaimRunsTest {
           removals.add(m);
           return null;
         }, sandbox);
-    return new ReclaimRuns(ledger, catalog, sandbox, sandbox, w -> {
-      warnings.add(w);
-      return null;
+    return new ReclaimRuns(ledger, catalog, sandbox, sandbox, new ReclaimMessages() {
+      @Override
+      public dev.accessflow.workflows.model.ChatMessageRef warn(ReclaimMessages.ReclaimWarning w) {
+        warnings.add(w);
+        return new dev.accessflow.workflows.model.ChatMessageRef(w.login(), "D-" + w.login(), "ts-" + w.itemId());
+      }
+
+      @Override
+      public void settle(dev.accessflow.workflows.model.ChatMessageRef message, ReclaimMessages.ReclaimWarning w,
+          String outcome) {
+        settled.add(message.channelId() + " " + message.ts() + ": " + outcome);
+      }
     }, tickets, removal, clock);
   }
 
@@ -201,6 +211,14 @@ class ReclaimRunsTest {
     }
     runs.close(runId, part);
     assertThat(runs.report(runId, part + 1, 50)).isZero(); // each state written once
+    // Each warning was edited in place, once, to say what became of the access.
+    assertThat(settled).containsExactlyInAnyOrder(
+        "D-ada@example.com ts-" + item(runId, "ada@example.com").itemId()
+            + ": removed at 2026-12-08T09:01:00Z. Ask for it again through accessflow if you need it.",
+        "D-cy@example.com ts-" + item(runId, "cy@example.com").itemId() + ": kept: you signed in "
+            + item(runId, "cy@example.com").reason().substring("signed in ".length()) + ".",
+        "D-dee@example.com ts-" + item(runId, "dee@example.com").itemId()
+            + ": kept by dee@example.com: \"quarterly close dashboards\".");
     List<String> ticket = tickets.reclaimTicket(runId);
     assertThat(ticket.get(0)).contains("Access reclaim: Grafana, 2026-12-01").contains("0oaGRAFANA");
     String record = String.join("\n", ticket);

@@ -48,6 +48,9 @@ final class SlackStub {
       server.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).withRequestBody(containing("channel=" + p.userId()))
           .willReturn(okJson("{\"ok\":true,\"channel\":\"" + p.dmChannel() + "\",\"ts\":\"" + p.promptTs() + "\"}")));
     }
+    // Anyone else has no Slack account: Slack answers 200 with users_not_found, as it does.
+    server.stubFor(post(urlPathEqualTo("/api/users.lookupByEmail")).atPriority(10)
+        .willReturn(okJson("{\"ok\":false,\"error\":\"users_not_found\"}")));
     server.stubFor(post(urlPathEqualTo("/api/chat.update")).willReturn(okJson("{\"ok\":true}")));
     server.stubFor(post(urlPathEqualTo("/api/views.open")).willReturn(okJson("{\"ok\":true,\"view\":{\"id\":\"V1\"}}")));
     server.stubFor(post(urlPathEqualTo("/api/views.update")).willReturn(okJson("{\"ok\":true,\"view\":{\"id\":\"V1\"}}")));

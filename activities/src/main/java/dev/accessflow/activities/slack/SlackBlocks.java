@@ -17,6 +17,7 @@ import dev.accessflow.workflows.model.AuditKind;
 import dev.accessflow.workflows.model.RecordedDecision;
 import dev.accessflow.workflows.model.Verdict;
 import dev.accessflow.workflows.model.RequesterNotice;
+import dev.accessflow.workflows.ports.ReclaimMessages;
 import dev.accessflow.workflows.ports.ReviewMessages;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,6 +89,47 @@ public final class SlackBlocks {
     blocks.add(context(c -> c.elements(List.of(fitted(more + "Review " + escape(d.reviewId())
         + " · you never review your own access · GET /v1/reviews/" + escape(d.reviewId()), CONTEXT_TEXT)))));
     return blocks;
+  }
+
+  /** Reclaim's button: the value is the reclaim item id; it opens a form for the reason. */
+  public static final String ACTION_RECLAIM_KEEP = "reclaim_keep";
+
+  /**
+   * A reclaim warning to the person: what access, why it is found unused (the signal and the last
+   * use), when it goes, and the two ways to keep it: use it, or Keep access with a reason.
+   */
+  public static List<LayoutBlock> reclaimWarning(ReclaimMessages.ReclaimWarning w) {
+    List<LayoutBlock> blocks = new ArrayList<>();
+    blocks.add(header(h -> h.text(headerText("Unused access: " + w.appName()))));
+    String confirm = "owner".equals(w.keepConfirmedBy())
+        ? " An owner of the app (" + escape(String.join(", ", w.owners())) + ") confirms a Keep." : "";
+    blocks.add(section(s -> s.text(sectionText("Your access to *" + escape(w.appName()) + " / " + escape(w.role())
+        + "* (" + escape(String.join(", ", w.groups())) + ") looks unused: " + escape(w.finding()) + ".\n"
+        + "It is removed " + slackDate(w.graceEndsAt()) + " unless you sign in to " + escape(w.appName())
+        + " before then (nothing else to do) or keep it with a reason." + confirm))));
+    blocks.add(actions(a -> a.blockId("reclaim:" + w.itemId()).elements(asElements(
+        button(b -> b.actionId(ACTION_RECLAIM_KEEP).style("primary").text(plainText("Keep access…"))
+            .value(Long.toString(w.itemId())))))));
+    blocks.add(context(c -> c.elements(List.of(fitted("Reclaim " + escape(w.runId()) + " · item " + w.itemId()
+        + " · GET /v1/reclaim?run=" + escape(w.runId()), CONTEXT_TEXT)))));
+    return blocks;
+  }
+
+  /** The same message once the item is settled: what became of the access, and no button. */
+  public static List<LayoutBlock> reclaimSettled(ReclaimMessages.ReclaimWarning w, String outcome) {
+    return List.of(
+        header(h -> h.text(headerText("Unused access: " + w.appName()))),
+        section(s -> s.text(sectionText("Your access to *" + escape(w.appName()) + " / " + escape(w.role())
+            + "* (" + escape(String.join(", ", w.groups())) + "): " + escape(outcome)))),
+        context(c -> c.elements(List.of(fitted("Reclaim " + escape(w.runId()) + " · item " + w.itemId(),
+            CONTEXT_TEXT)))));
+  }
+
+  /** The top-level text of a reclaim message (notifications, screen readers). */
+  public static String reclaimText(ReclaimMessages.ReclaimWarning w, String outcome) {
+    return fit(outcome != null ? w.appName() + " / " + w.role() + ": " + outcome
+        : "Your access to " + w.appName() + " / " + w.role() + " looks unused and is removed " + w.graceEndsAt()
+            + " unless you use it or keep it", MESSAGE_TEXT);
   }
 
   /** The top-level text of a reviewer's message (notifications, screen readers). */

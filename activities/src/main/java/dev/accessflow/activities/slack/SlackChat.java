@@ -12,6 +12,7 @@ import dev.accessflow.workflows.model.ChatMessageRef;
 import dev.accessflow.workflows.model.RecordedDecision;
 import dev.accessflow.workflows.model.RequesterNotice;
 import dev.accessflow.workflows.ports.ApprovalChat;
+import dev.accessflow.workflows.ports.ReclaimMessages;
 import dev.accessflow.workflows.ports.ReviewMessages;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * deleted by hand) are logged and skipped: a missing DM must never hold up an access decision.
  * Everything else (network, rate limits, Slack down) throws, and Temporal retries the activity.
  */
-public final class SlackChat implements ApprovalChat, ReviewMessages {
+public final class SlackChat implements ApprovalChat, ReviewMessages, ReclaimMessages {
   private static final Logger log = LoggerFactory.getLogger(SlackChat.class);
   /** Slack's answers that a retry cannot change. */
   private static final Set<String> PERMANENT = Set.of("users_not_found", "user_not_found", "message_not_found",
@@ -166,6 +167,26 @@ public final class SlackChat implements ApprovalChat, ReviewMessages {
     ChatPostMessageResponse reply = call("chat.postMessage", () -> slack.chatPostMessage(r -> r.channel(userId.get())
         .text(text).blocks(blocks)));
     return reply == null ? null : new ChatMessageRef(digest.reviewer(), reply.getChannel(), reply.getTs());
+  }
+
+  @Override
+  public ChatMessageRef warn(ReclaimWarning warning) {
+    Optional<String> userId = userId(warning.login());
+    if (userId.isEmpty()) {
+      log.warn("reclaim {} item {}: {} has no Slack account with that email; told on the ticket only",
+          warning.runId(), warning.itemId(), warning.login());
+      return null;
+    }
+    ChatPostMessageResponse reply = call("chat.postMessage", () -> slack.chatPostMessage(r -> r.channel(userId.get())
+        .text(SlackBlocks.reclaimText(warning, null)).blocks(SlackBlocks.reclaimWarning(warning))));
+    return reply == null ? null : new ChatMessageRef(warning.login(), reply.getChannel(), reply.getTs());
+  }
+
+  @Override
+  public void settle(ChatMessageRef message, ReclaimWarning warning, String outcome) {
+    // A message that is gone (deleted, too old to edit) is left: the ledger and the ticket hold the outcome.
+    call("chat.update", () -> slack.chatUpdate(r -> r.channel(message.channelId()).ts(message.ts())
+        .text(SlackBlocks.reclaimText(warning, outcome)).blocks(SlackBlocks.reclaimSettled(warning, outcome))));
   }
 
   /** The Slack user id of an IdP login; empty when Slack knows no such email. Cached: ids never change. */

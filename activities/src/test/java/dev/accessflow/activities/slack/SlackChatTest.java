@@ -144,6 +144,40 @@ class SlackChatTest {
     });
   }
 
+  private static dev.accessflow.workflows.ports.ReclaimMessages.ReclaimWarning warning(String login) {
+    return new dev.accessflow.workflows.ports.ReclaimMessages.ReclaimWarning(42, "grafana-20261203T120000", login,
+        "Dana", "grafana", "Grafana <prod>", "admin", List.of("grafana-admins"),
+        "unused for more than 90 days: no sign-in to the app since 2026-09-04 (the IdP's log, read to 2026-12-03)",
+        Instant.parse("2026-12-10T12:00:00Z"), "owner", List.of("omar@example.com"));
+  }
+
+  @Test
+  void aReclaimWarningIsADmWithTheFindingTheDeadlineAndKeepAccessAndIsSettledInPlace() throws Exception {
+    ChatMessageRef ref = chat.warn(warning("dana@example.com"));
+
+    assertThat(ref).isEqualTo(new ChatMessageRef("dana@example.com", "DMARIA", "1700000000.000100"));
+    Map<String, String> form = form(SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))).get(0));
+    assertThat(form.get("channel")).isEqualTo("UDANA");
+    JsonNode blocks = JSON.readTree(form.get("blocks"));
+    String all = blocks.toString();
+    assertThat(all).contains("Unused access: Grafana <prod>") // a header is plain text
+        .contains("*Grafana &lt;prod&gt; / admin*", "grafana-admins", "no sign-in to the app since 2026-09-04",
+            "<!date^" + Instant.parse("2026-12-10T12:00:00Z").getEpochSecond(), "An owner of the app (omar@example.com)");
+    JsonNode button = blocks.get(2).path("elements").get(0);
+    assertThat(button.path("action_id").asText()).isEqualTo(SlackBlocks.ACTION_RECLAIM_KEEP);
+    assertThat(button.path("value").asText()).isEqualTo("42");
+    assertThat(form.get("text")).contains("looks unused");
+
+    chat.settle(ref, warning("dana@example.com"), "removed at 2026-12-10T12:00:05Z.");
+    Map<String, String> edit = form(SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.update"))).get(0));
+    assertThat(edit).containsEntry("channel", "DMARIA").containsEntry("ts", "1700000000.000100");
+    assertThat(edit.get("blocks")).contains("removed at 2026-12-10T12:00:05Z.")
+        .doesNotContain(SlackBlocks.ACTION_RECLAIM_KEEP);
+    // Someone without a Slack account is not told in Slack (the ticket says it), and nothing fails.
+    assertThat(chat.warn(warning("omar@example.com"))).isNull();
+    assertThat(SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage")))).hasSize(1);
+  }
+
   @Test
   void aReviewersDmIsEditedInPlaceAndAReminderAlsoRepliesUnderIt() throws Exception {
     ChatMessageRef existing = new ChatMessageRef("maria@example.com", "DMARIA", "111.1");

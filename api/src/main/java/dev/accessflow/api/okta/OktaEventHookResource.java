@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.accessflow.api.InventorySignals;
 import dev.accessflow.workflows.model.MembershipChange;
+import dev.accessflow.workflows.ports.AppSignIns;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -20,7 +21,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * compared in constant time. A delivery is checked whole before anything is handed on: a wrong
  * secret is a 401 and a malformed body a 400, and neither changes anything. Only ids go to the
  * inventory workflow, never Okta's payload; deliveries are at least once, so each event is applied
- * once by its uuid.
+ * once by its uuid. {@code user.authentication.sso} to an app a reclaim policy names is a sign-in
+ * that ends a grace at once (kept as each person's latest, so a repeated delivery changes nothing).
  */
 @Path("/okta/events")
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,6 +44,8 @@ public final class OktaEventHookResource {
   public static final String CHALLENGE_HEADER = "X-Okta-Verification-Challenge";
   static final String ADD = "group.user_membership.add";
   static final String REMOVE = "group.user_membership.remove";
+  /** A person signed in to an app through Okta: auto-reclaim's usage signal, seen at once. */
+  static final String SSO = "user.authentication.sso";
   /** Okta batches events; a delivery of a few hundred events is well under this. */
   static final int MAX_BODY_BYTES = 1024 * 1024;
   static final int MAX_CHALLENGE = 512;
@@ -50,13 +56,30 @@ public final class OktaEventHookResource {
   private final InventorySignals inventory;
   private final Set<String> catalogGroups;
   private final ObjectMapper json;
+  private final Set<String> reclaimApps;
+  private final AppSignInSink signIns;
+
+  /** Where sign-ins to apps go (the reclaim ledger, then a nudge to the app's runs). */
+  @FunctionalInterface
+  public interface AppSignInSink {
+    /** Sign-ins to the Okta app {@code idpApp} (one of the catalog's reclaim idpApps). */
+    void signedIn(String idpApp, List<AppSignIns.SignIn> signIns);
+  }
 
   /** @param secret the Authorization value configured on the event hook in Okta */
   public OktaEventHookResource(String secret, InventorySignals inventory, Set<String> catalogGroups, ObjectMapper json) {
+    this(secret, inventory, catalogGroups, json, Set.of(), (app, s) -> { });
+  }
+
+  /** @param reclaimApps the Okta app ids the catalog's reclaim policies read sign-ins of */
+  public OktaEventHookResource(String secret, InventorySignals inventory, Set<String> catalogGroups, ObjectMapper json,
+      Set<String> reclaimApps, AppSignInSink signIns) {
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
     this.inventory = inventory;
     this.catalogGroups = Set.copyOf(catalogGroups);
     this.json = json;
+    this.reclaimApps = Set.copyOf(reclaimApps);
+    this.signIns = signIns;
   }
 
   /** The verification response Okta expects. */
@@ -93,8 +116,9 @@ public final class OktaEventHookResource {
       return problem(413, "request body is larger than " + MAX_BODY_BYTES + " bytes");
     }
     List<MembershipChange> changes;
+    Map<String, List<AppSignIns.SignIn>> appSignIns = new TreeMap<>();
     try {
-      changes = changes(raw);
+      changes = changes(raw, appSignIns);
     } catch (Malformed e) {
       log.warn("okta event hook: a malformed delivery was refused: {}", e.getMessage());
       return problem(400, e.getMessage());
@@ -102,6 +126,10 @@ public final class OktaEventHookResource {
     if (!changes.isEmpty()) {
       inventory.changed(changes); // one signal for the delivery: Okta waits 3 s at most
       log.info("okta event hook: {} membership change(s) of catalog groups handed to the inventory", changes.size());
+    }
+    appSignIns.forEach(signIns::signedIn);
+    if (!appSignIns.isEmpty()) {
+      log.info("okta event hook: sign-ins to {} reclaimed app(s) handed to reclaim", appSignIns.size());
     }
     return Response.noContent().build();
   }
@@ -112,6 +140,11 @@ public final class OktaEventHookResource {
 
   /** The membership changes of catalog groups in a delivery; throws {@link Malformed} for anything but Okta's shape. */
   List<MembershipChange> changes(byte[] raw) {
+    return changes(raw, new TreeMap<>());
+  }
+
+  /** The same, and the sign-ins to reclaimed apps into {@code appSignIns} (by Okta app id). */
+  List<MembershipChange> changes(byte[] raw, Map<String, List<AppSignIns.SignIn>> appSignIns) {
     JsonNode root;
     try {
       root = json.readTree(raw);
@@ -132,6 +165,10 @@ public final class OktaEventHookResource {
     for (int i = 0; i < events.size(); i++) {
       JsonNode event = events.get(i);
       String type = text(event, "eventType", "data.events[" + i + "]");
+      if (SSO.equals(type)) {
+        signIn(event, "data.events[" + i + "] (" + type + ")", appSignIns);
+        continue;
+      }
       if (!ADD.equals(type) && !REMOVE.equals(type)) {
         continue; // the hook may subscribe to more than membership events
       }
@@ -164,6 +201,29 @@ public final class OktaEventHookResource {
           actor == null || actor.length() > MAX_ID ? null : actor));
     }
     return changes;
+  }
+
+  /** A successful SSO to a reclaimed app by a person; anything else is not a sign-in reclaim reads. */
+  private void signIn(JsonNode event, String where, Map<String, List<AppSignIns.SignIn>> appSignIns) {
+    if (!"SUCCESS".equalsIgnoreCase(event.path("outcome").path("result").asText(""))) {
+      return;
+    }
+    String app = null;
+    for (JsonNode target : event.path("target")) {
+      if ("AppInstance".equals(target.path("type").asText(""))) {
+        app = text(target, "id", where + " AppInstance target");
+      }
+    }
+    JsonNode actor = event.path("actor");
+    if (app == null || !reclaimApps.contains(app) || !"User".equals(actor.path("type").asText(""))) {
+      return;
+    }
+    Instant at = instant(event.path("published").asText(null), where);
+    if (at == null) {
+      throw new Malformed(where + " must have a published time");
+    }
+    appSignIns.computeIfAbsent(app, a -> new ArrayList<>()).add(new AppSignIns.SignIn(
+        text(actor, "alternateId", where + " actor"), text(actor, "id", where + " actor"), at));
   }
 
   private static String text(JsonNode node, String field, String where) {

@@ -38,13 +38,52 @@ class OktaEventHookResourceTest {
     public void sweep() {}
   };
 
+  private static final List<String> SIGNED_IN = new CopyOnWriteArrayList<>();
+
   static final ResourceExtension RESOURCES = ResourceExtension.builder()
-      .addResource(new OktaEventHookResource(SECRET, INVENTORY, Set.of("00gADMINS", "00gVIEWERS"), new ObjectMapper()))
+      .addResource(new OktaEventHookResource(SECRET, INVENTORY, Set.of("00gADMINS", "00gVIEWERS"), new ObjectMapper(),
+          Set.of("0oaGRAFANA"), (app, signIns) -> signIns.forEach(s -> SIGNED_IN.add(app + " " + s.login() + " "
+              + s.idpUserId() + " " + s.at()))))
       .build();
 
   @BeforeEach
   void clear() {
     HANDED_ON.clear();
+    SIGNED_IN.clear();
+  }
+
+  private static String sso(String uuid, String app, String result, String actorType) {
+    return """
+        {"uuid":"%s","published":"2026-12-02T09:59:58.000Z","eventType":"user.authentication.sso","version":"0",
+         "displayMessage":"User single sign on to app","severity":"INFO","outcome":{"result":"%s"},
+         "actor":{"id":"00uDANA","type":"%s","alternateId":"dana@acme.example","displayName":"Dana"},
+         "target":[{"id":"%s","type":"AppInstance","alternateId":"Grafana","displayName":"Grafana"},
+                   {"id":"0uaX","type":"AppUser","alternateId":"dana@acme.example","displayName":"Dana"}]}"""
+        .formatted(uuid, result, actorType, app);
+  }
+
+  @Test
+  void aSuccessfulSignInToAReclaimedAppGoesToReclaimAndOtherSignInsAreIgnored() {
+    Response answer = hook(SECRET).post(Entity.entity(delivery(
+        sso("s-1", "0oaGRAFANA", "SUCCESS", "User"),
+        sso("s-2", "0oaOTHER", "SUCCESS", "User"), // no reclaim policy reads this app
+        sso("s-3", "0oaGRAFANA", "FAILURE", "User"), // a refused sign-in is no use
+        sso("s-4", "0oaGRAFANA", "SUCCESS", "PublicClientApp")), MediaType.APPLICATION_JSON));
+
+    assertThat(answer.getStatus()).isEqualTo(204);
+    assertThat(SIGNED_IN).containsExactly("0oaGRAFANA dana@acme.example 00uDANA 2026-12-02T09:59:58Z");
+    assertThat(HANDED_ON).isEmpty();
+  }
+
+  @Test
+  void aSignInWithoutItsTimeIsRefusedWholeAndNothingIsRecorded() {
+    String timeless = sso("s-1", "0oaGRAFANA", "SUCCESS", "User").replace("\"published\":\"2026-12-02T09:59:58.000Z\",", "");
+    Response answer = hook(SECRET).post(Entity.entity(delivery(sso("s-0", "0oaGRAFANA", "SUCCESS", "User"), timeless),
+        MediaType.APPLICATION_JSON));
+
+    assertThat(answer.getStatus()).isEqualTo(400);
+    assertThat(answer.readEntity(JsonNode.class).path("message").asText()).contains("published");
+    assertThat(SIGNED_IN).isEmpty();
   }
 
   private static Invocation.Builder hook(String authorization) {

@@ -24,6 +24,17 @@ public interface ReclaimMessages {
   /** Tells the person (a direct message with a Keep button); the message posted, or null when there is no chat. */
   ChatMessageRef warn(ReclaimWarning warning);
 
+  /** Edits the warning in place to say what became of the access ({@code outcome}, in words); the button goes. */
+  void settle(ChatMessageRef message, ReclaimWarning warning, String outcome);
+
   /** No chat configured: the warning is on the run's ticket and in the ledger only. */
-  ReclaimMessages NONE = warning -> null;
+  ReclaimMessages NONE = new ReclaimMessages() {
+    @Override
+    public ChatMessageRef warn(ReclaimWarning warning) {
+      return null;
+    }
+
+    @Override
+    public void settle(ChatMessageRef message, ReclaimWarning warning, String outcome) {}
+  };
 }
