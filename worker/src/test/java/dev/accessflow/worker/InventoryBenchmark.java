@@ -208,6 +208,10 @@ class InventoryBenchmark {
         return;
       }
       String path = exchange.getRequestURI().getPath();
+      if (path.equals("/api/v1/logs")) {
+        logs(exchange);
+        return;
+      }
       Matcher member = MEMBER.matcher(path);
       if ("DELETE".equals(exchange.getRequestMethod()) && member.matches()) {
         removals.incrementAndGet(); // Okta's removal of a group member: 204, no body
@@ -256,6 +260,39 @@ class InventoryBenchmark {
         send(exchange, 404, "{\"errorCode\":\"E0000007\",\"errorSummary\":\"Not found\",\"errorLink\":\"E0000007\","
             + "\"errorId\":\"x\",\"errorCauses\":[]}");
       }
+    }
+
+    /** Who signed in to the app lately (reclaim's signal): u{i} for i % 4 != 3, a second ago; a thousand a page. */
+    final AtomicInteger logPages = new AtomicInteger();
+
+    private void logs(HttpExchange exchange) throws IOException {
+      logPages.incrementAndGet();
+      int after = 0;
+      String query = exchange.getRequestURI().getRawQuery();
+      for (String pair : query == null ? new String[0] : query.split("&")) {
+        if (pair.startsWith("after=")) {
+          after = Integer.parseInt(pair.substring(6));
+        }
+      }
+      String at = java.time.Instant.now().minusSeconds(1).toString();
+      StringBuilder body = new StringBuilder("[");
+      int i = after;
+      int sent = 0;
+      for (; i < members && sent < 1_000; i++) {
+        if (i % 4 == 3) {
+          continue;
+        }
+        body.append(sent++ == 0 ? "" : ",").append("{\"uuid\":\"e").append(i)
+            .append("\",\"eventType\":\"user.authentication.sso\",\"published\":\"").append(at)
+            .append("\",\"outcome\":{\"result\":\"SUCCESS\"},\"actor\":{\"id\":\"00u").append(i)
+            .append("\",\"type\":\"User\",\"alternateId\":\"u").append(i).append("@bench.example\"}}");
+      }
+      body.append(']');
+      if (i < members) {
+        exchange.getResponseHeaders().add("Link", "<http://127.0.0.1:" + port() + "/api/v1/logs?after=" + i
+            + "&limit=1000>; rel=\"next\"");
+      }
+      send(exchange, 200, body.toString());
     }
 
     private static void send(HttpExchange exchange, int status, String body) throws IOException {

@@ -167,7 +167,7 @@ class ReviewBenchmark {
     }
   }
 
-  private static String firstRunId(TestWorkflowEnvironment env, String workflowId) {
+  static String firstRunId(TestWorkflowEnvironment env, String workflowId) {
     var closed = env.getWorkflowServiceStubs().blockingStub().listClosedWorkflowExecutions(
         io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest.newBuilder()
             .setNamespace(env.getNamespace()).setMaximumPageSize(1_000)
