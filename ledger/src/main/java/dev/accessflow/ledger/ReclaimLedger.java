@@ -365,6 +365,28 @@ public final class ReclaimLedger {
     });
   }
 
+  /**
+   * The app's policy no longer removes anything (switched to dry-run, or taken out of the catalog):
+   * every open item of the run is kept, with {@code why}, on the hash chain. Returns the items kept.
+   */
+  public List<Item> policyWithdrawn(String runId, String why) {
+    Instant now = clock.instant();
+    return jdbi.inTransaction(h -> {
+      List<Item> kept = h.createQuery("UPDATE reclaim_items SET state = 'kept', decided_by = 'catalog',"
+              + " decided_via = 'POLICY', decided_at = :now, reason = :why, next_attempt_at = NULL"
+              + " WHERE run_id = :id AND state IN " + OPEN_STATES + " RETURNING *")
+          .bind("id", runId).bind("now", ts(now)).bind("why", cap(why)).map((rs, ctx) -> item(rs)).list();
+      if (!kept.isEmpty()) {
+        Run run = run(h, runId);
+        for (Item i : kept) {
+          chain(h, run, i, 3, "RECLAIM_KEPT", "KEPT", "Reclaim " + runId + ": item " + i.itemId() + ", " + i.login()
+              + " in " + i.app() + "/" + i.role() + ": kept, " + why + ".");
+        }
+      }
+      return kept;
+    });
+  }
+
   /** Items whose grace is over without a sign-in or a confirmed Keep: their removal is due now. Returns how many. */
   public int graceEnded(String runId) {
     Instant now = clock.instant();
@@ -446,7 +468,9 @@ public final class ReclaimLedger {
   /**
    * Starts (or, unfinished, keeps) a read of the app's log over [from, until). The first read of
    * an app, or of a new IdP app id, starts the coverage at {@code from}; a new id forgets the
-   * sign-ins read from the old one. Returns the read as it stands.
+   * sign-ins read from the old one. A later read starts where the coverage ends, unless that is
+   * before {@code from} (the oldest the IdP still keeps): then the coverage starts over at
+   * {@code from}, so a gap in the log never reads as "no sign-in". Returns the read as it stands.
    */
   public UsageRead beginRead(String app, String idpApp, Instant from, Instant until) {
     return jdbi.inTransaction(h -> {
@@ -457,9 +481,17 @@ public final class ReclaimLedger {
         if (r.windowFrom() != null) {
           return r; // a read under way goes on where it stopped
         }
-        h.createUpdate("UPDATE app_usage_reads SET window_from = :from, window_until = :until, after_cursor = NULL"
-                + " WHERE app = :app").bind("app", app)
-            .bind("from", ts(r.coveredUntil() != null ? r.coveredUntil() : from)).bind("until", ts(until)).execute();
+        if (r.coveredUntil() != null && r.coveredUntil().isBefore(from)) {
+          // Unread for longer than the IdP keeps its log: what happened in between is gone, so the
+          // coverage starts over at what the log still has (the sign-ins read before stay true).
+          h.createUpdate("UPDATE app_usage_reads SET covered_from = :from, covered_until = NULL, window_from = :from,"
+                  + " window_until = :until, after_cursor = NULL WHERE app = :app").bind("app", app)
+              .bind("from", ts(from)).bind("until", ts(until)).execute();
+        } else {
+          h.createUpdate("UPDATE app_usage_reads SET window_from = :from, window_until = :until, after_cursor = NULL"
+                  + " WHERE app = :app").bind("app", app)
+              .bind("from", ts(r.coveredUntil() != null ? r.coveredUntil() : from)).bind("until", ts(until)).execute();
+        }
       } else {
         h.createUpdate("DELETE FROM app_sign_ins WHERE app = :app").bind("app", app).execute();
         h.createUpdate("INSERT INTO app_usage_reads (app, idp_app, covered_from, window_from, window_until)"

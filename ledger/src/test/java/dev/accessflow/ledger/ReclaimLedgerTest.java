@@ -277,6 +277,16 @@ class ReclaimLedgerTest {
     // The next read starts where the coverage ends; a new IdP app id starts over.
     assertThat(reclaim.beginRead("grafana", "0oa-grafana", from, T0.plusSeconds(3600)).windowFrom())
         .isEqualTo(AuditChain.stored(T0));
+    reclaim.recordSignIns("grafana", List.of(), null);
+    // Unread for longer than the IdP keeps its log: the coverage starts over, the sign-ins read stay.
+    Instant later = T0.plus(Duration.ofDays(200));
+    ReclaimLedger.UsageRead gap = reclaim.beginRead("grafana", "0oa-grafana", later.minus(Duration.ofDays(90)), later);
+    assertThat(gap.coverage()).isNull();
+    assertThat(gap.windowFrom()).isEqualTo(AuditChain.stored(later.minus(Duration.ofDays(90))));
+    reclaim.recordSignIns("grafana", List.of(), null);
+    assertThat(reclaim.usageRead("grafana").orElseThrow().coverage()).isEqualTo(new ReclaimRules.Coverage(
+        AuditChain.stored(later.minus(Duration.ofDays(90))), AuditChain.stored(later)));
+    assertThat(reclaim.lastSignIns("grafana", List.of("dana@example.com"))).hasSize(1);
     ReclaimLedger.UsageRead fresh = reclaim.beginRead("grafana", "0oa-other", from, T0.plusSeconds(3600));
     assertThat(fresh.coverage()).isNull();
     assertThat(reclaim.lastSignIns("grafana", List.of("dana@example.com"))).isEmpty();

@@ -235,7 +235,21 @@ public final class ReclaimRuns implements ReclaimWork {
 
   @Override
   public ReclaimPass pass(String runId, int limit) {
-    int kept = ledger.settleSignIns(runId).size();
+    ReclaimLedger.Run run = run(runId);
+    Optional<ReclaimPolicy> policy = policy(run.app());
+    int kept = 0;
+    if (policy.isEmpty() || policy.get().dryRun()) {
+      // The owner switched to dry-run (or took reclaim out) while graces ran: nothing is removed.
+      List<Item> released = ledger.policyWithdrawn(runId, policy.isEmpty()
+          ? "the catalog no longer has a reclaim policy for " + run.app()
+          : "the app's reclaim policy was switched to dry-run during the grace");
+      kept += released.size();
+      if (!released.isEmpty()) {
+        audit.warn("reclaim {}: {} open items kept: the policy of {} no longer removes anything", runId,
+            released.size(), run.app());
+      }
+    }
+    kept += ledger.settleSignIns(runId).size();
     ledger.graceEnded(runId);
     List<Item> due = ledger.dueRemovals(runId, limit);
     int removed = 0;
@@ -301,6 +315,7 @@ public final class ReclaimRuns implements ReclaimWork {
   static String outcome(Item i) {
     return switch (i.state()) {
       case ReclaimRules.KEPT -> "SIGN_IN".equals(i.decidedVia()) ? "kept: you " + i.reason() + "."
+          : "POLICY".equals(i.decidedVia()) ? "kept: " + i.reason() + "."
           : "kept by " + i.decidedBy() + ": \"" + i.reason() + "\".";
       case ReclaimRules.KEEP_REQUESTED -> "your Keep is recorded (\"" + i.reason() + "\"); an owner of the app"
           + " confirms it before " + at(i.graceEndsAt()) + ", or the access is removed then.";

@@ -262,6 +262,28 @@ class ReclaimRunsTest {
   }
 
   @Test
+  void aPolicySwitchedToDryRunDuringTheGraceRemovesNothingAndSaysWhy() throws Exception {
+    inventory(member("ada@example.com", SCAN.minus(Duration.ofDays(100))));
+    String runId = startRun(runs(catalog("{inactiveAfter: P90D, mode: enforce}")), "grafana-switched");
+    assertThat(item(runId, "ada@example.com").state()).isEqualTo(ReclaimRules.WARNED);
+
+    ReclaimRuns dryRun = runs(catalog("{inactiveAfter: P90D, mode: dry-run}"));
+    clock.advance(Duration.ofDays(8)); // past the grace
+    ReclaimPass pass = dryRun.pass(runId, 25);
+
+    assertThat(pass.kept()).isEqualTo(1);
+    assertThat(pass.settled()).isTrue();
+    assertThat(removals).isEmpty();
+    ReclaimLedger.Item ada = item(runId, "ada@example.com");
+    assertThat(ada.state()).isEqualTo(ReclaimRules.KEPT);
+    assertThat(ada.decidedVia()).isEqualTo("POLICY");
+    assertThat(ada.reason()).contains("switched to dry-run");
+    dryRun.report(runId, 1, 50);
+    assertThat(settled).containsExactly("D-ada@example.com ts-" + ada.itemId()
+        + ": kept: the app's reclaim policy was switched to dry-run during the grace.");
+  }
+
+  @Test
   void aReclaimPolicyTakenOutOfTheCatalogJudgesNothing() throws Exception {
     inventory(member("ada@example.com", null));
     ReclaimRuns runs = runs(CatalogFile.load(Path.of("../config/catalog.yml")));
