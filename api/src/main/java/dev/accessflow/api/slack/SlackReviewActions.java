@@ -1,20 +1,8 @@
 package dev.accessflow.api.slack;
 
-import static com.slack.api.model.block.Blocks.input;
-import static com.slack.api.model.block.Blocks.section;
-import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
-import static com.slack.api.model.block.composition.BlockCompositions.plainText;
-import static com.slack.api.model.block.element.BlockElements.plainTextInput;
-import static com.slack.api.model.view.Views.view;
-import static com.slack.api.model.view.Views.viewClose;
-import static com.slack.api.model.view.Views.viewSubmit;
-import static com.slack.api.model.view.Views.viewTitle;
-
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.methods.MethodsClient;
-import com.slack.api.model.view.View;
-import com.slack.api.model.view.ViewState;
 import dev.accessflow.api.ApiProblem;
 import dev.accessflow.api.ReviewDecisions;
 import dev.accessflow.ledger.ReviewLedger;
@@ -40,7 +28,8 @@ public final class SlackReviewActions {
   public static final String ACTION_KEEP_RECOMMENDED = "review_keep_recommended";
   public static final String REVOKE_CALLBACK_ID = "review_revoke_comment";
   static final String COMMENT_BLOCK = "revoke_comment";
-  static final String COMMENT_ACTION = "revoke_comment_input";
+  private static final SlackReasonForm FORM = new SlackReasonForm(REVOKE_CALLBACK_ID, "Revoke access", "Revoke",
+      "Revoke", COMMENT_BLOCK, "revoke_comment_input", "Why should this access go?", ReviewDecisions.COMMENT_MAX);
   /** "reviewId:itemId" as the buttons carry it; anything else is answered, never acted on. */
   private static final Pattern ITEM = Pattern.compile("([A-Za-z0-9._-]{1,80}):([0-9]{1,18})");
   private static final Pattern REVIEW = Pattern.compile("[A-Za-z0-9._-]{1,80}");
@@ -79,16 +68,14 @@ public final class SlackReviewActions {
       return ctx.ack();
     });
     app.viewSubmission(REVOKE_CALLBACK_ID, (req, ctx) -> {
-      ViewState.Value comment = req.getPayload().getView().getState().getValues()
-          .getOrDefault(COMMENT_BLOCK, Map.of()).get(COMMENT_ACTION);
-      if (comment == null || comment.getValue() == null || comment.getValue().isBlank()) {
+      String said = FORM.text(req);
+      if (said == null) {
         return ctx.ackWithErrors(Map.of(COMMENT_BLOCK, "Say why this access should go: it goes on the record."));
       }
-      String value = req.getPayload().getView().getPrivateMetadata();
+      String value = SlackReasonForm.item(req);
       if (value == null || !ITEM.matcher(value).matches()) {
         return ctx.ackWithErrors(Map.of(COMMENT_BLOCK, "This form names no review item; click Revoke again."));
       }
-      String said = RequestModal.truncate(comment.getValue().strip(), ReviewDecisions.COMMENT_MAX);
       String user = req.getPayload().getUser().getId();
       work.execute(() -> onItem(value, user, null, (review, item, login) ->
           decisions.decide(review, item, "revoke", said, login, Channel.SLACK)));
@@ -154,24 +141,8 @@ public final class SlackReviewActions {
       tell(slackUserId, ctx, "This button does not name an accessflow review item; nothing was done.");
       return;
     }
-    View form = view(v -> v.type("modal").callbackId(REVOKE_CALLBACK_ID).privateMetadata(value)
-        .title(viewTitle(t -> t.type("plain_text").text("Revoke access")))
-        .submit(viewSubmit(t -> t.type("plain_text").text("Revoke")))
-        .close(viewClose(t -> t.type("plain_text").text("Cancel")))
-        .blocks(List.of(
-            section(s -> s.text(markdownText("Revoke review item *" + value.substring(value.indexOf(':') + 1)
-                + "*. accessflow removes the access in the identity provider; your comment goes on the record."))),
-            input(i -> i.blockId(COMMENT_BLOCK).label(plainText("Why should this access go?"))
-                .element(plainTextInput(e -> e.actionId(COMMENT_ACTION).multiline(true)
-                    .maxLength(ReviewDecisions.COMMENT_MAX)))))));
-    try {
-      var reply = slack.viewsOpen(r -> r.triggerId(triggerId).view(form));
-      if (!reply.isOk()) {
-        tell(slackUserId, ctx, "Could not open the revoke form (" + reply.getError() + "); click Revoke again.");
-      }
-    } catch (Exception e) {
-      tell(slackUserId, ctx, "Could not open the revoke form; click Revoke again.");
-    }
+    FORM.open(slack, triggerId, slackUserId, ctx, value, "Revoke review item *" + value.substring(value.indexOf(':') + 1)
+        + "*. accessflow removes the access in the identity provider; your comment goes on the record.");
   }
 
   private void tell(String slackUserId, ActionContext ctx, String text) {
