@@ -39,7 +39,8 @@ public final class ReclaimKeeps {
     CatalogApp app = catalog.app(item.app()).orElse(null);
     List<String> owners = app == null ? List.of()
         : app.owners().stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
-    String confirmedBy = app == null || app.reclaim() == null ? "member" : app.reclaim().keepConfirmedBy();
+    var policy = app == null ? null : app.reclaimFor(item.role());
+    String confirmedBy = policy == null ? "member" : policy.keepConfirmedBy();
     ReclaimLedger.Item kept;
     try {
       kept = ledger.keep(itemId, actor, via.name(), reason, owners, confirmedBy == null ? "member" : confirmedBy);

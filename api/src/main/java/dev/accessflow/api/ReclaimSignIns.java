@@ -27,8 +27,8 @@ public final class ReclaimSignIns implements OktaEventHookResource.AppSignInSink
 
   /** The IdP app ids the catalog's reclaim policies read sign-ins of. */
   public Set<String> idpApps() {
-    return catalog.apps().values().stream().map(CatalogApp::reclaim)
-        .filter(p -> p != null && p.idpApp() != null).map(p -> p.idpApp()).collect(Collectors.toUnmodifiableSet());
+    return catalog.apps().values().stream().flatMap(a -> a.reclaimScan().stream())
+        .filter(p -> p.idpApp() != null).map(p -> p.idpApp()).collect(Collectors.toUnmodifiableSet());
   }
 
   @Override
@@ -36,7 +36,7 @@ public final class ReclaimSignIns implements OktaEventHookResource.AppSignInSink
     List<ReclaimLedger.SignIn> rows = signIns.stream()
         .map(s -> new ReclaimLedger.SignIn(s.login(), s.idpUserId(), s.at())).toList();
     for (CatalogApp app : catalog.apps().values()) {
-      if (app.reclaim() == null || !idpApp.equals(app.reclaim().idpApp())) {
+      if (!app.reclaimScan().map(p -> idpApp.equals(p.idpApp())).orElse(false)) {
         continue;
       }
       ledger.signedIn(app.id(), rows);

@@ -366,16 +366,18 @@ public final class ReclaimLedger {
   }
 
   /**
-   * The app's policy no longer removes anything (switched to dry-run, or taken out of the catalog):
-   * every open item of the run is kept, with {@code why}, on the hash chain. Returns the items kept.
+   * The policy of the role's memberships no longer removes anything (switched to dry-run, or taken
+   * out of the catalog): every open item of the role in the run is kept, with {@code why}, on the
+   * hash chain. Returns the items kept.
    */
-  public List<Item> policyWithdrawn(String runId, String why) {
+  public List<Item> policyWithdrawn(String runId, String role, String why) {
     Instant now = clock.instant();
     return jdbi.inTransaction(h -> {
       List<Item> kept = h.createQuery("UPDATE reclaim_items SET state = 'kept', decided_by = 'catalog',"
               + " decided_via = 'POLICY', decided_at = :now, reason = :why, next_attempt_at = NULL"
-              + " WHERE run_id = :id AND state IN " + OPEN_STATES + " RETURNING *")
-          .bind("id", runId).bind("now", ts(now)).bind("why", cap(why)).map((rs, ctx) -> item(rs)).list();
+              + " WHERE run_id = :id AND role = :role AND state IN " + OPEN_STATES + " RETURNING *")
+          .bind("id", runId).bind("role", role).bind("now", ts(now)).bind("why", cap(why))
+          .map((rs, ctx) -> item(rs)).list();
       if (!kept.isEmpty()) {
         Run run = run(h, runId);
         for (Item i : kept) {
@@ -385,6 +387,12 @@ public final class ReclaimLedger {
       }
       return kept;
     });
+  }
+
+  /** The roles of the run's items whose grace runs or whose removal is under way. */
+  public List<String> openRoles(String runId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT role FROM reclaim_items WHERE run_id = :id AND state IN "
+        + OPEN_STATES + " ORDER BY role").bind("id", runId).mapTo(String.class).list());
   }
 
   /** Items whose grace is over without a sign-in or a confirmed Keep: their removal is due now. Returns how many. */

@@ -22,6 +22,7 @@ import dev.accessflow.activities.okta.OktaConfig;
 import dev.accessflow.activities.okta.OktaDirectory;
 import dev.accessflow.activities.sandbox.SandboxDirectory;
 import dev.accessflow.api.ReclaimGateway;
+import dev.accessflow.api.catalog.CatalogApp;
 import dev.accessflow.api.ReclaimKeeps;
 import dev.accessflow.api.ReclaimSignIns;
 import dev.accessflow.api.rest.ReclaimResource;
@@ -256,7 +257,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       ReclaimSignIns reclaimSignIns = new ReclaimSignIns(catalog, reclaimLedger, reclaimGateway);
       if (sandbox != null) {
         jersey.register(new SandboxResource(sandbox, inventoryGateway,
-            app -> catalog.app(app).map(a -> a.reclaim() == null ? null : a.reclaim().idpApp()), reclaimSignIns,
+            app -> catalog.app(app).flatMap(CatalogApp::reclaimScan).map(p -> p.idpApp()), reclaimSignIns,
             clock));
       }
       String hookSecret = config.inventory.oktaEventHookSecret == null ? "" : config.inventory.oktaEventHookSecret.strip();

@@ -152,7 +152,8 @@ public final class ReclaimRuns implements ReclaimWork {
       ledger.scanned(runId);
       return 0;
     }
-    ReclaimPolicy policy = found.get();
+    ReclaimPolicy scan = found.get();
+    CatalogApp app = catalog.app(run.app()).orElseThrow();
     List<Candidate> page = ledger.candidates(run.app(), ledger.openCursor(runId), limit);
     if (page.isEmpty()) {
       ledger.scanned(runId);
@@ -163,14 +164,20 @@ public final class ReclaimRuns implements ReclaimWork {
       return 0;
     }
     Instant now = clock.instant();
-    Map<String, Instant> appSignIns = policy.idpApp() == null ? Map.of()
+    Map<String, Instant> appSignIns = scan.idpApp() == null ? Map.of()
         : ledger.lastSignIns(run.app(), page.stream().map(Candidate::login).toList());
-    ReclaimRules.Coverage coverage = policy.idpApp() == null ? null : ledger.usageRead(run.app())
-        .filter(r -> policy.idpApp().equals(r.idpApp())).map(ReclaimLedger.UsageRead::coverage).orElse(null);
+    ReclaimRules.Coverage coverage = scan.idpApp() == null ? null : ledger.usageRead(run.app())
+        .filter(r -> scan.idpApp().equals(r.idpApp())).map(ReclaimLedger.UsageRead::coverage).orElse(null);
     List<ReclaimLedger.NewItem> items = new ArrayList<>();
     for (Candidate c : page) {
-      ReclaimRules.Verdict verdict = rules.judge(c, appSignIns.get(c.login().toLowerCase(Locale.ROOT)), coverage,
-          policy, exempt(runId, policy, c.login()), now);
+      ReclaimPolicy policy = app.reclaimFor(c.role());
+      if (policy == null) {
+        continue; // a role the app's scan covers only because another role reclaims
+      }
+      // The log read is the scan's: a role judged by another IdP app's sign-ins falls back to the last login.
+      boolean sameLog = scan.idpApp() != null && scan.idpApp().equals(policy.idpApp());
+      ReclaimRules.Verdict verdict = rules.judge(c, sameLog ? appSignIns.get(c.login().toLowerCase(Locale.ROOT)) : null,
+          sameLog ? coverage : null, policy, exempt(runId, policy, c.login()), now);
       if (verdict instanceof ReclaimRules.Finding finding) {
         items.add(new ReclaimLedger.NewItem(c, policy, finding));
       }
@@ -227,7 +234,7 @@ public final class ReclaimRuns implements ReclaimWork {
   }
 
   private ReclaimWarning warning(Item i) {
-    ReclaimPolicy policy = policy(i.app()).orElse(null);
+    ReclaimPolicy policy = catalog.app(i.app()).map(a -> a.reclaimFor(i.role())).orElse(null);
     List<String> owners = catalog.app(i.app()).map(CatalogApp::owners).orElse(List.of());
     return new ReclaimWarning(i.itemId(), i.runId(), i.login(), i.displayName(), i.app(), appName(i.app()), i.role(),
         i.groups(), i.finding(), i.graceEndsAt(), policy == null ? "member" : policy.keepConfirmedBy(), owners);
@@ -236,17 +243,17 @@ public final class ReclaimRuns implements ReclaimWork {
   @Override
   public ReclaimPass pass(String runId, int limit) {
     ReclaimLedger.Run run = run(runId);
-    Optional<ReclaimPolicy> policy = policy(run.app());
     int kept = 0;
-    if (policy.isEmpty() || policy.get().dryRun()) {
-      // The owner switched to dry-run (or took reclaim out) while graces ran: nothing is removed.
-      List<Item> released = ledger.policyWithdrawn(runId, policy.isEmpty()
-          ? "the catalog no longer has a reclaim policy for " + run.app()
-          : "the app's reclaim policy was switched to dry-run during the grace");
-      kept += released.size();
-      if (!released.isEmpty()) {
-        audit.warn("reclaim {}: {} open items kept: the policy of {} no longer removes anything", runId,
-            released.size(), run.app());
+    for (String role : ledger.openRoles(runId)) {
+      ReclaimPolicy policy = catalog.app(run.app()).map(a -> a.reclaimFor(role)).orElse(null);
+      if (policy == null || policy.dryRun()) {
+        // The owner switched to dry-run (or took reclaim out) while graces ran: nothing is removed.
+        List<Item> released = ledger.policyWithdrawn(runId, role, policy == null
+            ? "the catalog no longer has a reclaim policy for " + run.app() + "/" + role
+            : "the app's reclaim policy was switched to dry-run during the grace");
+        kept += released.size();
+        audit.warn("reclaim {}: {} open items of {}/{} kept: its policy no longer removes anything", runId,
+            released.size(), run.app(), role);
       }
     }
     kept += ledger.settleSignIns(runId).size();
@@ -366,8 +373,9 @@ public final class ReclaimRuns implements ReclaimWork {
         "no reclaim run " + runId + " in the ledger", "UnknownReclaimRun"));
   }
 
+  /** The policy the app's scan runs by (its log, its cadence). */
   private Optional<ReclaimPolicy> policy(String app) {
-    return catalog.app(app).map(CatalogApp::reclaim);
+    return catalog.app(app).flatMap(CatalogApp::reclaimScan);
   }
 
   private String appName(String app) {

@@ -39,7 +39,7 @@ public final class ReclaimScheduler implements ReviewScheduling {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MINUTES);
     Instant next = null;
     for (CatalogApp app : catalog.apps().values()) {
-      ReclaimPolicy policy = app.reclaim();
+      ReclaimPolicy policy = app.reclaimScan().orElse(null);
       if (policy == null) {
         continue;
       }

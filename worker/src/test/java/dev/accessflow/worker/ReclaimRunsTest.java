@@ -284,6 +284,31 @@ class ReclaimRunsTest {
   }
 
   @Test
+  void aRolesOwnPolicyJudgesItsMembershipsAndARoleWithoutOneIsLeftAlone() throws Exception {
+    inventory(member("ada@example.com", SCAN.minus(Duration.ofDays(100))));
+    String yaml = Files.readString(Path.of("../config/catalog.yml"));
+    String admin = "        groups: [grafana-admins]\n";
+    assertThat(yaml).contains(admin);
+    // The app reports only; its admin role is enforced with a shorter grace.
+    Catalog enforcedAdmins = CatalogFile.parse(Path.of("catalog.yml"), yaml.replace(admin, admin
+        + "        reclaim: {mode: enforce, grace: P2D}\n").replace("    owners: [omar@example.com]\n    roles:\n      viewer:",
+        "    owners: [omar@example.com]\n    reclaim: {inactiveAfter: P90D, mode: dry-run}\n    roles:\n      viewer:"));
+    String runId = startRun(runs(enforcedAdmins), "grafana-roles");
+    ReclaimLedger.Item ada = item(runId, "ada@example.com");
+    assertThat(ada.state()).isEqualTo(ReclaimRules.WARNED);
+    assertThat(ada.mode()).isEqualTo("enforce");
+    assertThat(ada.graceEndsAt()).isEqualTo(SCAN.plus(Duration.ofDays(2)));
+
+    // Only the viewers reclaim: the admins' memberships are not judged at all.
+    clock.advance(Duration.ofDays(1));
+    Catalog viewersOnly = CatalogFile.parse(Path.of("catalog.yml"), yaml.replace("        groups: [grafana-viewers]\n",
+        "        groups: [grafana-viewers]\n        reclaim: {inactiveAfter: P90D, mode: enforce}\n"));
+    ledger.policyWithdrawn(runId, "admin", "test: the next run starts clean");
+    String second = startRun(runs(viewersOnly), "grafana-viewers-only");
+    assertThat(ledger.counts(second).items()).isZero();
+  }
+
+  @Test
   void aReclaimPolicyTakenOutOfTheCatalogJudgesNothing() throws Exception {
     inventory(member("ada@example.com", null));
     ReclaimRuns runs = runs(CatalogFile.load(Path.of("../config/catalog.yml")));

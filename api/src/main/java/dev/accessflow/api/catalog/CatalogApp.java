@@ -25,4 +25,22 @@ public record CatalogApp(String id, String name, List<String> owners, Map<String
   public Optional<CatalogRole> role(String roleId) {
     return Optional.ofNullable(roles.get(roleId));
   }
+
+  /** The reclaim policy of one role's memberships: the role's own, else the app's; null for none. */
+  public dev.accessflow.workflows.model.ReclaimPolicy reclaimFor(String roleId) {
+    CatalogRole role = roles.get(roleId);
+    return role != null && role.reclaim() != null ? role.reclaim() : reclaim;
+  }
+
+  /**
+   * The policy a scan of the app runs by (its sign-in log, its cadence): the app's, else that of the
+   * role scanned most often; empty when neither the app nor any role reclaims.
+   */
+  public Optional<dev.accessflow.workflows.model.ReclaimPolicy> reclaimScan() {
+    if (reclaim != null) {
+      return Optional.of(reclaim);
+    }
+    return roles.values().stream().map(CatalogRole::reclaim).filter(java.util.Objects::nonNull)
+        .min(java.util.Comparator.comparing(dev.accessflow.workflows.model.ReclaimPolicy::every));
+  }
 }

@@ -18,6 +18,7 @@ import java.util.List;
  * @param drift what happens to a membership of the role's groups with no grant behind it: report, remove or adopt
  * @param driftGrace under remove, how long the person has to file a request before the membership is taken away
  * @param approved people may ask for it (the role and its app are approved)
+ * @param reclaim the role's own auto-reclaim over the app's, or null: the app's applies
  */
 public record CatalogRole(
     String id,
@@ -35,7 +36,8 @@ public record CatalogRole(
     Duration expiringSoonLead,
     String drift,
     Duration driftGrace,
-    boolean approved) {
+    boolean approved,
+    dev.accessflow.workflows.model.ReclaimPolicy reclaim) {
   /** Drift policies a role may name. */
   public static final java.util.List<String> DRIFT_POLICIES = java.util.List.of("report", "remove", "adopt");
   /** The grace before a removal under the remove policy, unless the role sets one. */

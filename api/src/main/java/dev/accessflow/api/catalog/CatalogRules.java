@@ -128,7 +128,8 @@ final class CatalogRules {
       problems.add(where, "field 'roles' must list at least one role");
     } else {
       spec.roles().forEach((roleId, role) -> {
-        CatalogRole resolved = role(where + ", role '" + roleId + "'", appId, owners, roleId, role, spec.approved());
+        CatalogRole resolved = role(where + ", role '" + roleId + "'", appId, owners, roleId, role, spec.approved(),
+            spec.reclaim());
         if (resolved != null) {
           roles.put(roleId, resolved);
         }
@@ -228,8 +229,23 @@ final class CatalogRules {
     return every == null || dueIn == null ? null : new CatalogApp.ReviewSchedule(every, dueIn, reviewers, unreviewed);
   }
 
+  /** A role's reclaim over the app's: the sign-in log and the cadence are the app's scan, never a role's. */
+  private ReclaimPolicy roleReclaim(String where, CatalogSpec.ReclaimSpec role, CatalogSpec.ReclaimSpec app,
+      List<String> owners) {
+    if (role == null) {
+      return null;
+    }
+    if (app != null && role.idpApp() != null) {
+      problems.add(where + ".idpApp", "the app's reclaim names the IdP app; a role cannot name another");
+    }
+    if (app != null && role.every() != null) {
+      problems.add(where + ".every", "a role's memberships are judged when the app is scanned (the app's 'every')");
+    }
+    return reclaim(where, role.over(app), owners);
+  }
+
   private CatalogRole role(String where, String appId, List<String> owners, String roleId, RoleSpec spec,
-      Boolean appApproved) {
+      Boolean appApproved, CatalogSpec.ReclaimSpec appReclaim) {
     if (!ID.matcher(roleId).matches()) {
       problems.add(where, "the role id must be lowercase letters, digits, '.', '_' or '-'");
     }
@@ -296,7 +312,8 @@ final class CatalogRules {
     boolean approved = !Boolean.FALSE.equals(spec.approved()) && !Boolean.FALSE.equals(appApproved);
     return new CatalogRole(roleId, spec.name() == null ? roleId : spec.name(), groups, risk, approvers, durations, max,
         stages, or(spec.expiryRequired(), tier.expiryRequired()), or(spec.selfExtend(), tier.selfExtend()),
-        autoApprove, breakGlass, expiringSoonLead, drift, driftGrace, approved);
+        autoApprove, breakGlass, expiringSoonLead, drift, driftGrace, approved,
+        roleReclaim(where + ", field 'reclaim'", spec.reclaim(), appReclaim, owners));
   }
 
   /** The role's route: the legacy 'approvers' list (one any-of stage), or 'route', or the tier's. */

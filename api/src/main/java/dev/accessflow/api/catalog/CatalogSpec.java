@@ -83,15 +83,26 @@ public record CatalogSpec(
    * noSignal: keep | reclaim, idpApp: <IdP app id>, keepConfirmedBy: member | owner, every: P1D}}.
    */
   public record ReclaimSpec(String inactiveAfter, String grace, List<String> exempt, String mode, String noSignal,
-      String idpApp, String keepConfirmedBy, String every) {}
+      String idpApp, String keepConfirmedBy, String every) {
+    /** A role's reclaim over its app's: what the role leaves out, the app's says. */
+    ReclaimSpec over(ReclaimSpec app) {
+      return app == null ? this : new ReclaimSpec(or(inactiveAfter, app.inactiveAfter), or(grace, app.grace),
+          or(exempt, app.exempt), or(mode, app.mode), or(noSignal, app.noSignal), or(idpApp, app.idpApp),
+          or(keepConfirmedBy, app.keepConfirmedBy), or(every, app.every));
+    }
+  }
 
   /** A recurring access review of the app: {@code {every: P90D, dueIn: P14D, reviewers: owners, unreviewed: keep}}. */
   public record ReviewSpec(String every, String dueIn, String reviewers, String unreviewed) {}
 
-  /** A role; {@code approvers} is the legacy one-stage form of {@code route}. */
+  /**
+   * A role; {@code approvers} is the legacy one-stage form of {@code route}. {@code reclaim} overrides
+   * the app's reclaim for the role's memberships (its idpApp and every stay the app's).
+   */
   public record RoleSpec(String name, List<String> groups, String risk, List<String> approvers, RouteSpec route,
       List<String> durations, String maxDuration, Boolean expiryRequired, Boolean selfExtend,
-      AutoApproveSpec autoApprove, BreakGlassSpec breakGlass, String drift, String driftGrace, Boolean approved) {}
+      AutoApproveSpec autoApprove, BreakGlassSpec breakGlass, String drift, String driftGrace, Boolean approved,
+      ReclaimSpec reclaim) {}
 
   /** When a low-risk role needs no human. */
   public record AutoApproveSpec(List<String> departments, Integer approvedBefore) {}

@@ -140,7 +140,7 @@ public final class ReclaimResource {
     String appId = body.app().strip();
     CatalogApp app = catalog.app(appId).orElseThrow(() -> new ApiProblem(404, "no app '" + QueryParams.text(appId)
         + "' in the catalog", "app"));
-    if (app.reclaim() == null) {
+    if (app.reclaimScan().isEmpty()) {
       throw new ApiProblem(409, "no-reclaim-policy: the catalog gives " + appId + " no reclaim: policy;"
           + " add one (start with mode: dry-run) to scan it", "app");
     }

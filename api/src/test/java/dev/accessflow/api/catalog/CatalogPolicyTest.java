@@ -155,6 +155,42 @@ class CatalogPolicyTest {
         .hasMessageContaining("field 'reclaim'.idpApp: 'x/../y' is not an IdP app id");
   }
 
+  /** The reclaimed app with a second role whose own reclaim is {@code roleReclaim}. */
+  private static String withRoleReclaim(String appReclaim, String roleReclaim) {
+    String yaml = appReclaim == null ? REVIEWED_APP.replace("    review: %s\n", "")
+        : RECLAIMED_APP.replace("%s", appReclaim);
+    return yaml.replace("      viewer:\n", "      admin:\n        groups: [g-admin]\n"
+        + "        risk: low\n        durations: [PT1H]\n        maxDuration: PT1H\n"
+        + "        reclaim: " + roleReclaim + "\n      viewer:\n");
+  }
+
+  @Test
+  void aRolesReclaimOverridesTheAppsFieldByFieldAndTheScanKeepsTheAppsLogAndCadence() {
+    CatalogApp app = CatalogFile.parse(FILE, withRoleReclaim(
+        "{inactiveAfter: P90D, idpApp: 0oa1grafana, every: PT12H}", "{inactiveAfter: P30D, mode: enforce}"))
+        .app("grafana").orElseThrow();
+    ReclaimPolicy admin = app.reclaimFor("admin");
+    assertThat(admin.inactiveAfter()).isEqualTo(Duration.ofDays(30));
+    assertThat(admin.mode()).isEqualTo("enforce");
+    assertThat(admin.idpApp()).isEqualTo("0oa1grafana"); // the app's, like its grace and cadence
+    assertThat(admin.every()).isEqualTo(Duration.ofHours(12));
+    assertThat(app.reclaimFor("viewer")).isEqualTo(app.reclaim());
+    assertThat(app.reclaimScan()).contains(app.reclaim());
+
+    // A role may reclaim where its app does not: the app is scanned for that role alone.
+    CatalogApp roleOnly = CatalogFile.parse(FILE, withRoleReclaim(null, "{inactiveAfter: P30D}")).app("grafana")
+        .orElseThrow();
+    assertThat(roleOnly.reclaim()).isNull();
+    assertThat(roleOnly.reclaimFor("viewer")).isNull();
+    assertThat(roleOnly.reclaimScan()).contains(roleOnly.reclaimFor("admin"));
+
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, withRoleReclaim("{inactiveAfter: P90D, idpApp: 0oa1grafana}",
+        "{idpApp: 0oa2other, every: PT1H, mode: erase}")))
+        .hasMessageContaining("role 'admin', field 'reclaim'.idpApp: the app's reclaim names the IdP app")
+        .hasMessageContaining("role 'admin', field 'reclaim'.every: a role's memberships are judged when the app is scanned")
+        .hasMessageContaining("role 'admin', field 'reclaim'.mode: 'erase' is not dry-run or enforce");
+  }
+
   // ---- validation errors, exactly as an operator sees them ----
 
   @Test
