@@ -47,14 +47,7 @@ public final class ReclaimLedger {
       String inactiveAfter, String grace, String signal, Instant lastUsed, String finding, String state,
       Instant warnedAt, Instant graceEndsAt, Instant notifiedAt, String reason, String decidedBy, String decidedVia,
       Instant decidedAt, Instant removedAt, String detail, String error, int attempts, Instant nextAttemptAt,
-      String reportedState, String messageChannel, String messageTs, String messageState) {
-
-    /** A grace is running or a removal is under way. */
-    public boolean open() {
-      return ReclaimRules.WARNED.equals(state) || ReclaimRules.KEEP_REQUESTED.equals(state)
-          || ReclaimRules.REMOVING.equals(state);
-    }
-  }
+      String reportedState, String messageChannel, String messageTs, String messageState) {}
 
   /** How many items of a run are in each state. */
   public record Counts(int items, int warned, int keepRequested, int removing, int removed, int kept,
