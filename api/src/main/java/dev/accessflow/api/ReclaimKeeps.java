@@ -5,6 +5,7 @@ import dev.accessflow.api.catalog.CatalogApp;
 import dev.accessflow.ledger.LedgerRefusal;
 import dev.accessflow.ledger.ReclaimLedger;
 import dev.accessflow.workflows.model.Channel;
+import dev.accessflow.workflows.model.ReclaimPolicy;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -12,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * "Keep access", from any channel: recorded in the ledger with its reason by the rules there
- * (member or owner, confirmed by an owner when the policy says so, never self-confirmed), then the
- * run is nudged. A refused Keep writes nothing and says which rule refused it.
+ * (the member, their manager where the policy tells managers, or an owner; confirmed by an owner
+ * when the policy says so, never self-confirmed), then the run is nudged. A refused Keep writes
+ * nothing and says which rule refused it.
  */
 public final class ReclaimKeeps {
   private static final Logger audit = LoggerFactory.getLogger("accessflow.audit");
@@ -39,11 +41,13 @@ public final class ReclaimKeeps {
     CatalogApp app = catalog.app(item.app()).orElse(null);
     List<String> owners = app == null ? List.of()
         : app.owners().stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
-    var policy = app == null ? null : app.reclaimFor(item.role());
+    ReclaimPolicy policy = app == null ? null : app.reclaimFor(item.role());
     String confirmedBy = policy == null ? "member" : policy.keepConfirmedBy();
     ReclaimLedger.Item kept;
     try {
-      kept = ledger.keep(itemId, actor, via.name(), reason, owners, confirmedBy == null ? "member" : confirmedBy);
+      // The manager keeps it like the person where the policy tells managers (and so asks them).
+      kept = ledger.keep(itemId, actor, via.name(), reason, owners, confirmedBy == null ? "member" : confirmedBy,
+          policy != null && policy.notifies(ReclaimPolicy.MANAGER));
     } catch (LedgerRefusal refused) {
       // A missing reason is a bad field like any other (422), the rest keep the ledger's status.
       throw refused.status() == 400 ? ApiProblem.invalid("reason", refused.getMessage())

@@ -47,7 +47,14 @@ public final class ReclaimLedger {
       String inactiveAfter, String grace, String signal, Instant lastUsed, String finding, String state,
       Instant warnedAt, Instant graceEndsAt, Instant notifiedAt, String reason, String decidedBy, String decidedVia,
       Instant decidedAt, Instant removedAt, String detail, String error, int attempts, Instant nextAttemptAt,
-      String reportedState, String messageChannel, String messageTs, String messageState) {}
+      String reportedState, String messageChannel, String messageTs, String messageState, String managerNotice,
+      Instant managerToldAt, String managerChannel, String managerTs, String managerState) {}
+
+  /**
+   * What the app's owner was last shown of a run: the summary {@code shown} (a fingerprint of what
+   * it said), in the message at channel/ts (null when the owner has no chat account).
+   */
+  public record OwnerNotice(String runId, String owner, String channel, String ts, String shown, Instant toldAt) {}
 
   /** How many items of a run are in each state. */
   public record Counts(int items, int warned, int keepRequested, int removing, int removed, int kept,
@@ -258,17 +265,56 @@ public final class ReclaimLedger {
         .bind("item", itemId).bind("channel", channel).bind("ts", ts).bind("now", ts(clock.instant())).execute());
   }
 
-  /** Items of the run whose message shows an older state than theirs, oldest first. */
+  /** Items of the run whose message (the person's or their manager's) shows an older state than theirs, oldest first. */
   public List<Item> staleMessages(String runId, int limit) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM reclaim_items WHERE run_id = :id AND message_ts IS NOT NULL"
-            + " AND message_state IS DISTINCT FROM state ORDER BY item_id LIMIT :limit").bind("id", runId)
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM reclaim_items WHERE run_id = :id AND ((message_ts IS NOT NULL"
+            + " AND message_state IS DISTINCT FROM state) OR (manager_ts IS NOT NULL AND manager_state IS DISTINCT FROM"
+            + " state)) ORDER BY item_id LIMIT :limit").bind("id", runId)
         .bind("limit", limit).map((rs, ctx) -> item(rs)).list());
   }
 
-  /** The item's message now shows {@code state}. */
+  /** The item's messages (the person's and their manager's) now show {@code state}. */
   public void messageShown(long itemId, String state) {
-    jdbi.useHandle(h -> h.createUpdate("UPDATE reclaim_items SET message_state = :state WHERE item_id = :item")
+    jdbi.useHandle(h -> h.createUpdate("UPDATE reclaim_items SET message_state = CASE WHEN message_ts IS NULL"
+            + " THEN message_state ELSE :state END, manager_state = CASE WHEN manager_ts IS NULL THEN manager_state"
+            + " ELSE :state END WHERE item_id = :item")
         .bind("item", itemId).bind("state", state).execute());
+  }
+
+  /** Warnings the person was told of (or could not be) whose manager has not been seen to yet, in id order. */
+  public List<Item> untoldManagers(String runId, int limit) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM reclaim_items WHERE run_id = :id AND state = 'warned'"
+            + " AND notified_at IS NOT NULL AND manager_notice IS NULL ORDER BY item_id LIMIT :limit")
+        .bind("id", runId).bind("limit", limit).map((rs, ctx) -> item(rs)).list());
+  }
+
+  /**
+   * The manager was seen to, once: {@code notice} says how (told, or why not); channel and ts are the
+   * message that is edited in place from now on, or null when none was posted.
+   */
+  public void managerTold(long itemId, String notice, String channel, String ts) {
+    jdbi.useHandle(h -> h.createUpdate("UPDATE reclaim_items SET manager_notice = :notice, manager_told_at = :now,"
+            + " manager_channel = :channel, manager_ts = :ts, manager_state = CASE WHEN CAST(:ts AS text) IS NULL"
+            + " THEN NULL ELSE state END WHERE item_id = :item AND manager_notice IS NULL")
+        .bind("item", itemId).bind("notice", cap(notice)).bind("channel", channel).bind("ts", ts)
+        .bind("now", ts(clock.instant())).execute());
+  }
+
+  /** What each owner was last shown of the run. */
+  public List<OwnerNotice> ownerNotices(String runId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM reclaim_owner_notices WHERE run_id = :id ORDER BY owner")
+        .bind("id", runId).map((rs, ctx) -> new OwnerNotice(rs.getString("run_id"), rs.getString("owner"),
+            rs.getString("channel"), rs.getString("ts"), rs.getString("shown"), instant(rs, "told_at"))).list());
+  }
+
+  /** The owner now sees summary {@code shown}: in the message at channel/ts (the one already posted when null), or none. */
+  public void ownerShown(String runId, String owner, String channel, String ts, String shown) {
+    jdbi.useHandle(h -> h.createUpdate("INSERT INTO reclaim_owner_notices (run_id, owner, channel, ts, shown, told_at)"
+            + " VALUES (:run, :owner, :channel, :ts, :shown, :now) ON CONFLICT (run_id, owner) DO UPDATE SET"
+            + " channel = coalesce(excluded.channel, reclaim_owner_notices.channel),"
+            + " ts = coalesce(excluded.ts, reclaim_owner_notices.ts), shown = excluded.shown")
+        .bind("run", runId).bind("owner", lower(owner)).bind("channel", channel).bind("ts", ts).bind("shown", shown)
+        .bind("now", ts(clock.instant())).execute());
   }
 
   /**
@@ -278,11 +324,14 @@ public final class ReclaimLedger {
    * an owner's Keep ends the grace. Refused, with why, when the item is not open, is the actor's
    * to neither ask nor confirm, or has no reason.
    *
+   * The person's manager (as the IdP names them on the item) may keep it like the person when
+   * {@code managerMayKeep} (the policy tells managers).
+   *
    * @param via REST or SLACK
    * @param owners the app's owners (lower case)
    */
   public Item keep(long itemId, String actor, String via, String reason, List<String> owners,
-      String keepConfirmedBy) {
+      String keepConfirmedBy, boolean managerMayKeep) {
     String who = lower(actor);
     if (reason == null || reason.isBlank()) {
       throw new LedgerRefusal(400, "reason-required: a Keep says why the access is still needed");
@@ -299,14 +348,18 @@ public final class ReclaimLedger {
         throw new LedgerRefusal(409, "not-in-grace: item " + itemId + " is " + item.state()
             + (item.decidedBy() != null ? " (by " + item.decidedBy() + " via " + item.decidedVia() + ")" : ""));
       }
-      if (!member && !owner) {
+      boolean manager = managerMayKeep && !member && item.manager() != null && lower(item.manager()).equals(who);
+      if (!member && !owner && !manager) {
         throw new LedgerRefusal(403, "not-member-or-owner: " + who + " is neither " + item.login()
-            + " nor an owner of " + item.app() + (owners.isEmpty() ? "" : " (owners: " + String.join(", ", owners) + ")"));
+            + (managerMayKeep ? ", their manager" : "") + " nor an owner of " + item.app()
+            + (owners.isEmpty() ? "" : " (owners: " + String.join(", ", owners) + ")"));
       }
       boolean confirms = "owner".equals(keepConfirmedBy) ? owner && !member : true;
       if (!confirms && ReclaimRules.KEEP_REQUESTED.equals(item.state())) {
-        throw new LedgerRefusal(409, "no-self-confirmation: " + who + " asked to keep item " + itemId
-            + " already; an owner of " + item.app() + " other than them confirms it");
+        throw new LedgerRefusal(409, member ? "no-self-confirmation: " + who + " asked to keep item " + itemId
+            + " already; an owner of " + item.app() + " other than them confirms it"
+            : "owner-confirms: item " + itemId + " already waits for an owner of " + item.app()
+                + " to confirm its Keep; " + who + " is not one");
       }
       Instant now = clock.instant();
       String state = confirms ? ReclaimRules.KEPT : ReclaimRules.KEEP_REQUESTED;
@@ -588,7 +641,9 @@ public final class ReclaimLedger {
         instant(rs, "grace_ends_at"), instant(rs, "notified_at"), rs.getString("reason"), rs.getString("decided_by"),
         rs.getString("decided_via"), instant(rs, "decided_at"), instant(rs, "removed_at"), rs.getString("detail"),
         rs.getString("error"), rs.getInt("attempts"), instant(rs, "next_attempt_at"), rs.getString("reported_state"),
-        rs.getString("message_channel"), rs.getString("message_ts"), rs.getString("message_state"));
+        rs.getString("message_channel"), rs.getString("message_ts"), rs.getString("message_state"),
+        rs.getString("manager_notice"), instant(rs, "manager_told_at"), rs.getString("manager_channel"),
+        rs.getString("manager_ts"), rs.getString("manager_state"));
   }
 
   private static UsageRead usageRead(ResultSet rs) throws SQLException {

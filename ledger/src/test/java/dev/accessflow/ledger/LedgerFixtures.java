@@ -30,7 +30,7 @@ final class LedgerFixtures {
     database.jdbi().useHandle(h -> h.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;"
         + " TRUNCATE audit_log, decisions, grants, requests, memberships, inventory_groups, drift_findings,"
         + " inventory_events, inventory_syncs, review_messages, review_items, reviews,"
-        + " reclaim_items, reclaim_runs, app_sign_ins, app_usage_reads;"
+        + " reclaim_owner_notices, reclaim_items, reclaim_runs, app_sign_ins, app_usage_reads;"
         + " ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;"
         + " UPDATE audit_chain SET position = 0, hash = '" + AuditChain.GENESIS + "'"));
   }

@@ -58,7 +58,7 @@ class ReclaimLedgerTest {
 
   private static ReclaimPolicy policy(String mode) {
     return new ReclaimPolicy(Duration.ofDays(90), Duration.ofDays(7), List.of(), List.of(), mode, "keep", null,
-        "member", Duration.ofDays(1));
+        "member", Duration.ofDays(1), List.of());
   }
 
   private static DirectoryMember member(String login, Instant lastLogin) {
@@ -129,7 +129,7 @@ class ReclaimLedgerTest {
     assertThat(dana.state()).isEqualTo(ReclaimRules.WOULD_RECLAIM);
     assertThat(dana.graceEndsAt()).isNull();
     assertThat(reclaim.backlog("r1").inGrace()).isZero();
-    assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "dana@example.com", "REST", "I need it", OWNERS, "member"))
+    assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "dana@example.com", "REST", "I need it", OWNERS, "member", false))
         .isInstanceOf(LedgerRefusal.class).hasMessageStartingWith("dry-run:");
 
     clock.advance(Duration.ofDays(1));
@@ -143,18 +143,18 @@ class ReclaimLedgerTest {
     scan("r1", ENFORCE);
     Item dana = itemOf("r1", "dana@example.com");
 
-    assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "dana@example.com", "SLACK", " ", OWNERS, "member"))
+    assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "dana@example.com", "SLACK", " ", OWNERS, "member", false))
         .isInstanceOf(LedgerRefusal.class).hasMessageStartingWith("reason-required").extracting("status").isEqualTo(400);
-    assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "erik@example.com", "SLACK", "she needs it", OWNERS, "member"))
+    assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "erik@example.com", "SLACK", "she needs it", OWNERS, "member", false))
         .isInstanceOf(LedgerRefusal.class).hasMessageStartingWith("not-member-or-owner").extracting("status").isEqualTo(403);
 
-    Item kept = reclaim.keep(dana.itemId(), "Dana@Example.com", "SLACK", "on-call next month", OWNERS, "member");
+    Item kept = reclaim.keep(dana.itemId(), "Dana@Example.com", "SLACK", "on-call next month", OWNERS, "member", false);
     assertThat(kept.state()).isEqualTo(ReclaimRules.KEPT);
     assertThat(kept.decidedBy()).isEqualTo("dana@example.com");
     assertThat(kept.decidedVia()).isEqualTo("SLACK");
     assertThat(kept.reason()).isEqualTo("on-call next month");
     assertThat(trail(kept)).containsExactly("RECLAIM_WARNED", "RECLAIM_KEPT");
-    assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "dana@example.com", "SLACK", "again", OWNERS, "member"))
+    assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "dana@example.com", "SLACK", "again", OWNERS, "member", false))
         .isInstanceOf(LedgerRefusal.class).hasMessageStartingWith("not-in-grace").extracting("status").isEqualTo(409);
 
     clock.advance(Duration.ofDays(8));
@@ -168,22 +168,70 @@ class ReclaimLedgerTest {
     scan("r1", ENFORCE);
     Item dana = itemOf("r1", "dana@example.com");
 
-    Item asked = reclaim.keep(dana.itemId(), "dana@example.com", "REST", "quarterly dashboards", owners, "owner");
+    Item asked = reclaim.keep(dana.itemId(), "dana@example.com", "REST", "quarterly dashboards", owners, "owner", false);
     assertThat(asked.state()).isEqualTo(ReclaimRules.KEEP_REQUESTED);
-    assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "dana@example.com", "REST", "really", owners, "owner"))
+    assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "dana@example.com", "REST", "really", owners, "owner", false))
         .isInstanceOf(LedgerRefusal.class).hasMessageStartingWith("no-self-confirmation").extracting("status").isEqualTo(409);
 
-    Item confirmed = reclaim.keep(dana.itemId(), "olga@example.com", "SLACK", "yes, she owns them", owners, "owner");
+    Item confirmed = reclaim.keep(dana.itemId(), "olga@example.com", "SLACK", "yes, she owns them", owners, "owner", false);
     assertThat(confirmed.state()).isEqualTo(ReclaimRules.KEPT);
     assertThat(confirmed.reason()).isEqualTo("quarterly dashboards / confirmed by olga@example.com: yes, she owns them");
     assertThat(trail(confirmed)).containsExactly("RECLAIM_WARNED", "RECLAIM_KEEP_REQUESTED", "RECLAIM_KEPT");
   }
 
   @Test
+  void theManagerIsSeenToOnceAndKeepsTheAccessLikeThePersonOnlyWhereThePolicyTellsManagers() {
+    Instant longAgo = T0.minus(Duration.ofDays(400));
+    clock.set(longAgo);
+    list(new DirectoryMember("00u-dana", "dana@example.com", "Dana", "ACTIVE", longAgo, "engineering", "Engineer",
+        "Mona@Example.com"), member("erik@example.com", longAgo));
+    clock.set(T0);
+    scan("r1", ENFORCE);
+    Item dana = itemOf("r1", "dana@example.com");
+    assertThat(dana.manager()).isEqualTo("Mona@Example.com");
+    assertThat(reclaim.untoldManagers("r1", 10)).as("nobody's manager before the person is seen to").isEmpty();
+    reclaim.told(dana.itemId());
+    reclaim.told(itemOf("r1", "erik@example.com").itemId());
+    assertThat(reclaim.untoldManagers("r1", 10)).extracting(Item::login)
+        .containsExactly("dana@example.com", "erik@example.com");
+    reclaim.managerTold(dana.itemId(), "told mona@example.com in chat", "D-mona", "1.1");
+    reclaim.managerTold(dana.itemId(), "told again", "D-mona", "2.2"); // a retried activity changes nothing
+    reclaim.managerTold(itemOf("r1", "erik@example.com").itemId(), "no manager in the IdP", null, null);
+    assertThat(reclaim.untoldManagers("r1", 10)).isEmpty();
+    assertThat(reclaim.item(dana.itemId()).orElseThrow()).extracting(Item::managerNotice, Item::managerTs,
+        Item::managerState).containsExactly("told mona@example.com in chat", "1.1", ReclaimRules.WARNED);
+
+    assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "mona@example.com", "SLACK", "she is on the audit", OWNERS,
+        "member", false)).isInstanceOf(LedgerRefusal.class).hasMessageStartingWith("not-member-or-owner")
+        .extracting("status").isEqualTo(403);
+    Item asked = reclaim.keep(dana.itemId(), "mona@example.com", "SLACK", "she is on the audit", OWNERS, "owner", true);
+    assertThat(asked.state()).as("under owner confirmation the manager asks, like the person").isEqualTo(
+        ReclaimRules.KEEP_REQUESTED);
+    assertThat(asked.decidedBy()).isEqualTo("mona@example.com");
+    assertThatThrownBy(() -> reclaim.keep(dana.itemId(), "dana@example.com", "REST", "me too", OWNERS, "owner", true))
+        .hasMessageStartingWith("no-self-confirmation");
+    assertThat(reclaim.staleMessages("r1", 10)).extracting(Item::itemId).containsExactly(dana.itemId());
+    reclaim.messageShown(dana.itemId(), ReclaimRules.KEEP_REQUESTED);
+    assertThat(reclaim.staleMessages("r1", 10)).isEmpty();
+    assertThat(reclaim.keep(dana.itemId(), "olga@example.com", "SLACK", "confirmed", OWNERS, "owner", true).state())
+        .isEqualTo(ReclaimRules.KEPT);
+  }
+
+  @Test
+  void eachOwnerHasOneSummaryPerRunEditedInPlace() {
+    scan("r1", ENFORCE);
+    reclaim.ownerShown("r1", "Olga@Example.com", "D-olga", "1.1", "scanned:2");
+    reclaim.ownerShown("r1", "sam@example.com", null, null, "scanned:2");
+    reclaim.ownerShown("r1", "olga@example.com", null, null, "closed:2"); // edited in place: the message stays
+    assertThat(reclaim.ownerNotices("r1")).extracting(n -> n.owner() + " " + n.ts() + " " + n.shown())
+        .containsExactly("olga@example.com 1.1 closed:2", "sam@example.com null scanned:2");
+  }
+
+  @Test
   void aKeepAskedForButNeverConfirmedEndsInRemovalSayingSo() {
     scan("r1", ENFORCE);
     Item erik = itemOf("r1", "erik@example.com");
-    reclaim.keep(erik.itemId(), "erik@example.com", "REST", "maybe later", OWNERS, "owner");
+    reclaim.keep(erik.itemId(), "erik@example.com", "REST", "maybe later", OWNERS, "owner", false);
 
     clock.advance(Duration.ofDays(7));
     assertThat(reclaim.graceEnded("r1")).isEqualTo(2);
@@ -249,7 +297,7 @@ class ReclaimLedgerTest {
     reclaim.markReported(fresh);
     assertThat(reclaim.unreported("r1", 10)).isEmpty();
     Item dana = itemOf("r1", "dana@example.com");
-    reclaim.keep(dana.itemId(), "dana@example.com", "REST", "need it", OWNERS, "member");
+    reclaim.keep(dana.itemId(), "dana@example.com", "REST", "need it", OWNERS, "member", false);
     assertThat(reclaim.unreported("r1", 10)).extracting(Item::state).containsExactly(ReclaimRules.KEPT);
   }
 

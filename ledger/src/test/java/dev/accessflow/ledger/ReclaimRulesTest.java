@@ -19,7 +19,7 @@ class ReclaimRulesTest {
 
   private static ReclaimPolicy policy(String mode, String noSignal, String idpApp) {
     return new ReclaimPolicy(Duration.ofDays(90), Duration.ofDays(7), List.of(), List.of(), mode, noSignal, idpApp,
-        "member", Duration.ofDays(1));
+        "member", Duration.ofDays(1), List.of());
   }
 
   private static ReviewLedger.Candidate member(Instant idpLastLogin, Instant firstSeen, Instant expiresAt) {

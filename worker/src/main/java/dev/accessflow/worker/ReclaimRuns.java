@@ -219,8 +219,8 @@ public final class ReclaimRuns implements ReclaimWork {
 
   @Override
   public int warn(String runId, int limit) {
-    List<Item> untold = ledger.untold(runId, limit);
-    for (Item i : untold) {
+    int told = 0;
+    for (Item i : ledger.untold(runId, limit)) {
       ChatMessageRef posted = chat.warn(warning(i));
       if (posted != null) {
         ledger.messagePosted(i.itemId(), posted.channelId(), posted.ts());
@@ -229,8 +229,121 @@ public final class ReclaimRuns implements ReclaimWork {
       }
       audit.warn("reclaim {} item {}: {} warned: {}/{} is removed at {} unless used or kept ({})", runId, i.itemId(),
           i.login(), i.app(), i.role(), i.graceEndsAt(), i.finding());
+      told++;
     }
-    return untold.size();
+    // Managers after their people, each seen to once (told, or recorded why not), so a retry tells nobody twice.
+    for (Item i : told < limit ? ledger.untoldManagers(runId, limit - told) : List.<Item>of()) {
+      tellManager(i);
+      told++;
+    }
+    if (told > 0) {
+      return told;
+    }
+    // Every finding is told: the owners get the run's summary (one message each, never one per finding).
+    ReclaimLedger.Run run = run(runId);
+    return ReclaimLedger.SCANNING.equals(run.state()) ? 0 : tellOwners(run);
+  }
+
+  private void tellManager(Item i) {
+    ReclaimPolicy policy = catalog.app(i.app()).map(a -> a.reclaimFor(i.role())).orElse(null);
+    String manager = managerOf(i);
+    if (policy == null || !policy.notifies(ReclaimPolicy.MANAGER)) {
+      ledger.managerTold(i.itemId(), "not told: the policy does not tell managers", null, null);
+    } else if (manager == null || manager.isEmpty()) {
+      ledger.managerTold(i.itemId(), "not told: the IdP names no manager for " + i.login(), null, null);
+    } else if (manager.equals(i.login().toLowerCase(Locale.ROOT))) {
+      ledger.managerTold(i.itemId(), "not told: " + i.login() + " is their own manager in the IdP", null, null);
+    } else {
+      ChatMessageRef posted = chat.warnManager(warning(i), manager);
+      ledger.managerTold(i.itemId(), posted != null ? "told " + manager + " in chat"
+          : "not told: " + manager + " has no chat account (the warning is on the run's ticket)",
+          posted == null ? null : posted.channelId(), posted == null ? null : posted.ts());
+      audit.info("reclaim {} item {}: manager {} of {} {}", i.runId(), i.itemId(), manager, i.login(),
+          posted != null ? "told" : "has no chat account");
+    }
+  }
+
+  /** The manager's login as the IdP names it, lower case; null when it names none. */
+  private static String managerOf(Item i) {
+    return i.manager() == null ? null : i.manager().strip().toLowerCase(Locale.ROOT);
+  }
+
+  /** Owners shown at most this many findings and Keeps to confirm in the summary (the rest: GET /v1/reclaim). */
+  static final int SUMMARY_LINES = 12;
+  static final int SUMMARY_KEEPS = 5;
+
+  /**
+   * Brings each owner's summary of the run up to date (posted once, then edited in place; a Keep
+   * waiting for an owner is also said under it, so they are notified); how many were changed.
+   */
+  private int tellOwners(ReclaimLedger.Run run) {
+    CatalogApp app = catalog.app(run.app()).orElse(null);
+    if (app == null || app.owners().isEmpty() || !tellsOwners(app)) {
+      return 0;
+    }
+    ReclaimLedger.Counts n = ledger.counts(run.runId());
+    if (n.items() == 0) {
+      return 0; // a scan that found nothing is not worth a message (it is on the ticket)
+    }
+    ReclaimMessages.ReclaimSummary summary = summary(run, app, n);
+    String shown = fingerprint(summary);
+    Map<String, ReclaimLedger.OwnerNotice> notices = new java.util.HashMap<>();
+    ledger.ownerNotices(run.runId()).forEach(o -> notices.put(o.owner(), o));
+    int changed = 0;
+    for (String owner : app.owners()) {
+      String who = owner.toLowerCase(Locale.ROOT);
+      ReclaimLedger.OwnerNotice before = notices.get(who);
+      if (before != null && before.shown().equals(shown)) {
+        continue;
+      }
+      List<ReclaimMessages.KeepAsked> fresh = summary.awaitingOwner().stream()
+          .filter(k -> before == null || !awaited(before.shown()).contains(k.itemId()))
+          .filter(k -> !k.askedBy().equals(who)).toList();
+      ChatMessageRef message = before == null || before.ts() == null ? null
+          : new ChatMessageRef(who, before.channel(), before.ts());
+      ChatMessageRef now = chat.summarize(who, summary, message, before == null ? List.of() : fresh);
+      ledger.ownerShown(run.runId(), who, now == null ? null : now.channelId(), now == null ? null : now.ts(), shown);
+      changed++;
+    }
+    return changed;
+  }
+
+  private static boolean tellsOwners(CatalogApp app) {
+    return app.roles().keySet().stream().map(app::reclaimFor).anyMatch(p -> p != null && p.notifies(ReclaimPolicy.OWNERS));
+  }
+
+  private ReclaimMessages.ReclaimSummary summary(ReclaimLedger.Run run, CatalogApp app, ReclaimLedger.Counts n) {
+    List<Item> first = ledger.items(new ReclaimLedger.ItemFilter(null, null, run.runId(), null), 0, SUMMARY_LINES);
+    List<ReclaimMessages.KeepAsked> asked = ledger.items(new ReclaimLedger.ItemFilter(ReclaimRules.KEEP_REQUESTED,
+            null, run.runId(), null), 0, SUMMARY_KEEPS).stream()
+        .map(i -> new ReclaimMessages.KeepAsked(i.itemId(), i.login(), i.role(), i.decidedBy(), i.reason(),
+            i.graceEndsAt())).toList();
+    boolean dryRun = first.stream().allMatch(i -> ReclaimPolicy.DRY_RUN.equals(i.mode()));
+    Instant lastGraceEnd = first.stream().map(Item::graceEndsAt).filter(java.util.Objects::nonNull)
+        .max(Instant::compareTo).orElse(null);
+    return new ReclaimMessages.ReclaimSummary(run.runId(), run.app(), app.name(), dryRun, run.ticketKey(),
+        ReclaimLedger.CLOSED.equals(run.state()), n.items(), n.warned(), n.keepRequested(), n.removing(), n.removed(),
+        n.kept(), n.wouldReclaim(), n.exempt(), n.noSignal(), lastGraceEnd,
+        first.stream().map(i -> i.login() + " · " + i.role() + " · " + i.finding() + " · " + i.state()).toList(), asked);
+  }
+
+  /** What a summary says, in a line: when it changes, the owners' messages are edited. */
+  static String fingerprint(ReclaimMessages.ReclaimSummary s) {
+    return (s.closed() ? "closed" : "open") + " " + s.findings() + "/" + s.warned() + "/" + s.keepRequested() + "/"
+        + s.removing() + "/" + s.removed() + "/" + s.kept() + "/" + s.wouldReclaim() + "/" + s.exempt() + "/"
+        + s.noSignal() + " awaiting:" + String.join(",", s.awaitingOwner().stream()
+            .map(k -> Long.toString(k.itemId())).toList());
+  }
+
+  private static Set<Long> awaited(String fingerprint) {
+    String ids = fingerprint.substring(fingerprint.indexOf("awaiting:") + "awaiting:".length());
+    Set<Long> known = new HashSet<>();
+    for (String id : ids.split(",")) {
+      if (!id.isBlank()) {
+        known.add(Long.parseLong(id));
+      }
+    }
+    return known;
   }
 
   private ReclaimWarning warning(Item i) {
@@ -301,9 +414,18 @@ public final class ReclaimRuns implements ReclaimWork {
     // Each warning is edited in place to say what became of the access.
     for (Item i : ledger.staleMessages(runId, limit)) {
       if (!ReclaimRules.WARNED.equals(i.state())) {
-        chat.settle(new ChatMessageRef(i.login(), i.messageChannel(), i.messageTs()), warning(i), outcome(i));
+        if (i.messageTs() != null && !i.state().equals(i.messageState())) {
+          chat.settle(new ChatMessageRef(i.login(), i.messageChannel(), i.messageTs()), warning(i), outcome(i));
+        }
+        if (i.managerTs() != null && !i.state().equals(i.managerState())) {
+          chat.settleManager(new ChatMessageRef(managerOf(i), i.managerChannel(), i.managerTs()), warning(i),
+              managerOutcome(i));
+        }
       }
       ledger.messageShown(i.itemId(), i.state());
+    }
+    if (!ReclaimLedger.SCANNING.equals(run.state())) {
+      tellOwners(run);
     }
     List<Item> fresh = ledger.unreported(runId, limit);
     if (fresh.isEmpty()) {
@@ -324,11 +446,27 @@ public final class ReclaimRuns implements ReclaimWork {
       case ReclaimRules.KEPT -> "SIGN_IN".equals(i.decidedVia()) ? "kept: you " + i.reason() + "."
           : "POLICY".equals(i.decidedVia()) ? "kept: " + i.reason() + "."
           : "kept by " + i.decidedBy() + ": \"" + i.reason() + "\".";
-      case ReclaimRules.KEEP_REQUESTED -> "your Keep is recorded (\"" + i.reason() + "\"); an owner of the app"
+      case ReclaimRules.KEEP_REQUESTED -> (i.login().equals(i.decidedBy()) ? "your Keep is recorded"
+          : i.decidedBy() + " asked to keep it") + " (\"" + i.reason() + "\"); an owner of the app"
           + " confirms it before " + at(i.graceEndsAt()) + ", or the access is removed then.";
       case ReclaimRules.REMOVING -> "the grace has ended (" + i.detail() + "); the access is being removed.";
       case ReclaimRules.REMOVED -> "removed at " + at(i.removedAt()) + ". Ask for it again through accessflow if you"
           + " need it.";
+      default -> i.state() + ".";
+    };
+  }
+
+  /** What became of the access, in words for the person's manager. */
+  static String managerOutcome(Item i) {
+    String who = i.displayName() == null || i.displayName().isBlank() ? i.login() : i.displayName();
+    return switch (i.state()) {
+      case ReclaimRules.KEPT -> "SIGN_IN".equals(i.decidedVia()) ? "kept: " + who + " " + i.reason() + "."
+          : "POLICY".equals(i.decidedVia()) ? "kept: " + i.reason() + "."
+          : "kept by " + i.decidedBy() + ": \"" + i.reason() + "\".";
+      case ReclaimRules.KEEP_REQUESTED -> "a Keep is asked for by " + i.decidedBy() + " (\"" + i.reason()
+          + "\"); an owner of the app confirms it before " + at(i.graceEndsAt()) + ", or the access is removed then.";
+      case ReclaimRules.REMOVING -> "the grace has ended (" + i.detail() + "); the access is being removed.";
+      case ReclaimRules.REMOVED -> "removed at " + at(i.removedAt()) + ".";
       default -> i.state() + ".";
     };
   }
@@ -363,6 +501,7 @@ public final class ReclaimRuns implements ReclaimWork {
         + " would be reclaimed (dry-run), " + n.exempt() + " exempt, " + n.noSignal() + " without a signal (kept)."
         + " List: GET /v1/reclaim?run=" + runId;
     audit.info("reclaim {} of {}: {}", runId, run.app(), summary);
+    tellOwners(run(runId));
     if (run.ticketKey() != null) {
       tickets.commentReclaim(run.ticketKey(), runId, part, summary);
     }

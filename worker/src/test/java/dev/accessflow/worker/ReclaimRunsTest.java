@@ -47,10 +47,13 @@ class ReclaimRunsTest {
   private final List<Membership> removals = new CopyOnWriteArrayList<>();
   private final List<ReclaimMessages.ReclaimWarning> warnings = new CopyOnWriteArrayList<>();
   private final List<String> settled = new CopyOnWriteArrayList<>();
+  /** What managers and owners were shown, in order: "manager mo: ...", "owner omar: ...". */
+  private final List<String> told = new CopyOnWriteArrayList<>();
   private final AtomicInteger idpFailures = new AtomicInteger();
   private final SandboxDirectory sandbox = new SandboxDirectory(List.of(
       new SandboxUser("ada@example.com", "Ada", null, "eng"), new SandboxUser("ben@example.com", "Ben", null, "eng"),
       new SandboxUser("cy@example.com", "Cy", null, "eng"), new SandboxUser("dee@example.com", "Dee", null, "eng"),
+      new SandboxUser("mo@example.com", "Mo", null, "eng"), new SandboxUser("omar@example.com", "Omar", null, "eng"),
       new SandboxUser("sam@example.com", "Sam", null, "sec"), new SandboxUser("ops@example.com", "Ops", null, "sre")),
       List.of("grafana-admins", "oncall"));
   private ReclaimLedger ledger;
@@ -105,6 +108,29 @@ class ReclaimRunsTest {
           String outcome) {
         settled.add(message.channelId() + " " + message.ts() + ": " + outcome);
       }
+
+      @Override
+      public dev.accessflow.workflows.model.ChatMessageRef warnManager(ReclaimMessages.ReclaimWarning w,
+          String manager) {
+        told.add("manager " + manager + ": warned of " + w.login());
+        return new dev.accessflow.workflows.model.ChatMessageRef(manager, "D-" + manager, "m-" + w.itemId());
+      }
+
+      @Override
+      public void settleManager(dev.accessflow.workflows.model.ChatMessageRef message,
+          ReclaimMessages.ReclaimWarning w, String outcome) {
+        told.add("manager " + message.recipient() + " " + message.ts() + ": " + outcome);
+      }
+
+      @Override
+      public dev.accessflow.workflows.model.ChatMessageRef summarize(String owner, ReclaimMessages.ReclaimSummary r,
+          dev.accessflow.workflows.model.ChatMessageRef shown, List<ReclaimMessages.KeepAsked> news) {
+        told.add("owner " + owner + (shown == null ? " posted" : " edited " + shown.ts()) + ": " + r.findings()
+            + " found, " + r.warned() + " warned, " + r.keepRequested() + " asked, " + r.kept() + " kept, "
+            + r.removed() + " removed, " + r.wouldReclaim() + " would" + (r.closed() ? ", closed" : "")
+            + news.stream().map(k -> "; news: " + k.askedBy() + " asks for " + k.login()).reduce("", String::concat));
+        return shown != null ? shown : new dev.accessflow.workflows.model.ChatMessageRef(owner, "D-" + owner, "o-1");
+      }
     }, tickets, removal, clock);
   }
 
@@ -130,6 +156,9 @@ class ReclaimRunsTest {
       while (runs.warn(runId, 10) > 0) {
         // every warned person told
       }
+    }
+    while (runs.warn(runId, 10) > 0) {
+      // and, the scan done, whom else the policy tells
     }
     return runId;
   }
@@ -178,7 +207,7 @@ class ReclaimRunsTest {
     // Day 4: Dee keeps it, with a reason.
     clock.advance(Duration.ofDays(1));
     ledger.keep(item(runId, "dee@example.com").itemId(), "dee@example.com", "REST", "quarterly close dashboards",
-        List.of("omar@example.com"), "member");
+        List.of("omar@example.com"), "member", false);
     while (runs.readUsage(runId, 2)) {
       // the log since the last read
     }
@@ -230,6 +259,105 @@ class ReclaimRunsTest {
         .contains("Reclaim closed: 5 findings; 1 removed (confirmed by the IdP), 2 kept");
     assertThat(ledger.run(runId).orElseThrow().state()).isEqualTo(ReclaimLedger.CLOSED);
     assertThat(inventory.activeGrant("grafana-admins", "ada@example.com", "sandbox-ada@example.com")).isEmpty();
+  }
+
+  private static DirectoryMember managed(String login, String manager) {
+    return new DirectoryMember("sandbox-" + login, login, login, "ACTIVE", SCAN.minus(Duration.ofDays(100)), "eng", null,
+        manager);
+  }
+
+  /** Keeps as REST and Slack make them, by the catalog's rules. */
+  private dev.accessflow.api.ReclaimKeeps keeps(Catalog catalog) {
+    return new dev.accessflow.api.ReclaimKeeps(catalog, ledger, new dev.accessflow.api.ReclaimWorkflows() {
+      @Override
+      public boolean start(ReclaimLedger.Run run) {
+        return false;
+      }
+
+      @Override
+      public void nudge(String runId) {}
+    });
+  }
+
+  private void reportAll(ReclaimRuns runs, String runId) {
+    long part = 0;
+    while (runs.report(runId, ++part, 50) > 0) {
+      // the whole record
+    }
+  }
+
+  @Test
+  void theManagerIsToldOfEachWarningOnceMayKeepItAndTheOwnersGetOneSummaryEditedInPlaceAsTheRunGoes()
+      throws Exception {
+    Catalog catalog = catalog("{inactiveAfter: P90D, grace: P7D, mode: enforce, keepConfirmedBy: owner,"
+        + " notify: [manager, owners]}");
+    ReclaimRuns runs = runs(catalog);
+    inventory(managed("ada@example.com", "Mo@Example.com"), managed("ben@example.com", null),
+        managed("cy@example.com", "cy@example.com"), member("dee@example.com", SCAN.minus(Duration.ofDays(2))));
+
+    String runId = startRun(runs, "grafana-notify");
+
+    assertThat(warnings).extracting(ReclaimMessages.ReclaimWarning::login)
+        .containsExactly("ada@example.com", "ben@example.com", "cy@example.com");
+    assertThat(told).containsExactly("manager mo@example.com: warned of ada@example.com",
+        "owner omar@example.com posted: 3 found, 3 warned, 0 asked, 0 kept, 0 removed, 0 would");
+    assertThat(runs.warn(runId, 10)).as("a retried warn tells nobody again").isZero();
+    assertThat(told).hasSize(2);
+    assertThat(item(runId, "ada@example.com").managerNotice()).isEqualTo("told mo@example.com in chat");
+    assertThat(item(runId, "ben@example.com").managerNotice())
+        .isEqualTo("not told: the IdP names no manager for ben@example.com");
+    assertThat(item(runId, "cy@example.com").managerNotice()).contains("is their own manager");
+
+    // Ada's manager keeps it with a reason; under owner confirmation that is a request an owner confirms.
+    clock.advance(Duration.ofDays(1));
+    long ada = item(runId, "ada@example.com").itemId();
+    assertThat(keeps(catalog).keep(ada, "mo@example.com", "she runs the Q4 audit", dev.accessflow.workflows.model
+        .Channel.SLACK).state()).isEqualTo(ReclaimRules.KEEP_REQUESTED);
+    assertThat(runs.pass(runId, 25).kept()).isZero();
+    reportAll(runs, runId);
+    assertThat(settled).containsExactly("D-ada@example.com ts-" + ada + ": mo@example.com asked to keep it"
+        + " (\"she runs the Q4 audit\"); an owner of the app confirms it before 2026-12-08T09:00:00Z, or the access"
+        + " is removed then.");
+    assertThat(told.subList(2, told.size())).containsExactly("manager mo@example.com m-" + ada + ": a Keep is asked"
+            + " for by mo@example.com (\"she runs the Q4 audit\"); an owner of the app confirms it before"
+            + " 2026-12-08T09:00:00Z, or the access is removed then.",
+        "owner omar@example.com edited o-1: 3 found, 2 warned, 1 asked, 0 kept, 0 removed, 0 would;"
+            + " news: mo@example.com asks for ada@example.com");
+
+    // The owner confirms; at the grace's end the others go; the summary follows, in the same message.
+    keeps(catalog).keep(ada, "omar@example.com", "confirmed", dev.accessflow.workflows.model.Channel.SLACK);
+    reportAll(runs, runId);
+    clock.set(SCAN.plus(Duration.ofDays(7)));
+    assertThat(runs.pass(runId, 25).removed()).isEqualTo(2);
+    reportAll(runs, runId);
+    runs.close(runId, 99);
+    assertThat(told.subList(4, told.size())).containsExactly(
+        "manager mo@example.com m-" + ada + ": kept by omar@example.com: \"she runs the Q4 audit / confirmed by"
+            + " omar@example.com: confirmed\".",
+        "owner omar@example.com edited o-1: 3 found, 2 warned, 0 asked, 1 kept, 0 removed, 0 would",
+        "owner omar@example.com edited o-1: 3 found, 0 warned, 0 asked, 1 kept, 2 removed, 0 would",
+        "owner omar@example.com edited o-1: 3 found, 0 warned, 0 asked, 1 kept, 2 removed, 0 would, closed");
+  }
+
+  @Test
+  void aManagerTheyDoNotTellCannotKeepAndADryRunTellsTheOwnersWhatItWouldDoAndNobodyElse() throws Exception {
+    inventory(managed("ada@example.com", "mo@example.com"));
+    Catalog enforce = catalog("{inactiveAfter: P90D, mode: enforce}");
+    String runId = startRun(runs(enforce), "grafana-quiet");
+    assertThat(told).isEmpty();
+    assertThat(item(runId, "ada@example.com").managerNotice()).contains("the policy does not tell managers");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> keeps(enforce).keep(item(runId, "ada@example.com")
+            .itemId(), "mo@example.com", "she needs it", dev.accessflow.workflows.model.Channel.REST))
+        .isInstanceOfSatisfying(dev.accessflow.api.ApiProblem.class, p -> assertThat(p.status()).isEqualTo(403))
+        .hasMessageContaining("not-member-or-owner");
+    ledger.policyWithdrawn(runId, "admin", "test: the next run starts clean");
+
+    clock.advance(Duration.ofDays(1));
+    String dry = startRun(runs(catalog("{inactiveAfter: P90D, notify: [manager, owners]}")), "grafana-dry-notify");
+    assertThat(told).containsExactly("owner omar@example.com posted: 1 found, 0 warned, 0 asked, 0 kept, 0 removed,"
+        + " 1 would");
+    assertThat(warnings).extracting(ReclaimMessages.ReclaimWarning::login).containsExactly("ada@example.com");
+    assertThat(item(dry, "ada@example.com").managerNotice()).isNull(); // nobody is warned in a dry-run
   }
 
   @Test

@@ -132,6 +132,102 @@ public final class SlackBlocks {
             + " unless you use it or keep it", MESSAGE_TEXT);
   }
 
+  /**
+   * A reclaim warning to the person's manager: whose access, why it is found unused, when it goes,
+   * and that they may keep it with a reason (the same Keep as the person's).
+   */
+  public static List<LayoutBlock> reclaimManagerWarning(ReclaimMessages.ReclaimWarning w) {
+    String confirm = "owner".equals(w.keepConfirmedBy())
+        ? " An owner of the app (" + escape(String.join(", ", w.owners())) + ") confirms a Keep." : "";
+    return List.of(
+        header(h -> h.text(headerText("Unused access in your team: " + w.appName()))),
+        section(s -> s.text(sectionText(person(w) + "'s access to *" + escape(w.appName()) + " / " + escape(w.role())
+            + "* (" + escape(String.join(", ", w.groups())) + ") looks unused: " + escape(w.finding()) + ".\n"
+            + "It is removed " + slackDate(w.graceEndsAt()) + " unless they sign in to " + escape(w.appName())
+            + " before then. They have been told. If they still need it, say why and it is kept." + confirm))),
+        actions(a -> a.blockId("reclaim:" + w.itemId()).elements(asElements(
+            button(b -> b.actionId(ACTION_RECLAIM_KEEP).text(plainText("Keep access…"))
+                .value(Long.toString(w.itemId())))))),
+        context(c -> c.elements(List.of(fitted("You are told as " + escape(w.login()) + "'s manager in the IdP"
+            + " · reclaim " + escape(w.runId()) + " · item " + w.itemId(), CONTEXT_TEXT)))));
+  }
+
+  /** The manager's message once the item is settled: what became of the access, and no button. */
+  public static List<LayoutBlock> reclaimManagerSettled(ReclaimMessages.ReclaimWarning w, String outcome) {
+    return List.of(
+        header(h -> h.text(headerText("Unused access in your team: " + w.appName()))),
+        section(s -> s.text(sectionText(person(w) + "'s access to *" + escape(w.appName()) + " / " + escape(w.role())
+            + "* (" + escape(String.join(", ", w.groups())) + "): " + escape(outcome)))),
+        context(c -> c.elements(List.of(fitted("Reclaim " + escape(w.runId()) + " · item " + w.itemId(),
+            CONTEXT_TEXT)))));
+  }
+
+  /** The top-level text of a manager's reclaim message. */
+  public static String reclaimManagerText(ReclaimMessages.ReclaimWarning w, String outcome) {
+    String who = w.displayName() == null || w.displayName().isBlank() ? w.login() : w.displayName();
+    return fit(outcome != null ? who + ", " + w.appName() + " / " + w.role() + ": " + outcome
+        : who + "'s access to " + w.appName() + " / " + w.role() + " looks unused and is removed " + w.graceEndsAt()
+            + " unless they use it or it is kept", MESSAGE_TEXT);
+  }
+
+  private static String person(ReclaimMessages.ReclaimWarning w) {
+    return w.displayName() == null || w.displayName().isBlank() || w.displayName().equals(w.login())
+        ? "*" + escape(w.login()) + "*" : "*" + escape(w.displayName()) + "* (" + escape(w.login()) + ")";
+  }
+
+  /**
+   * One run as an app owner sees it, edited in place as it goes: the counts, the first findings,
+   * each Keep waiting for an owner with its button, and where the rest is.
+   */
+  public static List<LayoutBlock> reclaimSummary(ReclaimMessages.ReclaimSummary r, String ticketUrl) {
+    List<LayoutBlock> blocks = new ArrayList<>();
+    blocks.add(header(h -> h.text(headerText("Reclaim of " + r.appName() + (r.dryRun() ? " (dry-run)" : "")
+        + (r.closed() ? ": closed" : "")))));
+    String counts = r.dryRun()
+        ? r.wouldReclaim() + " would be reclaimed; nothing was changed and nobody was told (dry-run). Set"
+            + " `mode: enforce` in the catalog to warn these people and remove what stays unused."
+        : r.warned() + " in their grace, " + r.keepRequested() + " Keeps waiting for an owner, " + r.kept()
+            + " kept (a sign-in or a Keep), " + r.removing() + " being removed, " + r.removed() + " removed"
+            + (r.lastGraceEnd() != null && !r.closed() ? "; the last grace ends " + slackDate(r.lastGraceEnd()) : "")
+            + ".";
+    blocks.add(section(s -> s.text(sectionText("*" + r.findings() + (r.findings() == 1 ? " finding" : " findings")
+        + "* of access unused past the policy's threshold: " + counts
+        + (r.exempt() + r.noSignal() > 0 ? " " + r.exempt() + " exempt, " + r.noSignal()
+            + " without sign-in data (kept)." : "")))));
+    if (!r.found().isEmpty()) {
+      StringBuilder lines = new StringBuilder();
+      r.found().forEach(line -> lines.append("• ").append(escape(line)).append("\n"));
+      String more = r.findings() > r.found().size() ? "…and " + (r.findings() - r.found().size()) + " more." : "";
+      blocks.add(section(s -> s.text(sectionText(lines + more))));
+    }
+    for (ReclaimMessages.KeepAsked k : r.awaitingOwner()) {
+      blocks.add(section(s -> s.text(sectionText("*Keep asked for:* " + escape(k.login()) + " · " + escape(k.role())
+          + ", by " + escape(k.askedBy()) + ": \"" + escape(k.reason()) + "\". Confirm it before "
+          + slackDate(k.graceEndsAt()) + ", or the access is removed then."))));
+      blocks.add(actions(a -> a.blockId("reclaim:" + k.itemId()).elements(asElements(
+          button(b -> b.actionId(ACTION_RECLAIM_KEEP).style("primary").text(plainText("Confirm Keep…"))
+              .value(Long.toString(k.itemId())))))));
+    }
+    String ticket = ticketUrl == null ? "" : " · <" + ticketUrl + "|" + escape(r.ticketKey()) + ">";
+    blocks.add(context(c -> c.elements(List.of(fitted("Reclaim " + escape(r.runId()) + ticket + " · every item:"
+        + " GET /v1/reclaim?run=" + escape(r.runId()) + " · you are told as an owner of " + escape(r.app()),
+        CONTEXT_TEXT)))));
+    return blocks;
+  }
+
+  /** The top-level text of an owner's summary. */
+  public static String reclaimSummaryText(ReclaimMessages.ReclaimSummary r) {
+    return fit("Reclaim of " + r.appName() + (r.dryRun() ? " (dry-run): " + r.wouldReclaim() + " would be reclaimed"
+        : ": " + r.findings() + " findings, " + r.removed() + " removed, " + r.kept() + " kept, " + r.keepRequested()
+            + " Keeps to confirm"), MESSAGE_TEXT);
+  }
+
+  /** Said under an owner's summary when a Keep starts waiting for them, so they are notified. */
+  public static String reclaimKeepAskedText(ReclaimMessages.KeepAsked k) {
+    return fit(k.askedBy() + " asks to keep " + k.login() + "'s " + k.role() + " access: \"" + k.reason()
+        + "\". Confirm it with the button above before " + k.graceEndsAt() + ", or it is removed then.", MESSAGE_TEXT);
+  }
+
   /** The top-level text of a reviewer's message (notifications, screen readers). */
   public static String reviewDigestText(ReviewMessages.ReviewerDigest d) {
     return fit("Access review " + d.name() + ": " + d.left() + " items left for you", MESSAGE_TEXT);

@@ -189,6 +189,58 @@ public final class SlackChat implements ApprovalChat, ReviewMessages, ReclaimMes
         .text(SlackBlocks.reclaimText(warning, outcome)).blocks(SlackBlocks.reclaimSettled(warning, outcome))));
   }
 
+  @Override
+  public ChatMessageRef warnManager(ReclaimWarning warning, String manager) {
+    Optional<String> userId = userId(manager);
+    if (userId.isEmpty()) {
+      log.warn("reclaim {} item {}: manager {} has no Slack account with that email; not told in Slack",
+          warning.runId(), warning.itemId(), manager);
+      return null;
+    }
+    ChatPostMessageResponse reply = call("chat.postMessage", () -> slack.chatPostMessage(r -> r.channel(userId.get())
+        .text(SlackBlocks.reclaimManagerText(warning, null)).blocks(SlackBlocks.reclaimManagerWarning(warning))));
+    return reply == null ? null : new ChatMessageRef(manager, reply.getChannel(), reply.getTs());
+  }
+
+  @Override
+  public void settleManager(ChatMessageRef message, ReclaimWarning warning, String outcome) {
+    call("chat.update", () -> slack.chatUpdate(r -> r.channel(message.channelId()).ts(message.ts())
+        .text(SlackBlocks.reclaimManagerText(warning, outcome))
+        .blocks(SlackBlocks.reclaimManagerSettled(warning, outcome))));
+  }
+
+  @Override
+  public ChatMessageRef summarize(String owner, ReclaimSummary summary, ChatMessageRef shown,
+      List<KeepAsked> news) {
+    List<LayoutBlock> blocks = SlackBlocks.reclaimSummary(summary, ticketUrl(summary.ticketKey()));
+    String text = SlackBlocks.reclaimSummaryText(summary);
+    ChatMessageRef message = null;
+    if (shown != null && call("chat.update", () -> slack.chatUpdate(r -> r.channel(shown.channelId()).ts(shown.ts())
+        .text(text).blocks(blocks))) != null) {
+      message = shown;
+    } else {
+      // Never posted, or gone (deleted, too old to edit): a new one takes its place.
+      Optional<String> userId = userId(owner);
+      if (userId.isEmpty()) {
+        log.warn("reclaim {}: owner {} has no Slack account with that email; the summary is on the ticket only",
+            summary.runId(), owner);
+        return null;
+      }
+      ChatPostMessageResponse reply = call("chat.postMessage", () -> slack.chatPostMessage(r -> r.channel(userId.get())
+          .text(text).blocks(blocks)));
+      if (reply == null) {
+        return null;
+      }
+      message = new ChatMessageRef(owner, reply.getChannel(), reply.getTs());
+    }
+    ChatMessageRef under = message;
+    for (KeepAsked k : news) {
+      call("chat.postMessage", () -> slack.chatPostMessage(r -> r.channel(under.channelId()).threadTs(under.ts())
+          .text(SlackBlocks.reclaimKeepAskedText(k))));
+    }
+    return message;
+  }
+
   /** The Slack user id of an IdP login; empty when Slack knows no such email. Cached: ids never change. */
   Optional<String> userId(String login) {
     String key = login.toLowerCase();

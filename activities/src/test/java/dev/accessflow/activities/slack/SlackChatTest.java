@@ -179,6 +179,66 @@ class SlackChatTest {
   }
 
   @Test
+  void theManagerIsToldWhoseAccessGoesWhenAndMayKeepItAndTheMessageIsSettledInPlace() throws Exception {
+    ChatMessageRef ref = chat.warnManager(warning("dana@example.com"), "maria@example.com");
+
+    assertThat(ref).isEqualTo(new ChatMessageRef("maria@example.com", "DMARIA", "1700000000.000100"));
+    Map<String, String> form = form(SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))).get(0));
+    assertThat(form.get("channel")).isEqualTo("UMARIA");
+    JsonNode blocks = JSON.readTree(form.get("blocks"));
+    assertThat(blocks.toString()).contains("Unused access in your team: Grafana <prod>")
+        .contains("*Dana* (dana@example.com)'s access to *Grafana &lt;prod&gt; / admin*", "They have been told",
+            "no sign-in to the app since 2026-09-04", "as dana@example.com's manager in the IdP");
+    JsonNode button = blocks.get(2).path("elements").get(0);
+    assertThat(button.path("action_id").asText()).isEqualTo(SlackBlocks.ACTION_RECLAIM_KEEP);
+    assertThat(button.path("value").asText()).isEqualTo("42");
+
+    chat.settleManager(ref, warning("dana@example.com"), "kept by maria@example.com: \"Q4 audit\".");
+    Map<String, String> edit = form(SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.update"))).get(0));
+    assertThat(edit).containsEntry("channel", "DMARIA").containsEntry("ts", "1700000000.000100");
+    assertThat(edit.get("blocks")).contains("kept by maria@example.com").doesNotContain(SlackBlocks.ACTION_RECLAIM_KEEP);
+    assertThat(chat.warnManager(warning("dana@example.com"), "omar@example.com")).isNull(); // no Slack account
+  }
+
+  private static dev.accessflow.workflows.ports.ReclaimMessages.ReclaimSummary summary(boolean dryRun,
+      List<dev.accessflow.workflows.ports.ReclaimMessages.KeepAsked> asked) {
+    return new dev.accessflow.workflows.ports.ReclaimMessages.ReclaimSummary("grafana-20261203T120000", "grafana",
+        "Grafana <prod>", dryRun, "ACC-9", false, 40, dryRun ? 0 : 38, asked.size(), 0, 0, 0, dryRun ? 38 : 0, 1, 1,
+        Instant.parse("2026-12-10T12:00:00Z"), java.util.stream.IntStream.range(0, 12)
+            .mapToObj(n -> "user" + n + "@example.com · admin · unused for more than 90 days · warned").toList(), asked);
+  }
+
+  @Test
+  void anOwnerGetsOneSummaryOfTheRunEditedInPlaceWithAConfirmButtonPerKeepAndAReplyWhenOneStartsWaiting()
+      throws Exception {
+    var asked = new dev.accessflow.workflows.ports.ReclaimMessages.KeepAsked(7, "dana@example.com", "admin",
+        "maria@example.com", "Q4 audit", Instant.parse("2026-12-10T12:00:00Z"));
+    ChatMessageRef ref = chat.summarize("maria@example.com", summary(false, List.of()), null, List.of());
+    assertThat(ref).isEqualTo(new ChatMessageRef("maria@example.com", "DMARIA", "1700000000.000100"));
+    String first = JSON.readTree(form(SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage")))
+        .get(0)).get("blocks")).toString();
+    assertThat(first).contains("Reclaim of Grafana <prod>", "*40 findings*", "38 in their grace",
+        "user11@example.com", "…and 28 more.", "https://acme.atlassian.net/browse/ACC-9|ACC-9",
+        "GET /v1/reclaim?run=grafana-20261203T120000").doesNotContain(SlackBlocks.ACTION_RECLAIM_KEEP);
+
+    assertThat(chat.summarize("maria@example.com", summary(false, List.of(asked)), ref, List.of(asked))).isEqualTo(ref);
+    Map<String, String> edit = form(SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.update"))).get(0));
+    assertThat(edit).containsEntry("channel", "DMARIA").containsEntry("ts", "1700000000.000100");
+    JsonNode blocks = JSON.readTree(edit.get("blocks"));
+    assertThat(blocks.toString()).contains("*Keep asked for:* dana@example.com · admin, by maria@example.com",
+        "Confirm Keep…");
+    assertThat(blocks.toString()).contains("\"value\":\"7\"");
+    List<LoggedRequest> posts = SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
+    assertThat(posts).hasSize(2);
+    assertThat(form(posts.get(1))).containsEntry("thread_ts", "1700000000.000100");
+    assertThat(form(posts.get(1)).get("text")).contains("maria@example.com asks to keep dana@example.com's admin");
+
+    chat.summarize("maria@example.com", summary(true, List.of()), ref, List.of());
+    String dry = form(SLACK.findAll(postRequestedFor(urlPathEqualTo("/api/chat.update"))).get(1)).get("blocks");
+    assertThat(dry).contains("(dry-run)", "38 would be reclaimed; nothing was changed", "mode: enforce");
+  }
+
+  @Test
   void aReviewersDmIsEditedInPlaceAndAReminderAlsoRepliesUnderIt() throws Exception {
     ChatMessageRef existing = new ChatMessageRef("maria@example.com", "DMARIA", "111.1");
     assertThat(chat.show(digest("update", 3), existing)).isEqualTo(existing);

@@ -183,8 +183,19 @@ final class CatalogRules {
     if (idpApp != null && !idpApp.matches("[A-Za-z0-9_-]{1,100}")) {
       problems.add(where + ".idpApp", "'" + idpApp + "' is not an IdP app id (Okta: 0oa..., from the app's URL)");
     }
+    List<String> notify = new ArrayList<>();
+    for (String entry : problems.strings(spec.tell(), where + ".notify")) {
+      String whom = entry.strip();
+      if (!ReclaimPolicy.TELL.contains(whom)) {
+        problems.add(where + ".notify", "'" + whom + "' is not manager or owners (who is told besides the person)");
+      } else if (whom.equals(ReclaimPolicy.OWNERS) && owners.isEmpty()) {
+        problems.add(where + ".notify", "the owners are told, but the app names no owners");
+      } else if (!notify.contains(whom)) {
+        notify.add(whom);
+      }
+    }
     return inactiveAfter == null || grace == null || every == null ? null
-        : new ReclaimPolicy(inactiveAfter, grace, people, groups, mode, noSignal, idpApp, confirmedBy, every);
+        : new ReclaimPolicy(inactiveAfter, grace, people, groups, mode, noSignal, idpApp, confirmedBy, every, notify);
   }
 
   private Duration atLeastAMinute(String text, String where) {

@@ -2,6 +2,7 @@ package dev.accessflow.api.catalog;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -80,15 +81,16 @@ public record CatalogSpec(
   /**
    * Auto-reclaim of the app's unused access:
    * {@code {inactiveAfter: P90D, grace: P7D, exempt: [login, group:<IdP group id>], mode: dry-run | enforce,
-   * noSignal: keep | reclaim, idpApp: <IdP app id>, keepConfirmedBy: member | owner, every: P1D}}.
+   * noSignal: keep | reclaim, idpApp: <IdP app id>, keepConfirmedBy: member | owner, every: P1D,
+   * notify: [manager, owners]}}.
    */
   public record ReclaimSpec(String inactiveAfter, String grace, List<String> exempt, String mode, String noSignal,
-      String idpApp, String keepConfirmedBy, String every) {
+      String idpApp, String keepConfirmedBy, String every, @JsonProperty("notify") List<String> tell) {
     /** A role's reclaim over its app's: what the role leaves out, the app's says. */
     ReclaimSpec over(ReclaimSpec app) {
       return app == null ? this : new ReclaimSpec(or(inactiveAfter, app.inactiveAfter), or(grace, app.grace),
           or(exempt, app.exempt), or(mode, app.mode), or(noSignal, app.noSignal), or(idpApp, app.idpApp),
-          or(keepConfirmedBy, app.keepConfirmedBy), or(every, app.every));
+          or(keepConfirmedBy, app.keepConfirmedBy), or(every, app.every), or(tell, app.tell));
     }
   }
 

@@ -63,12 +63,13 @@ public final class ReclaimResource {
   public record ItemView(long itemId, String runId, String app, String role, String login, List<String> groups,
       String mode, String state, String signal, Instant lastUsed, String finding, Instant warnedAt,
       Instant graceEndsAt, String reason, String decidedBy, String decidedVia, Instant decidedAt, Instant removedAt,
-      String detail, String error, Integer attempts, Instant nextAttemptAt) {
+      String detail, String error, Integer attempts, Instant nextAttemptAt, Instant notifiedAt, String manager,
+      String managerNotice) {
     static ItemView of(ReclaimLedger.Item i) {
       return new ItemView(i.itemId(), i.runId(), i.app(), i.role(), i.login(), i.groups(), i.mode(), i.state(),
           i.signal(), i.lastUsed(), i.finding(), i.warnedAt(), i.graceEndsAt(), i.reason(), i.decidedBy(),
           i.decidedVia(), i.decidedAt(), i.removedAt(), i.detail(), i.error(), i.attempts() == 0 ? null : i.attempts(),
-          i.nextAttemptAt());
+          i.nextAttemptAt(), i.notifiedAt(), i.manager(), i.managerNotice());
     }
   }
 

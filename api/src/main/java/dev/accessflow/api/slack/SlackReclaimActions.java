@@ -24,7 +24,7 @@ public final class SlackReclaimActions {
   public static final String KEEP_CALLBACK_ID = "reclaim_keep_reason";
   static final String REASON_BLOCK = "keep_reason";
   private static final SlackReasonForm FORM = new SlackReasonForm(KEEP_CALLBACK_ID, "Keep access", "Keep",
-      "Keep access", REASON_BLOCK, "keep_reason_input", "Why do you still need it?", ReclaimKeeps.MAX_REASON);
+      "Keep access", REASON_BLOCK, "keep_reason_input", "Why is it still needed?", ReclaimKeeps.MAX_REASON);
   /** The item id as the button carries it; anything else is answered, never acted on. */
   private static final Pattern ITEM = Pattern.compile("[0-9]{1,18}");
 

@@ -133,7 +133,7 @@ class CatalogPolicyTest {
         "{inactiveAfter: P90D, idpApp: 0oa1grafana, exempt: [Sam@Example.com, 'group:00g-oncall']}"));
     assertThat(catalog.app("grafana").orElseThrow().reclaim()).isEqualTo(new ReclaimPolicy(Duration.ofDays(90),
         Duration.ofDays(7), List.of("sam@example.com"), List.of("00g-oncall"), "dry-run", "keep", "0oa1grafana",
-        "member", Duration.ofDays(1)));
+        "member", Duration.ofDays(1), List.of()));
     assertThat(SHIPPED.app("grafana").orElseThrow().reclaim()).isNull();
   }
 
@@ -153,6 +153,23 @@ class CatalogPolicyTest {
         .replace("idpApp", "keepConfirmedBy: owner, idpApp")))
         .hasMessageContaining("field 'reclaim'.keepConfirmedBy: an owner confirms each Keep, but the app names no owners")
         .hasMessageContaining("field 'reclaim'.idpApp: 'x/../y' is not an IdP app id");
+  }
+
+  @Test
+  void aReclaimPolicyNamesWhomElseItTellsAndARoleMayTellOthersThanItsApp() {
+    CatalogApp app = CatalogFile.parse(FILE, withRoleReclaim(
+        "{inactiveAfter: P90D, notify: [manager, owners, manager]}", "{notify: []}")).app("grafana").orElseThrow();
+    assertThat(app.reclaim().tell()).containsExactly("manager", "owners");
+    assertThat(app.reclaim().notifies(ReclaimPolicy.MANAGER)).isTrue();
+    assertThat(app.reclaimFor("admin").tell()).isEmpty(); // the role says no one else, over the app's list
+
+    assertThat(CatalogFile.parse(FILE, RECLAIMED_APP.formatted("{inactiveAfter: P90D}")).app("grafana").orElseThrow()
+        .reclaim().tell()).as("nobody else by default: the person and the run's ticket").isEmpty();
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, RECLAIMED_APP.formatted("{inactiveAfter: P90D, notify: [hr]}")))
+        .hasMessageContaining("field 'reclaim'.notify: 'hr' is not manager or owners");
+    assertThatThrownBy(() -> CatalogFile.parse(FILE, RECLAIMED_APP.formatted("{inactiveAfter: P90D, notify: [owners]}")
+        .replace("owners: [omar@example.com]", "owners: []")))
+        .hasMessageContaining("field 'reclaim'.notify: the owners are told, but the app names no owners");
   }
 
   /** The reclaimed app with a second role whose own reclaim is {@code roleReclaim}. */

@@ -15,19 +15,31 @@ import java.util.List;
  * @param idpApp the IdP's id of the app (Okta: 0oa...) whose sign-ins are the usage signal; null: the IdP's last login
  * @param keepConfirmedBy member (a Keep with a reason is enough) or owner (an owner confirms the member's Keep)
  * @param every how often the app is scanned (P1D)
+ * @param tell who is told besides the person: manager (each warning, and they may keep it with a reason),
+ *     owners (one summary of the run, edited in place as it goes); empty: the person and the run's ticket only
  */
 public record ReclaimPolicy(Duration inactiveAfter, Duration grace, List<String> exemptPeople,
-    List<String> exemptGroups, String mode, String noSignal, String idpApp, String keepConfirmedBy, Duration every) {
+    List<String> exemptGroups, String mode, String noSignal, String idpApp, String keepConfirmedBy, Duration every,
+    List<String> tell) {
 
   public static final String ENFORCE = "enforce";
   public static final String DRY_RUN = "dry-run";
   public static final List<String> MODES = List.of(ENFORCE, DRY_RUN);
   public static final List<String> NO_SIGNAL = List.of("keep", "reclaim");
   public static final List<String> KEEP_CONFIRMED_BY = List.of("member", "owner");
+  public static final String MANAGER = "manager";
+  public static final String OWNERS = "owners";
+  public static final List<String> TELL = List.of(MANAGER, OWNERS);
 
   public ReclaimPolicy {
     exemptPeople = exemptPeople == null ? List.of() : List.copyOf(exemptPeople);
     exemptGroups = exemptGroups == null ? List.of() : List.copyOf(exemptGroups);
+    tell = tell == null ? List.of() : List.copyOf(tell);
+  }
+
+  /** True when the policy tells {@code whom} ({@link #MANAGER} or {@link #OWNERS}). */
+  public boolean notifies(String whom) {
+    return tell.contains(whom);
   }
 
   public boolean dryRun() {
