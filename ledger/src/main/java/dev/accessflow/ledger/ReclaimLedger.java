@@ -290,14 +290,16 @@ public final class ReclaimLedger {
 
   /**
    * The manager was seen to, once: {@code notice} says how (told, or why not); channel and ts are the
-   * message that is edited in place from now on, or null when none was posted.
+   * message that is edited in place from now on, or null when none was posted. {@code manager} is
+   * the one the IdP named when the inventory had none (it may then keep the access), else null.
    */
-  public void managerTold(long itemId, String notice, String channel, String ts) {
+  public void managerTold(long itemId, String manager, String notice, String channel, String ts) {
     jdbi.useHandle(h -> h.createUpdate("UPDATE reclaim_items SET manager_notice = :notice, manager_told_at = :now,"
+            + " manager = coalesce(manager, :manager),"
             + " manager_channel = :channel, manager_ts = :ts, manager_state = CASE WHEN CAST(:ts AS text) IS NULL"
             + " THEN NULL ELSE state END WHERE item_id = :item AND manager_notice IS NULL")
         .bind("item", itemId).bind("notice", cap(notice)).bind("channel", channel).bind("ts", ts)
-        .bind("now", ts(clock.instant())).execute());
+        .bind("manager", manager).bind("now", ts(clock.instant())).execute());
   }
 
   /** What each owner was last shown of the run. */

@@ -194,9 +194,11 @@ class ReclaimLedgerTest {
     reclaim.told(itemOf("r1", "erik@example.com").itemId());
     assertThat(reclaim.untoldManagers("r1", 10)).extracting(Item::login)
         .containsExactly("dana@example.com", "erik@example.com");
-    reclaim.managerTold(dana.itemId(), "told mona@example.com in chat", "D-mona", "1.1");
-    reclaim.managerTold(dana.itemId(), "told again", "D-mona", "2.2"); // a retried activity changes nothing
-    reclaim.managerTold(itemOf("r1", "erik@example.com").itemId(), "no manager in the IdP", null, null);
+    reclaim.managerTold(dana.itemId(), null, "told mona@example.com in chat", "D-mona", "1.1");
+    reclaim.managerTold(dana.itemId(), null, "told again", "D-mona", "2.2"); // a retried activity changes nothing
+    reclaim.managerTold(itemOf("r1", "erik@example.com").itemId(), "mo@example.com", "told mo in chat", "D-mo",
+        "3.3"); // the IdP named one where the inventory had none
+    assertThat(itemOf("r1", "erik@example.com").manager()).isEqualTo("mo@example.com");
     assertThat(reclaim.untoldManagers("r1", 10)).isEmpty();
     assertThat(reclaim.item(dana.itemId()).orElseThrow()).extracting(Item::managerNotice, Item::managerTs,
         Item::managerState).containsExactly("told mona@example.com in chat", "1.1", ReclaimRules.WARNED);

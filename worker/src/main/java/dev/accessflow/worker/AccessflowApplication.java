@@ -185,7 +185,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       ReviewScheduler reviewScheduler = new ReviewScheduler(catalog, reviewLedger,
           new ReviewGateway(client, temporal.taskQueue, reviewLedger), clock);
       ReclaimRuns reclaimRuns = new ReclaimRuns(reclaimLedger, catalog,
-          groupDirectory instanceof AppSignIns log ? log : null, groupDirectory,
+          groupDirectory instanceof AppSignIns log ? log : null, groupDirectory, idp,
           slack != null ? slack.reclaimMessages() : ReclaimMessages.NONE, tickets,
           new AccessRemoval(inventoryLedger, leases, (requestId, revocation) -> revokeGrant(requests, requestId,
               revocation), unheld, idp), clock);

@@ -14,6 +14,7 @@ import dev.accessflow.workflows.model.ReclaimPolicy;
 import dev.accessflow.workflows.ports.AppSignIns;
 import dev.accessflow.workflows.ports.AccessTickets;
 import dev.accessflow.workflows.ports.GroupDirectory;
+import dev.accessflow.workflows.ports.IdentityProvider;
 import dev.accessflow.workflows.ports.ReclaimMessages;
 import dev.accessflow.workflows.ports.ReclaimMessages.ReclaimWarning;
 import dev.accessflow.workflows.ports.ReclaimWork;
@@ -52,6 +53,7 @@ public final class ReclaimRuns implements ReclaimWork {
   private final Catalog catalog;
   private final AppSignIns signIns;
   private final GroupDirectory directory;
+  private final IdentityProvider people;
   private final ReclaimMessages chat;
   private final AccessTickets tickets;
   private final AccessRemoval removals;
@@ -63,13 +65,15 @@ public final class ReclaimRuns implements ReclaimWork {
   /**
    * @param signIns the IdP's sign-in log, or null when it keeps none (the IdP's last login is the signal)
    * @param directory lists the members of exempt groups, or null when nothing can list groups
+   * @param people names a person's manager where the inventory has none (a membership the hook saw first)
    */
   public ReclaimRuns(ReclaimLedger ledger, Catalog catalog, AppSignIns signIns, GroupDirectory directory,
-      ReclaimMessages chat, AccessTickets tickets, AccessRemoval removals, Clock clock) {
+      IdentityProvider people, ReclaimMessages chat, AccessTickets tickets, AccessRemoval removals, Clock clock) {
     this.ledger = ledger;
     this.catalog = catalog;
     this.signIns = signIns;
     this.directory = directory;
+    this.people = people;
     this.chat = chat;
     this.tickets = tickets;
     this.removals = removals;
@@ -246,16 +250,19 @@ public final class ReclaimRuns implements ReclaimWork {
 
   private void tellManager(Item i) {
     ReclaimPolicy policy = catalog.app(i.app()).map(a -> a.reclaimFor(i.role())).orElse(null);
-    String manager = managerOf(i);
     if (policy == null || !policy.notifies(ReclaimPolicy.MANAGER)) {
-      ledger.managerTold(i.itemId(), "not told: the policy does not tell managers", null, null);
-    } else if (manager == null || manager.isEmpty()) {
-      ledger.managerTold(i.itemId(), "not told: the IdP names no manager for " + i.login(), null, null);
+      ledger.managerTold(i.itemId(), null, "not told: the policy does not tell managers", null, null);
+      return;
+    }
+    String manager = managerOf(i) != null ? managerOf(i) : managerInIdp(i.login());
+    if (manager == null) {
+      ledger.managerTold(i.itemId(), null, "not told: the IdP names no manager for " + i.login(), null, null);
     } else if (manager.equals(i.login().toLowerCase(Locale.ROOT))) {
-      ledger.managerTold(i.itemId(), "not told: " + i.login() + " is their own manager in the IdP", null, null);
+      ledger.managerTold(i.itemId(), manager, "not told: " + i.login() + " is their own manager in the IdP", null,
+          null);
     } else {
       ChatMessageRef posted = chat.warnManager(warning(i), manager);
-      ledger.managerTold(i.itemId(), posted != null ? "told " + manager + " in chat"
+      ledger.managerTold(i.itemId(), manager, posted != null ? "told " + manager + " in chat"
           : "not told: " + manager + " has no chat account (the warning is on the run's ticket)",
           posted == null ? null : posted.channelId(), posted == null ? null : posted.ts());
       audit.info("reclaim {} item {}: manager {} of {} {}", i.runId(), i.itemId(), manager, i.login(),
@@ -263,7 +270,26 @@ public final class ReclaimRuns implements ReclaimWork {
     }
   }
 
-  /** The manager's login as the IdP names it, lower case; null when it names none. */
+  /**
+   * The manager the IdP names for a person the inventory has no profile for yet (a membership an
+   * event hook recorded before the next sync), or null. An IdP outage throws: the activity retries.
+   */
+  private String managerInIdp(String login) {
+    if (people == null) {
+      return null;
+    }
+    try {
+      String manager = people.resolveUser(login).manager();
+      return manager == null || manager.isBlank() ? null : manager.strip().toLowerCase(Locale.ROOT);
+    } catch (ApplicationFailure unknown) {
+      if (!unknown.isNonRetryable()) {
+        throw unknown;
+      }
+      return null; // the IdP no longer knows them: nobody to tell
+    }
+  }
+
+  /** The manager's login as the inventory has it, lower case; null when it names none. */
   private static String managerOf(Item i) {
     return i.manager() == null ? null : i.manager().strip().toLowerCase(Locale.ROOT);
   }

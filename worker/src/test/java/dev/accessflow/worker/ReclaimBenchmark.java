@@ -69,7 +69,7 @@ class ReclaimBenchmark {
               Clock.systemUTC()),
           new DriftResponse(new DriftFindings(db.jdbi(), Clock.systemUTC()), inventory, directory, new NoChat(),
               new LogOnlyTickets(), InventoryLedger.LeaseLookup.NONE, directory::removeMember, Clock.systemUTC()),
-          new ReclaimRuns(ledger, catalog, directory, directory, ReclaimMessages.NONE, new LogOnlyTickets(),
+          new ReclaimRuns(ledger, catalog, directory, directory, directory, ReclaimMessages.NONE, new LogOnlyTickets(),
               new AccessRemoval(inventory, InventoryLedger.LeaseLookup.NONE, (request, revocation) -> {
                 throw new IllegalStateException("a dry-run removes nothing");
               }, directory::removeMember, directory), Clock.systemUTC()));

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * reclaim policy on the sandbox app. Two people added in the sandbox directory go unused for the
  * threshold; a scan started over REST warns both (by the app's sign-in log), one in a Slack DM
  * (against a WireMock Slack) where she keeps it with a reason in the form and the DM is edited in
- * place; the other is removed from the sandbox group when the grace ends. Refusals change nothing.
+ * place; the other is removed from the sandbox group when the grace ends. Their manager is told of
+ * both, the app's owner gets one summary edited in place until the run closes. Refusals change nothing.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ReclaimEndToEndTest {
@@ -33,7 +34,8 @@ class ReclaimEndToEndTest {
 
   private static Path reclaimingCatalog() {
     return AccessflowApp.shippedCatalogWith("    name: Sandbox demo (embedded mode only)\n",
-        "    reclaim: {inactiveAfter: PT1M, grace: PT1M, mode: enforce, idpApp: sandbox-demo-app}\n");
+        "    reclaim: {inactiveAfter: PT1M, grace: PT1M, mode: enforce, idpApp: sandbox-demo-app,"
+            + " notify: [manager, owners]}\n");
   }
 
   private static JsonNode items(Http http, String query) {
@@ -85,6 +87,20 @@ class ReclaimEndToEndTest {
     assertThat(blocks.toString()).contains("Unused access: Sandbox demo", "sandbox-readers", "no sign-in to the app since")
         .contains("\"value\":\"" + danaItem + "\"");
 
+    // Her manager (Maria, as the sandbox IdP names her) is told of both her people; the owner (Omar) gets one
+    // summary of the run, not a message per finding.
+    java.util.Map<String, String> toManager = SLACK.await("chat.postMessage", c -> SlackStub.MARIA.userId()
+        .equals(c.get("channel")) && c.getOrDefault("blocks", "").contains("dana@example.com"), WAIT);
+    assertThat(toManager.get("blocks")).contains("Unused access in your team: Sandbox demo", "They have been told")
+        .contains("\"value\":\"" + danaItem + "\"");
+    SLACK.await("chat.postMessage", c -> SlackStub.MARIA.userId().equals(c.get("channel"))
+        && c.getOrDefault("blocks", "").contains("ed@example.com"), WAIT);
+    java.util.Map<String, String> toOwner = SLACK.await("chat.postMessage", c -> SlackStub.OMAR.userId()
+        .equals(c.get("channel")) && c.getOrDefault("blocks", "").contains("Reclaim of Sandbox demo"), WAIT);
+    assertThat(toOwner.get("blocks")).contains("*2 findings*", "dana@example.com · reader", "ed@example.com · reader");
+    assertThat(items(http, "login=dana@example.com").get(0).path("managerNotice").asText())
+        .isEqualTo("told maria@example.com in chat");
+
     // Someone who is neither Dana nor an owner cannot keep her access (REST, a trusted token acting for Ed).
     Http.Reply notHers = http.post("/v1/reclaim/items/" + danaItem + "/keep",
         "{\"actor\":\"ed@example.com\",\"reason\":\"I want hers\"}");
@@ -132,5 +148,12 @@ class ReclaimEndToEndTest {
     assertThat(items(http, "state=kept").get(0).path("reason").asText()).isEqualTo("on-call reader next week");
     // The keep was answered in the ledger: nothing is open for either person any more.
     assertThat(items(http, "state=warned").size()).isZero();
+    // The owner's summary was edited in place to say how the run ended; still one message to the owner.
+    java.util.Map<String, String> closed = SLACK.await("chat.update", c -> SlackStub.OMAR.dmChannel()
+        .equals(c.get("channel")) && SlackStub.OMAR.promptTs().equals(c.get("ts"))
+        && c.getOrDefault("blocks", "").contains(": closed"), WAIT);
+    assertThat(closed.get("blocks")).contains("1 kept", "1 removed");
+    assertThat(SLACK.calls("chat.postMessage").stream().filter(c -> SlackStub.OMAR.userId().equals(c.get("channel"))))
+        .hasSize(1);
   }
 }

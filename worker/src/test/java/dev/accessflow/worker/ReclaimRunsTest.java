@@ -51,7 +51,7 @@ class ReclaimRunsTest {
   private final List<String> told = new CopyOnWriteArrayList<>();
   private final AtomicInteger idpFailures = new AtomicInteger();
   private final SandboxDirectory sandbox = new SandboxDirectory(List.of(
-      new SandboxUser("ada@example.com", "Ada", null, "eng"), new SandboxUser("ben@example.com", "Ben", null, "eng"),
+      new SandboxUser("ada@example.com", "Ada", null, "eng"), new SandboxUser("ben@example.com", "Ben", "omar@example.com", "eng"),
       new SandboxUser("cy@example.com", "Cy", null, "eng"), new SandboxUser("dee@example.com", "Dee", null, "eng"),
       new SandboxUser("mo@example.com", "Mo", null, "eng"), new SandboxUser("omar@example.com", "Omar", null, "eng"),
       new SandboxUser("sam@example.com", "Sam", null, "sec"), new SandboxUser("ops@example.com", "Ops", null, "sre")),
@@ -96,7 +96,7 @@ class ReclaimRunsTest {
           removals.add(m);
           return null;
         }, sandbox);
-    return new ReclaimRuns(ledger, catalog, sandbox, sandbox, new ReclaimMessages() {
+    return new ReclaimRuns(ledger, catalog, sandbox, sandbox, sandbox, new ReclaimMessages() {
       @Override
       public dev.accessflow.workflows.model.ChatMessageRef warn(ReclaimMessages.ReclaimWarning w) {
         warnings.add(w);
@@ -300,12 +300,12 @@ class ReclaimRunsTest {
     assertThat(warnings).extracting(ReclaimMessages.ReclaimWarning::login)
         .containsExactly("ada@example.com", "ben@example.com", "cy@example.com");
     assertThat(told).containsExactly("manager mo@example.com: warned of ada@example.com",
+        "manager omar@example.com: warned of ben@example.com", // the IdP names him where the inventory did not
         "owner omar@example.com posted: 3 found, 3 warned, 0 asked, 0 kept, 0 removed, 0 would");
     assertThat(runs.warn(runId, 10)).as("a retried warn tells nobody again").isZero();
-    assertThat(told).hasSize(2);
+    assertThat(told).hasSize(3);
     assertThat(item(runId, "ada@example.com").managerNotice()).isEqualTo("told mo@example.com in chat");
-    assertThat(item(runId, "ben@example.com").managerNotice())
-        .isEqualTo("not told: the IdP names no manager for ben@example.com");
+    assertThat(item(runId, "ben@example.com").manager()).isEqualTo("omar@example.com");
     assertThat(item(runId, "cy@example.com").managerNotice()).contains("is their own manager");
 
     // Ada's manager keeps it with a reason; under owner confirmation that is a request an owner confirms.
@@ -318,7 +318,7 @@ class ReclaimRunsTest {
     assertThat(settled).containsExactly("D-ada@example.com ts-" + ada + ": mo@example.com asked to keep it"
         + " (\"she runs the Q4 audit\"); an owner of the app confirms it before 2026-12-08T09:00:00Z, or the access"
         + " is removed then.");
-    assertThat(told.subList(2, told.size())).containsExactly("manager mo@example.com m-" + ada + ": a Keep is asked"
+    assertThat(told.subList(3, told.size())).containsExactly("manager mo@example.com m-" + ada + ": a Keep is asked"
             + " for by mo@example.com (\"she runs the Q4 audit\"); an owner of the app confirms it before"
             + " 2026-12-08T09:00:00Z, or the access is removed then.",
         "owner omar@example.com edited o-1: 3 found, 2 warned, 1 asked, 0 kept, 0 removed, 0 would;"
@@ -331,10 +331,12 @@ class ReclaimRunsTest {
     assertThat(runs.pass(runId, 25).removed()).isEqualTo(2);
     reportAll(runs, runId);
     runs.close(runId, 99);
-    assertThat(told.subList(4, told.size())).containsExactly(
+    long ben = item(runId, "ben@example.com").itemId();
+    assertThat(told.subList(5, told.size())).containsExactly(
         "manager mo@example.com m-" + ada + ": kept by omar@example.com: \"she runs the Q4 audit / confirmed by"
             + " omar@example.com: confirmed\".",
         "owner omar@example.com edited o-1: 3 found, 2 warned, 0 asked, 1 kept, 0 removed, 0 would",
+        "manager omar@example.com m-" + ben + ": removed at 2026-12-08T09:00:00Z.",
         "owner omar@example.com edited o-1: 3 found, 0 warned, 0 asked, 1 kept, 2 removed, 0 would",
         "owner omar@example.com edited o-1: 3 found, 0 warned, 0 asked, 1 kept, 2 removed, 0 would, closed");
   }
@@ -464,7 +466,7 @@ class ReclaimRunsTest {
       }
     };
     ReclaimRuns runs = new ReclaimRuns(ledger, catalog("{inactiveAfter: P90D, mode: enforce, idpApp: 0oaGRAFANA}"),
-        refusing, sandbox, ReclaimMessages.NONE, tickets, null, clock);
+        refusing, sandbox, sandbox, ReclaimMessages.NONE, tickets, null, clock);
     ledger.createRun(new ReclaimLedger.Run("grafana-refused", "grafana", "omar@example.com", "rest", clock.instant(),
         null, null, null));
 
