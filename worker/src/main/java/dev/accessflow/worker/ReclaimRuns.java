@@ -143,7 +143,11 @@ public final class ReclaimRuns implements ReclaimWork {
             + ("owner".equals(p.keepConfirmedBy()) ? " that an owner confirms" : ""))
         + ".\nUsage signal: " + (p.idpApp() != null ? "sign-ins to the app in the IdP's log (app " + p.idpApp()
             + "), else the IdP's last login" : "the IdP's last login (the catalog names no IdP app)")
-        + "; people with no sign-in data: " + p.noSignal() + ".\nEach finding, Keep, sign-in and removal is written"
+        + "; people with no sign-in data: " + p.noSignal() + ".\nAlso told: " + (p.tell().isEmpty()
+            ? "nobody besides the person (the policy's notify: is empty)"
+            : String.join(" and ", p.tell().stream().map(w -> w.equals(ReclaimPolicy.MANAGER)
+                ? "each warned person's manager (who may keep it with a reason)"
+                : "the app's owners (one summary of the run)").toList())) + ".\nEach finding, Keep, sign-in and removal is written"
         + " here as it happens; GET /v1/reclaim?run=" + run.runId() + " lists them.";
   }
 
@@ -513,8 +517,10 @@ public final class ReclaimRuns implements ReclaimWork {
       case ReclaimRules.NO_SIGNAL_KEPT -> "NO SIGNAL (kept)";
       default -> i.state().toUpperCase(Locale.ROOT);
     };
+    String manager = ReclaimRules.WARNED.equals(i.state()) && i.managerNotice() != null
+        && !i.managerNotice().contains("the policy does not tell managers") ? " · manager " + i.managerNotice() : "";
     return "Item " + i.itemId() + " · " + i.login() + " · " + i.app() + "/" + i.role() + " (" + String.join(", ",
-        i.groups()) + ") · " + i.finding() + " [signal: " + i.signal() + "] · " + outcome;
+        i.groups()) + ") · " + i.finding() + " [signal: " + i.signal() + "] · " + outcome + manager;
   }
 
   @Override
