@@ -34,7 +34,7 @@ class WorkflowHistoryReplayTest {
         "membership-removal-through-an-outage", "group-membership-shared",
         "group-membership-standing", "timer-race-reminder", "timer-race-expiry-warning",
         "ledger-approved-and-expired", "ledger-through-an-outage", "inventory-sync", "inventory-changes",
-        "review-campaign", "review-schedule", "reclaim-run");
+        "review-campaign", "review-schedule", "reclaim-run", "reclaim-run-cancels-its-timer");
   }
 
   private TestWorkflowEnvironment env;

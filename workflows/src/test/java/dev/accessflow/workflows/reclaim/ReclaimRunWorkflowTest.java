@@ -91,7 +91,14 @@ class ReclaimRunWorkflowTest {
     assertThat(reclaim.reported).containsExactlyInAnyOrder("2:warned", "4:warned", "6:warned", "4:kept", "2:removed",
         "6:removed"); // removing and removed in one pass: the ticket shows what became of it
     assertThat(reclaim.closed).hasValue(1);
-    Histories.recordIfAsked(env.getWorkflowClient(), AccessflowTemporal.reclaimWorkflowId(RUN), "reclaim-run");
+    // The nudge cut the wait short and cancelled its timer: no stale timer fires into the history later.
+    var events = env.getWorkflowClient().fetchHistory(AccessflowTemporal.reclaimWorkflowId(RUN)).getHistory()
+        .getEventsList();
+    assertThat(events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_CANCELED)).hasSize(1);
+    assertThat(events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_FIRED).count()
+        + 1).isEqualTo(events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED).count());
+    Histories.recordIfAsked(env.getWorkflowClient(), AccessflowTemporal.reclaimWorkflowId(RUN),
+        "reclaim-run-cancels-its-timer");
   }
 
   @Test
