@@ -45,10 +45,10 @@ class ReclaimRunsTest {
   private final MovableClock clock = new MovableClock(T0);
   private final RecordingTickets tickets = new RecordingTickets();
   private final List<Membership> removals = new CopyOnWriteArrayList<>();
-  private final List<ReclaimMessages.ReclaimWarning> warnings = new CopyOnWriteArrayList<>();
-  private final List<String> settled = new CopyOnWriteArrayList<>();
-  /** What managers and owners were shown, in order: "manager mo: ...", "owner omar: ...". */
-  private final List<String> told = new CopyOnWriteArrayList<>();
+  private final RecordingReclaimChat chat = new RecordingReclaimChat();
+  private final List<ReclaimMessages.ReclaimWarning> warnings = chat.warnings;
+  private final List<String> settled = chat.settled;
+  private final List<String> told = chat.told;
   private final AtomicInteger idpFailures = new AtomicInteger();
   private final SandboxDirectory sandbox = new SandboxDirectory(List.of(
       new SandboxUser("ada@example.com", "Ada", null, "eng"), new SandboxUser("ben@example.com", "Ben", "omar@example.com", "eng"),
@@ -96,42 +96,7 @@ class ReclaimRunsTest {
           removals.add(m);
           return null;
         }, sandbox);
-    return new ReclaimRuns(ledger, catalog, sandbox, sandbox, sandbox, new ReclaimMessages() {
-      @Override
-      public dev.accessflow.workflows.model.ChatMessageRef warn(ReclaimMessages.ReclaimWarning w) {
-        warnings.add(w);
-        return new dev.accessflow.workflows.model.ChatMessageRef(w.login(), "D-" + w.login(), "ts-" + w.itemId());
-      }
-
-      @Override
-      public void settle(dev.accessflow.workflows.model.ChatMessageRef message, ReclaimMessages.ReclaimWarning w,
-          String outcome) {
-        settled.add(message.channelId() + " " + message.ts() + ": " + outcome);
-      }
-
-      @Override
-      public dev.accessflow.workflows.model.ChatMessageRef warnManager(ReclaimMessages.ReclaimWarning w,
-          String manager) {
-        told.add("manager " + manager + ": warned of " + w.login());
-        return new dev.accessflow.workflows.model.ChatMessageRef(manager, "D-" + manager, "m-" + w.itemId());
-      }
-
-      @Override
-      public void settleManager(dev.accessflow.workflows.model.ChatMessageRef message,
-          ReclaimMessages.ReclaimWarning w, String outcome) {
-        told.add("manager " + message.recipient() + " " + message.ts() + ": " + outcome);
-      }
-
-      @Override
-      public dev.accessflow.workflows.model.ChatMessageRef summarize(String owner, ReclaimMessages.ReclaimSummary r,
-          dev.accessflow.workflows.model.ChatMessageRef shown, List<ReclaimMessages.KeepAsked> news) {
-        told.add("owner " + owner + (shown == null ? " posted" : " edited " + shown.ts()) + ": " + r.findings()
-            + " found, " + r.warned() + " warned, " + r.keepRequested() + " asked, " + r.kept() + " kept, "
-            + r.removed() + " removed, " + r.wouldReclaim() + " would" + (r.closed() ? ", closed" : "")
-            + news.stream().map(k -> "; news: " + k.askedBy() + " asks for " + k.login()).reduce("", String::concat));
-        return shown != null ? shown : new dev.accessflow.workflows.model.ChatMessageRef(owner, "D-" + owner, "o-1");
-      }
-    }, tickets, removal, clock);
+    return new ReclaimRuns(ledger, catalog, sandbox, sandbox, sandbox, chat, tickets, removal, clock);
   }
 
   private static DirectoryMember member(String login, Instant lastLogin) {
