@@ -34,7 +34,8 @@ class WorkflowHistoryReplayTest {
         "membership-removal-through-an-outage", "group-membership-shared",
         "group-membership-standing", "timer-race-reminder", "timer-race-expiry-warning",
         "ledger-approved-and-expired", "ledger-through-an-outage", "inventory-sync", "inventory-changes",
-        "review-campaign", "review-schedule", "reclaim-run", "reclaim-run-cancels-its-timer");
+        "review-campaign", "review-schedule", "reclaim-run", "reclaim-run-cancels-its-timer",
+        "review-campaign-cancels-its-timer", "inventory-changes-cancels-its-timer");
   }
 
   private TestWorkflowEnvironment env;

@@ -1,6 +1,7 @@
 package dev.accessflow.workflows.inventory;
 
 import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.CancellingWait;
 import dev.accessflow.workflows.model.DriftSweep;
 import dev.accessflow.workflows.model.InventoryGroup;
 import dev.accessflow.workflows.model.InventoryPage;
@@ -89,7 +90,9 @@ public final class InventoryWorkflowImpl implements InventoryWorkflow {
         return;
       }
       Duration wait = untilNextWork();
-      Workflow.await(wait, () -> requestedBy != null || !pending.isEmpty() || sweepNeeded);
+      // A hook event cancels the timer: a busy day of events leaves no stale timers behind.
+      CancellingWait.await("inventory-wait-cancels-its-timer", wait,
+          () -> requestedBy != null || !pending.isEmpty() || sweepNeeded);
     }
   }
 

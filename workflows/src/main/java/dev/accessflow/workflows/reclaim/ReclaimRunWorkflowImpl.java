@@ -1,11 +1,10 @@
 package dev.accessflow.workflows.reclaim;
 
 import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.CancellingWait;
 import dev.accessflow.workflows.model.ReclaimPass;
 import dev.accessflow.workflows.model.ReclaimRun;
 import dev.accessflow.workflows.ports.ReclaimWork;
-import io.temporal.workflow.CancellationScope;
-import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,8 +41,6 @@ public final class ReclaimRunWorkflowImpl implements ReclaimRunWorkflow {
   private String ticketKey;
   private boolean nudged;
   private long reportPart;
-  /** The timer of the current wait for the next pass. */
-  private Promise<Void> passDue;
 
   @Override
   public void run(ReclaimRun run) {
@@ -96,31 +93,8 @@ public final class ReclaimRunWorkflowImpl implements ReclaimRunWorkflow {
         Workflow.continueAsNew(state());
         return;
       }
-      waitForNextPass(untilNextPass(pass));
-    }
-  }
-
-  /** Change id: a nudge cancels the wait's timer (runs started before it leave it to fire, as they did). */
-  static final String CANCELS_ITS_TIMER = "reclaim-wait-cancels-its-timer";
-
-  /**
-   * Until the next pass is due or a nudge comes. Workflow.await with a timeout leaves its timer to
-   * fire later: a run nudged by thousands of sign-ins and Keeps would fill its history with stale
-   * timers between passes, where nothing checks for continue-as-new. So the timer is cancelled.
-   */
-  private void waitForNextPass(Duration wait) {
-    if (Workflow.getVersion(CANCELS_ITS_TIMER, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
-      Workflow.await(wait, () -> nudged);
-      return;
-    }
-    if (nudged) {
-      return;
-    }
-    CancellationScope scope = Workflow.newCancellationScope(() -> passDue = Workflow.newTimer(wait));
-    scope.run();
-    Workflow.await(() -> nudged || passDue.isCompleted());
-    if (!passDue.isCompleted()) {
-      scope.cancel();
+      // A nudge cancels the timer: thousands of Keeps and sign-ins leave no stale timers behind.
+      CancellingWait.await("reclaim-wait-cancels-its-timer", untilNextPass(pass), () -> nudged);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.accessflow.workflows.review;
 
 import dev.accessflow.workflows.AccessflowTemporal;
+import dev.accessflow.workflows.CancellingWait;
 import dev.accessflow.workflows.model.ReviewPass;
 import dev.accessflow.workflows.model.ReviewRun;
 import dev.accessflow.workflows.ports.ReviewWork;
@@ -114,7 +115,8 @@ public final class ReviewCampaignWorkflowImpl implements ReviewCampaignWorkflow 
         Workflow.continueAsNew(state());
         return;
       }
-      passDue = !Workflow.await(untilNextWake(), () -> nudged);
+      // A decision cancels the timer: thousands of decisions leave no stale timers behind.
+      passDue = !CancellingWait.await("review-wait-cancels-its-timer", untilNextWake(), () -> nudged);
     }
   }
 

@@ -92,11 +92,11 @@ class ReclaimRunWorkflowTest {
         "6:removed"); // removing and removed in one pass: the ticket shows what became of it
     assertThat(reclaim.closed).hasValue(1);
     // The nudge cut the wait short and cancelled its timer: no stale timer fires into the history later.
-    var events = env.getWorkflowClient().fetchHistory(AccessflowTemporal.reclaimWorkflowId(RUN)).getHistory()
-        .getEventsList();
-    assertThat(events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_CANCELED)).hasSize(1);
-    assertThat(events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_FIRED).count()
-        + 1).isEqualTo(events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED).count());
+    String id = AccessflowTemporal.reclaimWorkflowId(RUN);
+    WorkflowClient client = env.getWorkflowClient();
+    assertThat(Histories.count(client, id, EventType.EVENT_TYPE_TIMER_CANCELED)).isEqualTo(1);
+    assertThat(Histories.count(client, id, EventType.EVENT_TYPE_TIMER_FIRED) + 1)
+        .isEqualTo(Histories.count(client, id, EventType.EVENT_TYPE_TIMER_STARTED));
     Histories.recordIfAsked(env.getWorkflowClient(), AccessflowTemporal.reclaimWorkflowId(RUN),
         "reclaim-run-cancels-its-timer");
   }

@@ -103,7 +103,13 @@ class ReviewCampaignWorkflowTest {
     assertThat(review.revoked).containsExactly(7);
     // Closed well before the due date.
     assertThat(review.closedAt).isBefore(review.startedAt.plus(Duration.ofDays(1)));
-    Histories.recordIfAsked(env.getWorkflowClient(), AccessflowTemporal.reviewWorkflowId(REVIEW), "review-campaign");
+    // Each decision's nudge cancelled the wait's timer: no stale timer fires into the history later.
+    assertThat(Histories.count(env.getWorkflowClient(), AccessflowTemporal.reviewWorkflowId(REVIEW),
+        io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_CANCELED)).isGreaterThanOrEqualTo(1);
+    assertThat(Histories.count(env.getWorkflowClient(), AccessflowTemporal.reviewWorkflowId(REVIEW),
+        io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED)).isZero();
+    Histories.recordIfAsked(env.getWorkflowClient(), AccessflowTemporal.reviewWorkflowId(REVIEW),
+        "review-campaign-cancels-its-timer");
   }
 
   @Test

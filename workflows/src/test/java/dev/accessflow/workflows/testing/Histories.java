@@ -18,6 +18,12 @@ public final class Histories {
     recordIfAsked(client, workflowId, null, name);
   }
 
+  /** How many events of {@code type} the workflow's latest run has (e.g. timers cancelled, fired, started). */
+  public static long count(WorkflowClient client, String workflowId, io.temporal.api.enums.v1.EventType type) {
+    return client.fetchHistory(workflowId).getHistory().getEventsList().stream()
+        .filter(e -> e.getEventType() == type).count();
+  }
+
   /** The same for one run of the workflow (a run that continued as new); null for the latest. */
   public static void recordIfAsked(WorkflowClient client, String workflowId, String runId, String name) {
     String dir = System.getProperty("accessflow.recordHistory");
