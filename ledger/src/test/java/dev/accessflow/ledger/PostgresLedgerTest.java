@@ -62,7 +62,7 @@ class PostgresLedgerTest {
   void migrationsFromEmptyCreateTheSchemaAndTheAuditLogRefusesChanges() {
     Integer version = database.jdbi().withHandle(h -> h.createQuery(
         "SELECT max(version::int) FROM ledger_schema_history WHERE success").mapTo(Integer.class).one());
-    assertThat(version).isEqualTo(5);
+    assertThat(version).isEqualTo(6);
     recordAll("r1", lifeOf("r1", AccessRequests.REQUESTER, T0));
 
     assertThatThrownBy(() -> database.jdbi().useHandle(h -> h.execute("UPDATE audit_log SET text = 'nothing happened'")))

@@ -349,11 +349,9 @@ public final class ReclaimRuns implements ReclaimWork {
         .map(i -> new ReclaimMessages.KeepAsked(i.itemId(), i.login(), i.role(), i.decidedBy(), i.reason(),
             i.graceEndsAt())).toList();
     boolean dryRun = first.stream().allMatch(i -> ReclaimPolicy.DRY_RUN.equals(i.mode()));
-    Instant lastGraceEnd = first.stream().map(Item::graceEndsAt).filter(java.util.Objects::nonNull)
-        .max(Instant::compareTo).orElse(null);
     return new ReclaimMessages.ReclaimSummary(run.runId(), run.app(), app.name(), dryRun, run.ticketKey(),
         ReclaimLedger.CLOSED.equals(run.state()), n.items(), n.warned(), n.keepRequested(), n.removing(), n.removed(),
-        n.kept(), n.wouldReclaim(), n.exempt(), n.noSignal(), lastGraceEnd,
+        n.kept(), n.wouldReclaim(), n.exempt(), n.noSignal(), ledger.backlog(run.runId()).nextGraceEnd(),
         first.stream().map(i -> i.login() + " · " + i.role() + " · " + i.finding() + " · " + i.state()).toList(), asked);
   }
 

@@ -188,8 +188,8 @@ public final class SlackBlocks {
             + " `mode: enforce` in the catalog to warn these people and remove what stays unused."
         : r.warned() + " in their grace, " + r.keepRequested() + " Keeps waiting for an owner, " + r.kept()
             + " kept (a sign-in or a Keep), " + r.removing() + " being removed, " + r.removed() + " removed"
-            + (r.lastGraceEnd() != null && !r.closed() ? "; the last grace ends " + slackDate(r.lastGraceEnd()) : "")
-            + ".";
+            + (r.nextGraceEnd() != null && !r.closed() ? "; the next grace ends " + slackDate(r.nextGraceEnd()) : "")
+            + (r.wouldReclaim() > 0 ? "; " + r.wouldReclaim() + " would be reclaimed (roles in dry-run)" : "") + ".";
     blocks.add(section(s -> s.text(sectionText("*" + r.findings() + (r.findings() == 1 ? " finding" : " findings")
         + "* of access unused past the policy's threshold: " + counts
         + (r.exempt() + r.noSignal() > 0 ? " " + r.exempt() + " exempt, " + r.noSignal()

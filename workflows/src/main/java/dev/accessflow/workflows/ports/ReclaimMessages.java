@@ -29,12 +29,13 @@ public interface ReclaimMessages {
    * One run as the app's owners see it: what it found, what became of it so far, and the Keeps
    * waiting for an owner to confirm them (each with its button).
    *
+   * @param nextGraceEnd when the earliest grace still running ends, or null
    * @param found up to a dozen findings, one line each (who, role, why), for the owners to read at a glance
    * @param awaitingOwner Keeps an owner confirms (keepConfirmedBy: owner), at most a handful
    */
   record ReclaimSummary(String runId, String app, String appName, boolean dryRun, String ticketKey, boolean closed,
       int findings, int warned, int keepRequested, int removing, int removed, int kept, int wouldReclaim, int exempt,
-      int noSignal, Instant lastGraceEnd, List<String> found, List<KeepAsked> awaitingOwner) {
+      int noSignal, Instant nextGraceEnd, List<String> found, List<KeepAsked> awaitingOwner) {
     public ReclaimSummary {
       found = List.copyOf(found);
       awaitingOwner = List.copyOf(awaitingOwner);
