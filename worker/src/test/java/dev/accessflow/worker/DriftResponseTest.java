@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accessflow.ledger.DriftFindings;
 import dev.accessflow.ledger.InventoryLedger;
-import dev.accessflow.ledger.LedgerDatabase;
 import dev.accessflow.workflows.model.DirectoryMember;
 import dev.accessflow.workflows.model.DriftSweep;
 import dev.accessflow.workflows.model.InventoryGroup;
@@ -20,15 +19,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a sweep does about findings, over a real (embedded) ledger: report once, remove when due, retry, never a granted one. */
 class DriftResponseTest {
   private static final InventoryGroup REMOVE = new InventoryGroup("grafana-admins", "grafana", "admin", "remove", 3_600);
-  private static LedgerDatabase database;
+  @RegisterExtension
+  static final EmbeddedLedger database = new EmbeddedLedger();
   private final MovableClock clock = new MovableClock(Instant.parse("2026-12-02T10:00:00Z"));
   private final RecordingChat chat = new RecordingChat();
   private final RecordingTickets tickets = new RecordingTickets();
@@ -40,16 +39,6 @@ class DriftResponseTest {
   /** A request that takes the lease after the sweep's checks, before its removal. */
   private String heldBy;
   private DriftResponse drift;
-
-  @BeforeAll
-  static void start() {
-    database = LedgerDatabase.start(LedgerDatabase.Settings.embeddedForTests());
-  }
-
-  @AfterAll
-  static void stop() {
-    database.close();
-  }
 
   @BeforeEach
   void empty() {

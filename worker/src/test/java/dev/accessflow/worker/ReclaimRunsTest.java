@@ -8,7 +8,6 @@ import dev.accessflow.activities.sandbox.SandboxDirectory.SandboxUser;
 import dev.accessflow.api.catalog.Catalog;
 import dev.accessflow.api.catalog.CatalogFile;
 import dev.accessflow.ledger.InventoryLedger;
-import dev.accessflow.ledger.LedgerDatabase;
 import dev.accessflow.ledger.ReclaimLedger;
 import dev.accessflow.ledger.ReclaimRules;
 import dev.accessflow.workflows.AccessflowTemporal;
@@ -27,10 +26,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The reclaim activities over a real (embedded) ledger and the sandbox IdP's sign-in log: who is
@@ -41,7 +39,8 @@ class ReclaimRunsTest {
   private static final InventoryGroup ADMINS = new InventoryGroup("grafana-admins", "grafana", "admin", "report", 0);
   private static final Instant T0 = Instant.parse("2026-08-01T09:00:00Z");
   private static final Instant SCAN = Instant.parse("2026-12-01T09:00:00Z");
-  private static LedgerDatabase database;
+  @RegisterExtension
+  static final EmbeddedLedger database = new EmbeddedLedger();
   private final MovableClock clock = new MovableClock(T0);
   private final RecordingTickets tickets = new RecordingTickets();
   private final List<Membership> removals = new CopyOnWriteArrayList<>();
@@ -58,16 +57,6 @@ class ReclaimRunsTest {
       List.of("grafana-admins", "oncall"));
   private ReclaimLedger ledger;
   private InventoryLedger inventory;
-
-  @BeforeAll
-  static void start() {
-    database = LedgerDatabase.start(LedgerDatabase.Settings.embeddedForTests());
-  }
-
-  @AfterAll
-  static void stop() {
-    database.close();
-  }
 
   @BeforeEach
   void empty() {
@@ -405,6 +394,14 @@ class ReclaimRunsTest {
     ledger.policyWithdrawn(runId, "admin", "test: the next run starts clean");
     String second = startRun(runs(viewersOnly), "grafana-viewers-only");
     assertThat(ledger.counts(second).items()).isZero();
+
+    // The app reclaims every role but admin, which is turned off (break-glass access used rarely by design).
+    clock.advance(Duration.ofDays(1));
+    Catalog adminsOff = CatalogFile.parse(Path.of("catalog.yml"), yaml.replace(admin, admin
+        + "        reclaim: {mode: off}\n").replace("    owners: [omar@example.com]\n    roles:\n      viewer:",
+        "    owners: [omar@example.com]\n    reclaim: {inactiveAfter: P90D, mode: enforce}\n    roles:\n      viewer:"));
+    String third = startRun(runs(adminsOff), "grafana-admins-off");
+    assertThat(ledger.counts(third).items()).isZero();
   }
 
   @Test

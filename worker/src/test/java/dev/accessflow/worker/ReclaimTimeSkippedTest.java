@@ -9,7 +9,6 @@ import dev.accessflow.api.ReclaimGateway;
 import dev.accessflow.api.ReclaimKeeps;
 import dev.accessflow.api.catalog.Catalog;
 import dev.accessflow.ledger.InventoryLedger;
-import dev.accessflow.ledger.LedgerDatabase;
 import dev.accessflow.ledger.ReclaimLedger;
 import dev.accessflow.ledger.ReclaimRules;
 import dev.accessflow.workflows.AccessflowTemporal;
@@ -19,19 +18,17 @@ import dev.accessflow.workflows.model.InventoryGroup;
 import dev.accessflow.workflows.testing.Await;
 import dev.accessflow.workflows.testing.MovableClock;
 import dev.accessflow.workflows.testing.RecordingTickets;
+import dev.accessflow.workflows.testing.ServerClock;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A whole reclaim run on the time-skipping test server with the real activities, the embedded
@@ -42,18 +39,9 @@ import org.junit.jupiter.api.Test;
 class ReclaimTimeSkippedTest {
   private static final String QUEUE = "reclaim-time-skipped";
   private static final InventoryGroup ADMINS = new InventoryGroup("grafana-admins", "grafana", "admin", "report", 0);
-  private static LedgerDatabase database;
+  @RegisterExtension
+  static final EmbeddedLedger database = new EmbeddedLedger();
   private TestWorkflowEnvironment env;
-
-  @BeforeAll
-  static void start() {
-    database = LedgerDatabase.start(LedgerDatabase.Settings.embeddedForTests());
-  }
-
-  @AfterAll
-  static void stop() {
-    database.close();
-  }
 
   @AfterEach
   void close() {
@@ -62,31 +50,12 @@ class ReclaimTimeSkippedTest {
     }
   }
 
-  /** The activities' clock is the test server's, so a grace stored in the ledger ends when the workflow wakes. */
-  private static Clock serverClock(TestWorkflowEnvironment env) {
-    return new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return Instant.ofEpochMilli(env.currentTimeMillis());
-      }
-    };
-  }
-
   @Test
   void theUnusedAreWarnedASignInAndAKeepEndTheirGracesTheExemptAreLeftAndTheRestIsRemovedAtTheGracesEnd()
       throws Exception {
     env = TestWorkflowEnvironment.newInstance();
-    Clock clock = serverClock(env);
+    // The activities' clock is the test server's, so a grace stored in the ledger ends when the workflow wakes.
+    Clock clock = new ServerClock(env);
     Instant now = clock.instant();
     SandboxDirectory idp = new SandboxDirectory(List.of(new SandboxUser("ada@example.com", "Ada", null, "eng"),
         new SandboxUser("ben@example.com", "Ben", null, "eng"), new SandboxUser("cy@example.com", "Cy", null, "eng"),

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.accessflow.api.catalog.Catalog;
 import dev.accessflow.api.catalog.CatalogFile;
 import dev.accessflow.ledger.InventoryLedger;
-import dev.accessflow.ledger.LedgerDatabase;
 import dev.accessflow.ledger.ReviewLedger;
 import dev.accessflow.ledger.ReviewRecommendations;
 import dev.accessflow.workflows.AccessflowTemporal;
@@ -28,10 +27,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The review activities over a real (embedded) ledger: who reviews each item, a revocation through
@@ -40,7 +38,8 @@ import org.junit.jupiter.api.Test;
 class ReviewCampaignsTest {
   private static final InventoryGroup ADMINS = new InventoryGroup("grafana-admins", "grafana", "admin", "report", 0);
   private static final Catalog CATALOG = CatalogFile.load(Path.of("../config/catalog.yml"));
-  private static LedgerDatabase database;
+  @RegisterExtension
+  static final EmbeddedLedger database = new EmbeddedLedger();
   private final MovableClock clock = new MovableClock(Instant.parse("2026-12-02T10:00:00Z"));
   private final RecordingTickets tickets = new RecordingTickets();
   private final List<Membership> removals = new CopyOnWriteArrayList<>();
@@ -50,16 +49,6 @@ class ReviewCampaignsTest {
   private ReviewLedger reviews;
   private InventoryLedger inventory;
   private ReviewCampaigns campaigns;
-
-  @BeforeAll
-  static void start() {
-    database = LedgerDatabase.start(LedgerDatabase.Settings.embeddedForTests());
-  }
-
-  @AfterAll
-  static void stop() {
-    database.close();
-  }
 
   @BeforeEach
   void empty() {

@@ -1,13 +1,10 @@
 package dev.accessflow.workflows.testing;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 /** A clock a test moves by hand (the ledger's and the adapters' "now"). */
-public final class MovableClock extends Clock {
+public final class MovableClock extends UtcClock {
   private volatile Instant now;
 
   public MovableClock(Instant start) {
@@ -20,16 +17,6 @@ public final class MovableClock extends Clock {
 
   public void set(Instant at) {
     now = at;
-  }
-
-  @Override
-  public ZoneId getZone() {
-    return ZoneOffset.UTC;
-  }
-
-  @Override
-  public Clock withZone(ZoneId zone) {
-    return this;
   }
 
   @Override
