@@ -9,7 +9,7 @@ import java.util.Optional;
  *
  * @param approved people may ask for it; a discovered app stays unapproved (inventoried, not offered) until an admin approves it
  * @param review the app's recurring access review, or null for none
- * @param reclaim the app's auto-reclaim of unused access, or null for none
+ * @param reclaim the app's auto-reclaim of unused access, or null for none (see {@link #reclaimFor}: it may be off)
  */
 public record CatalogApp(String id, String name, List<String> owners, Map<String, CatalogRole> roles, boolean approved,
     ReviewSchedule review, dev.accessflow.workflows.model.ReclaimPolicy reclaim) {
@@ -26,10 +26,11 @@ public record CatalogApp(String id, String name, List<String> owners, Map<String
     return Optional.ofNullable(roles.get(roleId));
   }
 
-  /** The reclaim policy of one role's memberships: the role's own, else the app's; null for none. */
+  /** The reclaim policy of one role's memberships: the role's own, else the app's; null for none (or off). */
   public dev.accessflow.workflows.model.ReclaimPolicy reclaimFor(String roleId) {
     CatalogRole role = roles.get(roleId);
-    return role != null && role.reclaim() != null ? role.reclaim() : reclaim;
+    var policy = role != null && role.reclaim() != null ? role.reclaim() : reclaim;
+    return policy == null || policy.off() ? null : policy;
   }
 
   /**
@@ -37,10 +38,10 @@ public record CatalogApp(String id, String name, List<String> owners, Map<String
    * role scanned most often; empty when neither the app nor any role reclaims.
    */
   public Optional<dev.accessflow.workflows.model.ReclaimPolicy> reclaimScan() {
-    if (reclaim != null) {
+    if (reclaim != null && !reclaim.off()) {
       return Optional.of(reclaim);
     }
-    return roles.values().stream().map(CatalogRole::reclaim).filter(java.util.Objects::nonNull)
+    return roles.values().stream().map(CatalogRole::reclaim).filter(p -> p != null && !p.off())
         .min(java.util.Comparator.comparing(dev.accessflow.workflows.model.ReclaimPolicy::every));
   }
 }

@@ -146,15 +146,20 @@ final class CatalogRules {
     if (spec == null) {
       return null;
     }
+    // YAML 1.1 reads a bare `off` as the boolean false: both mean off.
+    String mode = spec.mode() == null ? ReclaimPolicy.DRY_RUN
+        : spec.mode().strip().equals("false") ? ReclaimPolicy.OFF : spec.mode().strip();
+    if (mode.equals(ReclaimPolicy.OFF)) {
+      return ReclaimPolicy.turnedOff(); // nothing else of it counts, so nothing else is required
+    }
     if (spec.inactiveAfter() == null) {
       problems.add(where, "'inactiveAfter' is required (how long unused before access is reclaimed, e.g. P90D)");
     }
     Duration inactiveAfter = atLeastAMinute(spec.inactiveAfter(), where + ".inactiveAfter");
     Duration grace = atLeastAMinute(spec.grace() == null ? "P7D" : spec.grace(), where + ".grace");
     Duration every = atLeastAMinute(spec.every() == null ? "P1D" : spec.every(), where + ".every");
-    String mode = spec.mode() == null ? ReclaimPolicy.DRY_RUN : spec.mode().strip();
     if (!ReclaimPolicy.MODES.contains(mode)) {
-      problems.add(where + ".mode", "'" + mode + "' is not dry-run or enforce");
+      problems.add(where + ".mode", "'" + mode + "' is not dry-run, enforce or off");
     }
     String noSignal = spec.noSignal() == null ? "keep" : spec.noSignal().strip();
     if (!ReclaimPolicy.NO_SIGNAL.contains(noSignal)) {

@@ -144,7 +144,7 @@ class CatalogPolicyTest {
         .hasMessageContaining("app 'grafana', field 'reclaim': 'inactiveAfter' is required");
     assertThatThrownBy(() -> CatalogFile.parse(FILE, RECLAIMED_APP.formatted(
         "{inactiveAfter: P90D, mode: delete, noSignal: maybe, grace: PT1S, exempt: [everyone]}")))
-        .hasMessageContaining("field 'reclaim'.mode: 'delete' is not dry-run or enforce")
+        .hasMessageContaining("field 'reclaim'.mode: 'delete' is not dry-run, enforce or off")
         .hasMessageContaining("field 'reclaim'.noSignal: 'maybe' is not keep or reclaim")
         .hasMessageContaining("field 'reclaim'.grace: PT1S is shorter than PT1M")
         .hasMessageContaining("field 'reclaim'.exempt: 'everyone' is not a login (an email address) or group:<IdP group id>");
@@ -153,6 +153,24 @@ class CatalogPolicyTest {
         .replace("idpApp", "keepConfirmedBy: owner, idpApp")))
         .hasMessageContaining("field 'reclaim'.keepConfirmedBy: an owner confirms each Keep, but the app names no owners")
         .hasMessageContaining("field 'reclaim'.idpApp: 'x/../y' is not an IdP app id");
+  }
+
+  @Test
+  void aRoleTurnedOffIsLeftAloneByItsAppsReclaimAndAnAppTurnedOffNeedsNothingElse() {
+    CatalogApp app = CatalogFile.parse(FILE, withRoleReclaim("{inactiveAfter: P90D, mode: enforce}", "{mode: off}"))
+        .app("grafana").orElseThrow();
+    assertThat(app.reclaimFor("admin")).as("break-glass access used rarely by design").isNull();
+    assertThat(app.reclaimFor("viewer")).isEqualTo(app.reclaim());
+    assertThat(app.reclaimScan()).contains(app.reclaim());
+
+    CatalogApp off = CatalogFile.parse(FILE, RECLAIMED_APP.formatted("{mode: 'off'}")).app("grafana").orElseThrow();
+    assertThat(off.reclaimFor("viewer")).isNull();
+    assertThat(off.reclaimScan()).as("nothing to scan").isEmpty();
+    // An app turned off, with one role that still reclaims (its mode says so: a role inherits off like any field).
+    CatalogApp oneRole = CatalogFile.parse(FILE, withRoleReclaim("{mode: off}", "{inactiveAfter: P30D, mode: enforce}"))
+        .app("grafana").orElseThrow();
+    assertThat(oneRole.reclaimFor("viewer")).isNull();
+    assertThat(oneRole.reclaimScan()).contains(oneRole.reclaimFor("admin"));
   }
 
   @Test
@@ -205,7 +223,7 @@ class CatalogPolicyTest {
         "{idpApp: 0oa2other, every: PT1H, mode: erase}")))
         .hasMessageContaining("role 'admin', field 'reclaim'.idpApp: the app's reclaim names the IdP app")
         .hasMessageContaining("role 'admin', field 'reclaim'.every: a role's memberships are judged when the app is scanned")
-        .hasMessageContaining("role 'admin', field 'reclaim'.mode: 'erase' is not dry-run or enforce");
+        .hasMessageContaining("role 'admin', field 'reclaim'.mode: 'erase' is not dry-run, enforce or off");
   }
 
   // ---- validation errors, exactly as an operator sees them ----

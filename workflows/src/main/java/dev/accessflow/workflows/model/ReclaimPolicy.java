@@ -10,7 +10,8 @@ import java.util.List;
  * @param grace how long the person has, once warned, to sign in or say why they keep it (P7D)
  * @param exemptPeople lower-case logins never reclaimed
  * @param exemptGroups IdP group ids whose members are never reclaimed
- * @param mode enforce (warn, then remove) or dry-run (report what enforce would do, change nothing)
+ * @param mode enforce (warn, then remove), dry-run (report what enforce would do, change nothing) or off
+ *     (a role the app's reclaim leaves alone, e.g. break-glass access used rarely by design)
  * @param noSignal what happens to a person the IdP has no sign-in data for: keep (recorded as such) or reclaim
  * @param idpApp the IdP's id of the app (Okta: 0oa...) whose sign-ins are the usage signal; null: the IdP's last login
  * @param keepConfirmedBy member (a Keep with a reason is enough) or owner (an owner confirms the member's Keep)
@@ -24,7 +25,8 @@ public record ReclaimPolicy(Duration inactiveAfter, Duration grace, List<String>
 
   public static final String ENFORCE = "enforce";
   public static final String DRY_RUN = "dry-run";
-  public static final List<String> MODES = List.of(ENFORCE, DRY_RUN);
+  public static final String OFF = "off";
+  public static final List<String> MODES = List.of(ENFORCE, DRY_RUN, OFF);
   public static final List<String> NO_SIGNAL = List.of("keep", "reclaim");
   public static final List<String> KEEP_CONFIRMED_BY = List.of("member", "owner");
   public static final String MANAGER = "manager";
@@ -44,5 +46,15 @@ public record ReclaimPolicy(Duration inactiveAfter, Duration grace, List<String>
 
   public boolean dryRun() {
     return DRY_RUN.equals(mode);
+  }
+
+  /** Reclaim is turned off here: nothing of it is judged. */
+  public boolean off() {
+    return OFF.equals(mode);
+  }
+
+  /** The policy of {@code mode: off}: only its mode counts. */
+  public static ReclaimPolicy turnedOff() {
+    return new ReclaimPolicy(null, null, List.of(), List.of(), OFF, "keep", null, "member", null, List.of());
   }
 }
