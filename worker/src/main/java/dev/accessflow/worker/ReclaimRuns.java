@@ -147,8 +147,9 @@ public final class ReclaimRuns implements ReclaimWork {
             ? "nobody besides the person (the policy's notify: is empty)"
             : String.join(" and ", p.tell().stream().map(w -> w.equals(ReclaimPolicy.MANAGER)
                 ? "each warned person's manager (who may keep it with a reason)"
-                : "the app's owners (one summary of the run)").toList())) + ".\nEach finding, Keep, sign-in and removal is written"
-        + " here as it happens; GET /v1/reclaim?run=" + run.runId() + " lists them.";
+                : "the app's owners (one summary of the run)").toList()))
+        + ".\nEach finding, Keep, sign-in and removal is written here as it happens; GET /v1/reclaim?run="
+        + run.runId() + " lists them.";
   }
 
   @Override
@@ -339,7 +340,8 @@ public final class ReclaimRuns implements ReclaimWork {
   }
 
   private static boolean tellsOwners(CatalogApp app) {
-    return app.roles().keySet().stream().map(app::reclaimFor).anyMatch(p -> p != null && p.notifies(ReclaimPolicy.OWNERS));
+    return app.roles().keySet().stream().map(app::reclaimFor)
+        .anyMatch(p -> p != null && p.notifies(ReclaimPolicy.OWNERS));
   }
 
   private ReclaimMessages.ReclaimSummary summary(ReclaimLedger.Run run, CatalogApp app, ReclaimLedger.Counts n) {
