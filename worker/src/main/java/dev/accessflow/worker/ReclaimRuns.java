@@ -265,6 +265,9 @@ public final class ReclaimRuns implements ReclaimWork {
     } else if (manager.equals(i.login().toLowerCase(Locale.ROOT))) {
       ledger.managerTold(i.itemId(), manager, "not told: " + i.login() + " is their own manager in the IdP", null,
           null);
+    } else if (chat == ReclaimMessages.NONE) {
+      ledger.managerTold(i.itemId(), manager, "not told: no chat is configured (the warning is on the run's ticket)",
+          null, null);
     } else {
       ChatMessageRef posted = chat.warnManager(warning(i), manager);
       ledger.managerTold(i.itemId(), manager, posted != null ? "told " + manager + " in chat"
