@@ -89,9 +89,10 @@ public final class ReclaimRules {
         threshold + (NO_SIGNAL.equals(signal) ? "; reclaimed under noSignal: reclaim" : ""));
   }
 
-  /** "90 days", or the ISO duration under a day (a sandbox demo's PT2M). */
-  private static String span(java.time.Duration d) {
-    return d.toDays() >= 1 ? d.toDays() + " days" : d.toString();
+  /** "90 days" for whole days, else the ISO duration (a sandbox demo's PT2M, or PT36H). */
+  public static String span(java.time.Duration d) {
+    boolean wholeDays = d.toDays() >= 1 && d.equals(java.time.Duration.ofDays(d.toDays()));
+    return wholeDays ? d.toDays() + (d.toDays() == 1 ? " day" : " days") : d.toString();
   }
 
   private static String day(Instant at) {

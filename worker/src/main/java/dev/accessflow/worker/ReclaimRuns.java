@@ -137,9 +137,9 @@ public final class ReclaimRuns implements ReclaimWork {
           + " nothing is judged.";
     }
     return "Reclaim run " + run.runId() + " of " + appName(run.app()) + ", started by " + run.startedBy() + " ("
-        + run.startedVia() + ").\nPolicy: access unused for " + p.inactiveAfter() + " is "
+        + run.startedVia() + ").\nPolicy: access unused for " + ReclaimRules.span(p.inactiveAfter()) + " is "
         + (p.dryRun() ? "reported only (dry-run: nothing is changed)" : "warned, then removed after a grace of "
-            + p.grace() + " unless the person signs in to the app or keeps it with a reason"
+            + ReclaimRules.span(p.grace()) + " unless the person signs in to the app or keeps it with a reason"
             + ("owner".equals(p.keepConfirmedBy()) ? " that an owner confirms" : ""))
         + ".\nUsage signal: " + (p.idpApp() != null ? "sign-ins to the app in the IdP's log (app " + p.idpApp()
             + "), else the IdP's last login" : "the IdP's last login (the catalog names no IdP app)")

@@ -294,7 +294,8 @@ class ReclaimRunsTest {
         "owner omar@example.com edited o-1: 3 found, 0 warned, 0 asked, 1 kept, 2 removed, 0 would",
         "owner omar@example.com edited o-1: 3 found, 0 warned, 0 asked, 1 kept, 2 removed, 0 would, closed");
     String record = String.join("\n", tickets.reclaimTicket(runId));
-    assertThat(record).contains("Also told: each warned person's manager (who may keep it with a reason) and the"
+    assertThat(record).contains("Policy: access unused for 90 days is warned, then removed after a grace of 7 days")
+        .contains("Also told: each warned person's manager (who may keep it with a reason) and the"
         + " app's owners (one summary of the run).").contains("WARNED: removed at 2026-12-08T09:00:00Z unless used or"
         + " kept · manager told omar@example.com in chat");
   }
