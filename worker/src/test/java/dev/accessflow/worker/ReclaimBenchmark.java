@@ -18,7 +18,6 @@ import dev.accessflow.ledger.ReclaimLedger;
 import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.inventory.InventoryWorkflow;
 import dev.accessflow.workflows.model.InventoryRun;
-import dev.accessflow.workflows.ports.ReclaimMessages;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -47,7 +46,7 @@ class ReclaimBenchmark {
   @Test
   void aDryRunScanOfTwentyThousandMembershipsJudgesEachOnceWithTheAppsSignIns() throws Exception {
     StringBuilder yaml = new StringBuilder("apps:\n  bench:\n    name: Bench\n    owners: [o@bench.example]\n"
-        + "    reclaim: {inactiveAfter: PT1M, mode: dry-run, idpApp: 0oaBENCH}\n    roles:\n");
+        + "    reclaim: {inactiveAfter: PT1M, mode: dry-run, idpApp: 0oaBENCH, notify: [owners]}\n    roles:\n");
     for (int g = 0; g < ROLES; g++) {
       yaml.append("      r").append(g).append(":\n        groups: [00gbench").append(g)
           .append("]\n        risk: medium\n        durations: [PT1H]\n        maxDuration: PT1H\n");
@@ -56,6 +55,7 @@ class ReclaimBenchmark {
     try (InventoryBenchmark.Stub okta = new InventoryBenchmark.Stub(MEMBERS);
          LedgerDatabase db = LedgerDatabase.start(LedgerDatabase.Settings.embeddedForTests())) {
       TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+      RecordingReclaimChat chat = new RecordingReclaimChat();
       OktaConfig config = OktaConfig.withApiToken("https://bench.okta.example", "00BENCHtoken-not-a-secret");
       ApiClient client = OktaDirectory.buildApiClient(config);
       client.setBasePath("http://127.0.0.1:" + okta.port());
@@ -69,7 +69,7 @@ class ReclaimBenchmark {
               Clock.systemUTC()),
           new DriftResponse(new DriftFindings(db.jdbi(), Clock.systemUTC()), inventory, directory, new NoChat(),
               new LogOnlyTickets(), InventoryLedger.LeaseLookup.NONE, directory::removeMember, Clock.systemUTC()),
-          new ReclaimRuns(ledger, catalog, directory, directory, directory, ReclaimMessages.NONE, new LogOnlyTickets(),
+          new ReclaimRuns(ledger, catalog, directory, directory, directory, chat, new LogOnlyTickets(),
               new AccessRemoval(inventory, InventoryLedger.LeaseLookup.NONE, (request, revocation) -> {
                 throw new IllegalStateException("a dry-run removes nothing");
               }, directory::removeMember, directory), Clock.systemUTC()));
@@ -122,6 +122,10 @@ class ReclaimBenchmark {
           + " calls (%d System Log pages), %d would be reclaimed; workflow: %d runs, longest %d events, largest payload"
           + " %d bytes%n", ROLES * MEMBERS, ROLES, MEMBERS, scan.toMillis() / 1000.0, calls,
           okta.logPages.get() - logPagesBefore, counts.wouldReclaim(), runs, longestRun, largestPayload);
+      System.out.printf("reclaim benchmark: the owner was shown the run in %d chat calls (%s)%n", chat.told.size(),
+          String.join("; ", chat.told));
+      assertThat(chat.told).as("one summary posted, edited once at the close").hasSize(2);
+      assertThat(chat.warnings).as("dry-run tells nobody else").isEmpty();
       assertThat(counts.wouldReclaim()).isEqualTo(ROLES * MEMBERS / 4);
       assertThat(okta.removals.get()).isZero();
       assertThat(longestRun).isLessThan(10_000);
