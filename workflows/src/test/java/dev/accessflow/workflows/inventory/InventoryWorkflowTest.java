@@ -12,6 +12,7 @@ import dev.accessflow.workflows.model.InventoryRun;
 import dev.accessflow.workflows.model.MembershipChange;
 import dev.accessflow.workflows.ports.DriftActions;
 import dev.accessflow.workflows.ports.InventorySync;
+import dev.accessflow.workflows.testing.Await;
 import dev.accessflow.workflows.testing.Histories;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
@@ -152,6 +153,9 @@ class InventoryWorkflowTest {
     MembershipChange other = new MembershipChange("evt-2", "g1", "00u-ed", "ed@example.com", true,
         Instant.parse("2026-12-02T10:00:01Z"), "admin@example.com");
 
+    // The change finds the inventory waiting for its next work, so the wake cancels that wait's timer.
+    Await.until("the inventory waiting", () -> Histories.waitingOnATimer(env.getWorkflowClient(),
+        AccessflowTemporal.INVENTORY_WORKFLOW_ID));
     signal(w -> w.membershipChanged(add));
     assertThat(inventory.observing.await(10, TimeUnit.SECONDS)).isTrue();
     // While the first is being applied, the same event again and another one arrive.

@@ -6,6 +6,7 @@ import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.model.ReviewPass;
 import dev.accessflow.workflows.model.ReviewRun;
 import dev.accessflow.workflows.ports.ReviewWork;
+import dev.accessflow.workflows.testing.Await;
 import dev.accessflow.workflows.testing.Histories;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
@@ -85,6 +86,9 @@ class ReviewCampaignWorkflowTest {
     assertThat(review.told).containsExactly("open:alice@example.com", "open:bob@example.com", "open:carol@example.com");
     assertThat(review.ticketOpened).hasValue(1);
 
+    // The decision finds the review waiting for its next pass, so the nudge cancels that wait's timer.
+    Await.until("the review waiting", () -> Histories.waitingOnATimer(env.getWorkflowClient(),
+        AccessflowTemporal.reviewWorkflowId(REVIEW)));
     decide(7, "revoke");
     await(() -> review.revoked.contains(7));
     await(() -> review.reported.contains(7));

@@ -24,6 +24,16 @@ public final class Histories {
         .filter(e -> e.getEventType() == type).count();
   }
 
+  /**
+   * True when the workflow's latest run waits on a timer that has neither fired nor been cancelled:
+   * a signal sent now finds it waiting (tests wait for this, so what they assert does not race).
+   */
+  public static boolean waitingOnATimer(WorkflowClient client, String workflowId) {
+    return count(client, workflowId, io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED)
+        > count(client, workflowId, io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED)
+        + count(client, workflowId, io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_CANCELED);
+  }
+
   /** The same for one run of the workflow (a run that continued as new); null for the latest. */
   public static void recordIfAsked(WorkflowClient client, String workflowId, String runId, String name) {
     String dir = System.getProperty("accessflow.recordHistory");
