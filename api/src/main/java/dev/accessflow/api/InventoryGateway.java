@@ -8,6 +8,8 @@ import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
+import io.grpc.Status;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +45,11 @@ public final class InventoryGateway implements InventorySignals {
   /** Tries of a signal that met the workflow between two runs. */
   static final int TRIES = 10;
 
+  private static boolean betweenRuns(RuntimeException e) {
+    return e instanceof WorkflowExecutionAlreadyStarted
+        || e.getCause() != null && Status.fromThrowable(e.getCause()).getCode() == Status.Code.NOT_FOUND;
+  }
+
   private void signal(Consumer<InventoryWorkflow> signal) {
     for (int tried = 1; ; tried++) {
       InventoryWorkflow stub = client.newWorkflowStub(InventoryWorkflow.class, WorkflowOptions.newBuilder()
@@ -53,10 +60,11 @@ public final class InventoryGateway implements InventorySignals {
       try {
         client.signalWithStart(batch);
         return;
-      } catch (WorkflowExecutionAlreadyStarted e) {
+      } catch (WorkflowExecutionAlreadyStarted | WorkflowServiceException e) {
         // The Temporal test server (the embedded default) is not atomic across continue-as-new: between the
-        // two runs it neither signals the old nor may start a new one. The next run is there a moment later.
-        if (tried == TRIES) {
+        // two runs it neither signals the old nor may start a new one (it answers "already started", or
+        // NOT_FOUND "Completed workflow"). The next run is there a moment later.
+        if (tried == TRIES || !betweenRuns(e)) {
           throw e;
         }
         try {
