@@ -259,7 +259,8 @@ public final class ReclaimRuns implements ReclaimWork {
       ledger.managerTold(i.itemId(), null, "not told: the policy does not tell managers", null, null);
       return;
     }
-    String manager = managerOf(i) != null ? managerOf(i) : managerInIdp(i.login());
+    String known = managerOf(i);
+    String manager = known != null ? known : managerInIdp(i.login());
     if (manager == null) {
       ledger.managerTold(i.itemId(), null, "not told: the IdP names no manager for " + i.login(), null, null);
     } else if (manager.equals(i.login().toLowerCase(Locale.ROOT))) {
