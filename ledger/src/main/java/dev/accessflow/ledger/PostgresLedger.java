@@ -8,12 +8,14 @@ import dev.accessflow.workflows.model.AuditEntry;
 import dev.accessflow.workflows.model.LedgerPart;
 import dev.accessflow.workflows.model.RecordedDecision;
 import dev.accessflow.workflows.ports.AccessLedger;
+import dev.accessflow.workflows.ports.AccessflowMetrics;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,11 +35,19 @@ public final class PostgresLedger implements AccessLedger {
   private final Clock clock;
   private final ObjectMapper json = LedgerJson.mapper();
 
+  private final AccessflowMetrics metrics;
+
   /** @param idp the directory grants go to (okta, sandbox), recorded on each grant */
   public PostgresLedger(Jdbi jdbi, String idp, Clock clock) {
+    this(jdbi, idp, clock, AccessflowMetrics.none());
+  }
+
+  /** @param metrics told of each decision and revocation the first time it is stored, so retries count once */
+  public PostgresLedger(Jdbi jdbi, String idp, Clock clock, AccessflowMetrics metrics) {
     this.jdbi = jdbi;
     this.idp = idp;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -64,22 +74,39 @@ public final class PostgresLedger implements AccessLedger {
   }
 
   private void write(String requestId, LedgerPart part) {
-    jdbi.useTransaction(handle -> {
+    List<RecordedDecision> firstSeen = new ArrayList<>();
+    boolean revokedNow = jdbi.inTransaction(handle -> {
+      firstSeen.clear();
       AccessRequest request = part.state().request() != null ? part.state().request() : storedRequest(handle, requestId);
+      boolean revoked = part.state().revokedAt() != null && !revokedBefore(handle, requestId);
       upsertRequest(handle, requestId, request, part);
       for (RecordedDecision decision : part.state().decisions()) {
-        handle.createUpdate("INSERT INTO decisions (request_id, event_id, actor, verdict, channel, comment, stage, at)"
-                + " VALUES (:id, :event, :actor, :verdict, :channel, :comment, :stage, :at) ON CONFLICT DO NOTHING")
+        int inserted = handle.createUpdate("INSERT INTO decisions (request_id, event_id, actor, verdict, channel, comment,"
+                + " stage, at) VALUES (:id, :event, :actor, :verdict, :channel, :comment, :stage, :at) ON CONFLICT DO NOTHING")
             .bind("id", requestId).bind("event", decision.eventId()).bind("actor", decision.actor())
             .bind("verdict", decision.verdict().name()).bind("channel", decision.channel().name())
             .bind("comment", decision.comment()).bind("stage", decision.stage()).bind("at", ts(decision.at()))
             .execute();
+        if (inserted > 0) {
+          firstSeen.add(decision);
+        }
       }
       if (part.state().grantedAt() != null) {
         upsertGrants(handle, requestId, request, part);
       }
       append(handle, requestId, request, part.state().ticketKey(), part.entries());
+      return revoked;
     });
+    // Counted once committed: a part retried or replayed finds its rows there and counts nothing.
+    firstSeen.forEach(d -> metrics.decision(d.channel().name().toLowerCase(), d.verdict().name().toLowerCase()));
+    if (revokedNow && part.state().revocationLag() != null) {
+      metrics.revocationLag(part.state().revocationLag());
+    }
+  }
+
+  private static boolean revokedBefore(Handle handle, String requestId) {
+    return handle.createQuery("SELECT revoked_at IS NOT NULL FROM requests WHERE request_id = :id")
+        .bind("id", requestId).mapTo(Boolean.class).findOne().orElse(false);
   }
 
   private AccessRequest storedRequest(Handle handle, String requestId) {

@@ -11,6 +11,8 @@ import dev.accessflow.workflows.model.AccessRequestState;
 import dev.accessflow.workflows.model.LedgerPart;
 import dev.accessflow.workflows.model.RequestStatus;
 import dev.accessflow.workflows.testing.AccessRequests;
+import dev.accessflow.workflows.ports.AccessflowMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -109,6 +111,79 @@ class PostgresLedgerTest {
     assertThat(state.request().groups()).containsExactly("00g-grafana-admins", "00g-prod-readers");
     assertThat(state.decisions()).singleElement().satisfies(d -> assertThat(d.actor()).isEqualTo(AccessRequests.MANAGER));
     assertThat(state.revocationLag()).isEqualTo(Duration.ofMillis(40));
+  }
+
+  @Test
+  void aDecisionAndARevocationAreCountedOnceHoweverOftenTheirPartIsWritten() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    PostgresLedger metered = new PostgresLedger(database.jdbi(), "sandbox", Clock.systemUTC(),
+        new AccessflowMetrics(registry));
+    List<LedgerPart> parts = lifeOf("r1", AccessRequests.REQUESTER, T0);
+    parts.forEach(part -> metered.record("r1", part));
+    parts.forEach(part -> metered.record("r1", part)); // every activity retried
+    metered.record("r1", parts.get(2)); // and a late attempt of the revoking part
+
+    assertThat(registry.get("accessflow.decisions").tags("channel", "slack", "verdict", "approve").counter().count())
+        .isEqualTo(1);
+    assertThat(registry.get("accessflow.revocation.lag").timer().count()).isEqualTo(1);
+    assertThat(registry.get("accessflow.revocation.lag").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isEqualTo(40);
+  }
+
+  @Test
+  void theGaugesCountWhatIsHeldPendingAndOverdueAtTheClocksNow() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    List<LedgerPart> parts = lifeOf("r1", AccessRequests.REQUESTER, T0);
+    Instant expires = parts.get(1).state().expiresAt();
+    var clock = new java.util.concurrent.atomic.AtomicReference<>(T0.plusSeconds(30));
+    Clock moving = new Clock() {
+      @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+      @Override public Instant instant() { return clock.get(); }
+    };
+    LedgerGauges gauges = new LedgerGauges(database.jdbi(), moving, new AccessflowMetrics(registry));
+
+    ledger.record("r1", parts.get(0));
+    LedgerGauges.Snapshot pending = gauges.refresh();
+    assertThat(pending.pendingApprovals()).isEqualTo(1);
+    assertThat(pending.oldestPendingSeconds()).isEqualTo(30);
+    assertThat(registry.get("accessflow.approvals.pending").gauge().value()).isEqualTo(1);
+
+    ledger.record("r1", parts.get(1));
+    clock.set(expires.plusSeconds(59)); // within the minute a removal normally takes
+    assertThat(gauges.refresh()).satisfies(s -> {
+      assertThat(s.pendingApprovals()).isZero();
+      assertThat(s.activeGrants()).isEqualTo(2);
+      assertThat(s.removalsOverdue()).isZero();
+    });
+    clock.set(expires.plusSeconds(300));
+    assertThat(gauges.refresh()).satisfies(s -> {
+      assertThat(s.removalsOverdue()).isEqualTo(2);
+      assertThat(s.oldestOverdueSeconds()).isEqualTo(300);
+    });
+    assertThat(registry.get("accessflow.removals.overdue").gauge().value()).isEqualTo(2);
+    assertThat(registry.get("accessflow.ledger.up").gauge().value()).isEqualTo(1);
+
+    ledger.record("r1", parts.get(2));
+    assertThat(gauges.refresh()).satisfies(s -> {
+      assertThat(s.activeGrants()).isZero();
+      assertThat(s.removalsOverdue()).isZero();
+      assertThat(s.oldestOverdueSeconds()).isZero();
+    });
+  }
+
+  @Test
+  void gaugesOverAnUnreachableLedgerSayItIsDownAndKeepTheirLastValues() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ledger.record("r1", lifeOf("r1", AccessRequests.REQUESTER, T0).get(0));
+    org.jdbi.v3.core.Jdbi broken = org.jdbi.v3.core.Jdbi.create(() -> {
+      throw new java.sql.SQLException("connection refused", "08001");
+    });
+    LedgerGauges working = new LedgerGauges(database.jdbi(), Clock.systemUTC(), AccessflowMetrics.none());
+    assertThat(working.refresh().pendingApprovals()).isEqualTo(1);
+    LedgerGauges gauges = new LedgerGauges(broken, Clock.systemUTC(), new AccessflowMetrics(registry));
+    assertThat(gauges.refresh().pendingApprovals()).isZero();
+    assertThat(registry.get("accessflow.ledger.up").gauge().value()).isZero();
   }
 
   @Test

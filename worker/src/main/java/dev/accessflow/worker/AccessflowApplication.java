@@ -14,6 +14,10 @@ import dev.accessflow.activities.jira.JiraConfig;
 import dev.accessflow.activities.jira.JiraTickets;
 import dev.accessflow.activities.jira.JiraWebhookSignature;
 import dev.accessflow.activities.idp.IdpOutageGate;
+import dev.accessflow.activities.idp.MeteredIdentityProvider;
+import dev.accessflow.api.WebhookMetricsFilter;
+import dev.accessflow.ledger.LedgerGauges;
+import dev.accessflow.workflows.ports.AccessflowMetrics;
 import dev.accessflow.activities.leases.TemporalMembershipLeases;
 import dev.accessflow.activities.local.LogOnlyTickets;
 import dev.accessflow.activities.local.NoChat;
@@ -122,6 +126,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
 
     checkInventory(config.inventory);
     var temporal = config.temporal;
+    PrometheusMetrics prometheus = config.prometheus.enabled ? new PrometheusMetrics(config.prometheus.refreshEvery) : null;
+    AccessflowMetrics metrics = prometheus != null ? prometheus.metrics() : AccessflowMetrics.none();
     listenOn(config);
     // The ledger first: its migrations run before the worker writes it or the API reads it.
     LedgerDatabase ledgerDatabase = LedgerDatabase.start(config.ledger.settings());
@@ -134,14 +140,22 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     LedgerQueries ledgerQueries = new LedgerQueries(ledgerDatabase.jdbi());
     environment.healthChecks().register("ledger", new LedgerHealthCheck(ledgerQueries, ledgerDatabase.where()));
     this.ledgerDatabase = ledgerDatabase;
+    if (prometheus != null) {
+      prometheus.serve(environment);
+      prometheus.watch(new LedgerGauges(ledgerDatabase.jdbi(), java.time.Clock.systemUTC(), metrics));
+      environment.lifecycle().manage(prometheus);
+    }
     String target = temporal.target;
     if (temporal.embedded()) {
       EmbeddedTemporal embedded = EmbeddedTemporal.start(temporal.embeddedPort);
       environment.lifecycle().manage(embedded);
       target = embedded.target();
     }
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+    WorkflowServiceStubsOptions.Builder stubs = WorkflowServiceStubsOptions.newBuilder().setTarget(target);
+    if (prometheus != null) {
+      stubs.setMetricsScope(prometheus.temporalScope());
+    }
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(stubs.build());
     WorkflowClient client = WorkflowClient.newInstance(service,
         WorkflowClientOptions.newBuilder().setNamespace(temporal.namespace).build());
     if (temporal.registerSearchAttributes) {
@@ -162,7 +176,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     }
 
     // Built for the API too: intake asks it whether a requester exists and may be granted access.
-    IdentityProvider idp = identityProvider(config, catalog);
+    IdentityProvider idp = new MeteredIdentityProvider(identityProvider(config, catalog, metrics), config.idp.type, metrics);
     java.time.Clock clock = java.time.Clock.systemUTC();
     ApprovalChat chat = slack != null ? slack.chat() : new NoChat();
     InventoryLedger inventoryLedger = new InventoryLedger(ledgerDatabase.jdbi(), clock);
@@ -201,7 +215,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       }
       // The test server's sticky queues misbehave across worker restarts: the bench turns them off.
       environment.lifecycle().manage(new TemporalWorkers(client, temporal.taskQueue, temporal.embedded() || !temporal.stickyExecution, idp,
-          tickets, chat, new PostgresLedger(ledgerDatabase.jdbi(), config.idp.type, clock), inventoryActivities));
+          tickets, chat, new PostgresLedger(ledgerDatabase.jdbi(), config.idp.type, clock, metrics), metrics,
+          inventoryActivities));
       environment.lifecycle().manage(new ReviewScheduleStarter(client, temporal.taskQueue));
       if (inventory) {
         environment.lifecycle().manage(new InventoryStarter(client, temporal.taskQueue));
@@ -220,6 +235,10 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
           throw new IllegalStateException("config apiTokens: the token of " + t.principal() + " is shorter than 16 characters");
         }
       });
+      // Every webhook receiver's refusals are counted in front of it; Slack's answers are timed there too.
+      environment.servlets().addFilter("webhook-metrics", new WebhookMetricsFilter(metrics))
+          .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true,
+              "/slack/*", "/jira/*", "/okta/*");
       var jersey = environment.jersey();
       jersey.register(BearerTokenFilter.of(config.apiTokens));
       jersey.register(new AuthValueFactoryProvider.Binder<>(Caller.class));
@@ -326,7 +345,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
         ? " (embedded default; set ACCESSFLOW_BIND_HOST=0.0.0.0 to listen on every interface)" : "");
   }
 
-  private IdentityProvider identityProvider(AccessflowConfiguration config, Catalog catalog) {
+  private IdentityProvider identityProvider(AccessflowConfiguration config, Catalog catalog, AccessflowMetrics metrics) {
     switch (config.idp.type) {
       case "sandbox" -> {
         TreeSet<String> groups = new TreeSet<>(catalog.groupIds());
@@ -339,7 +358,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       }
       case "okta" -> {
         var okta = config.idp.okta;
-        OktaDirectory directory = OktaDirectory.fromConfig(oktaConfig(okta));
+        OktaDirectory directory = OktaDirectory.fromConfig(oktaConfig(okta), metrics);
         if (okta.checkCatalogGroups) {
           OktaCatalogCheck check = new OktaCatalogCheck(directory);
           List<String> problems = check.check(catalog.groupIds());

@@ -168,6 +168,14 @@ public final class AccessflowConfiguration extends Configuration {
     @JsonProperty public Duration inactiveAfter = Duration.ofDays(90);
   }
 
+  /** Operator metrics in Prometheus' text format on the admin port. */
+  public static final class PrometheusSettings {
+    @JsonProperty public boolean enabled = true;
+    /** How often the Temporal SDK's metrics are reported and the ledger's gauges are read. */
+    @JsonProperty public Duration refreshEvery = Duration.ofSeconds(15);
+  }
+
+  @JsonProperty public PrometheusSettings prometheus = new PrometheusSettings();
   @JsonProperty public InventorySettings inventory = new InventorySettings();
   @JsonProperty public ReviewSettings reviews = new ReviewSettings();
   @JsonProperty public TemporalSettings temporal = new TemporalSettings();

@@ -4,6 +4,7 @@ import dev.accessflow.workflows.ports.NoticeDelivery;
 import dev.accessflow.activities.leases.TemporalMembershipLeases;
 import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.ports.AccessLedger;
+import dev.accessflow.workflows.ports.AccessflowMetrics;
 import dev.accessflow.workflows.ports.AccessTickets;
 import dev.accessflow.workflows.ports.ApprovalChat;
 import dev.accessflow.workflows.ports.IdentityProvider;
@@ -34,7 +35,7 @@ public final class TemporalWorkers implements Managed {
    * @param more further activity implementations of the main queue (the inventory's)
    */
   public TemporalWorkers(WorkflowClient client, String taskQueue, boolean stickyOff, IdentityProvider idp,
-      AccessTickets tickets, ApprovalChat chat, AccessLedger ledger, Object... more) {
+      AccessTickets tickets, ApprovalChat chat, AccessLedger ledger, AccessflowMetrics metrics, Object... more) {
     this.factory = WorkerFactory.newInstance(client);
     WorkerOptions.Builder options = WorkerOptions.newBuilder();
     if (stickyOff) {
@@ -44,7 +45,7 @@ public final class TemporalWorkers implements Managed {
         WorkerOptions.newBuilder(options.build()).setMaxConcurrentActivityExecutionSize(MAIN_ACTIVITY_SLOTS).build());
     worker.registerWorkflowImplementationTypes(AccessflowTemporal.workflowImplementations());
     worker.registerActivitiesImplementations(idp, new TemporalMembershipLeases(client, taskQueue),
-        new NoticeDelivery(tickets, chat, ledger));
+        new NoticeDelivery(tickets, chat, ledger, metrics));
     // The inventory's activities (when it is kept): they list the IdP, so they share its outage gate, not its queue.
     if (more.length > 0) {
       worker.registerActivitiesImplementations(more);

@@ -1,5 +1,6 @@
 package dev.accessflow.activities.okta;
 
+import dev.accessflow.workflows.ports.AccessflowMetrics;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.okta.sdk.authc.credentials.TokenClientCredentials;
 import com.okta.sdk.cache.Caches;
@@ -80,7 +81,12 @@ public final class OktaDirectory implements IdentityProvider, GroupDirectory, Ap
    *     base path at a stub); its HTTP client is wrapped here to read rate-limit headers
    */
   public OktaDirectory(ApiClient client, OktaConfig config, Clock clock) {
-    this(client, config, new OktaRateLimits(clock, d -> Thread.sleep(d.toMillis()), LOW_WATERMARK, MAX_PAUSE));
+    this(client, config, clock, AccessflowMetrics.none());
+  }
+
+  /** @param metrics told of each wait Okta's rate limits cause */
+  public OktaDirectory(ApiClient client, OktaConfig config, Clock clock, AccessflowMetrics metrics) {
+    this(client, config, new OktaRateLimits(clock, d -> Thread.sleep(d.toMillis()), LOW_WATERMARK, MAX_PAUSE, metrics));
   }
 
   OktaDirectory(ApiClient client, OktaConfig config, OktaRateLimits limits) {
@@ -96,7 +102,12 @@ public final class OktaDirectory implements IdentityProvider, GroupDirectory, Ap
 
   /** The production wiring: an SDK client for {@code config}, the system clock. */
   public static OktaDirectory fromConfig(OktaConfig config) {
-    return new OktaDirectory(buildApiClient(config), config, Clock.systemUTC());
+    return fromConfig(config, AccessflowMetrics.none());
+  }
+
+  /** The production wiring, with the process's metrics. */
+  public static OktaDirectory fromConfig(OktaConfig config, AccessflowMetrics metrics) {
+    return new OktaDirectory(buildApiClient(config), config, Clock.systemUTC(), metrics);
   }
 
   /**
@@ -448,6 +459,7 @@ public final class OktaDirectory implements IdentityProvider, GroupDirectory, Ap
       Duration wait = limits.untilReset(name -> header(e, name));
       // A quarter second past the reset (Okta counts whole seconds), and never a tight loop.
       Duration delay = wait == null ? DEFAULT_RATE_LIMIT_DELAY : max(wait.plusMillis(250), Duration.ofSeconds(1));
+      limits.rateLimited(delay);
       return ApplicationFailure.newBuilder()
           .setType(IDP_RATE_LIMITED)
           .setMessage("Okta rate limit hit while trying to " + what + " (" + describe(e) + "); retrying in "

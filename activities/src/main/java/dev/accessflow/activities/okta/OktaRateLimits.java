@@ -1,5 +1,6 @@
 package dev.accessflow.activities.okta;
 
+import dev.accessflow.workflows.ports.AccessflowMetrics;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +38,7 @@ final class OktaRateLimits {
   private final double lowWatermark;
   private final Duration maxPause;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
+  private final AccessflowMetrics metrics;
 
   /**
    * @param lowWatermark fraction of the limit below which calls wait for the reset (e.g. 0.1)
@@ -44,6 +46,12 @@ final class OktaRateLimits {
    *     failure with that delay, so Temporal (not a blocked thread) waits
    */
   OktaRateLimits(Clock clock, Sleeper sleeper, double lowWatermark, Duration maxPause) {
+    this(clock, sleeper, lowWatermark, maxPause, AccessflowMetrics.none());
+  }
+
+  /** @param metrics told of each wait this causes, so a dashboard shows what the rate limit costs */
+  OktaRateLimits(Clock clock, Sleeper sleeper, double lowWatermark, Duration maxPause, AccessflowMetrics metrics) {
+    this.metrics = metrics;
     this.clock = clock;
     this.sleeper = sleeper;
     this.lowWatermark = lowWatermark;
@@ -121,6 +129,7 @@ final class OktaRateLimits {
       return;
     }
     Duration wait = Duration.between(now, window.resetAt());
+    metrics.idpThrottled("okta", "paced", wait);
     if (wait.compareTo(maxPause) > 0) {
       throw ApplicationFailure.newBuilder()
           .setType(RATE_LIMITED)
@@ -136,6 +145,11 @@ final class OktaRateLimits {
       throw new IllegalStateException("interrupted while waiting for Okta's rate-limit window", e);
     }
     windows.remove(family, window);
+  }
+
+  /** A 429's retry waits this long. */
+  void rateLimited(Duration delay) {
+    metrics.idpThrottled("okta", "rate_limited", delay);
   }
 
   /** For tests and diagnostics: what is known about a family. */

@@ -1,5 +1,7 @@
 package dev.accessflow.activities.okta;
 
+import dev.accessflow.workflows.ports.AccessflowMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
@@ -203,7 +205,9 @@ class OktaDirectoryTest {
         .withHeader("X-Rate-Limit-Remaining", "0")
         .withHeader("X-Rate-Limit-Reset", Long.toString(reset))
         .withHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(serverNow.atZone(java.time.ZoneOffset.UTC)))));
-    OktaDirectory directory = okta.directory(new OktaRateLimits(local, d -> { }, 0.10, Duration.ofSeconds(10)));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    OktaDirectory directory = okta.directory(new OktaRateLimits(local, d -> { }, 0.10, Duration.ofSeconds(10),
+        new AccessflowMetrics(registry)));
 
     assertThatThrownBy(() -> directory.addMember(ADA_APP))
         .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
@@ -213,6 +217,10 @@ class OktaDirectoryTest {
           assertThat(f.getNextRetryDelay()).isEqualTo(Duration.ofMillis(30_250));
           assertThat(f.getOriginalMessage()).contains("E0000047");
         });
+    // The operator sees the 429 and the wait it causes.
+    var waited = registry.get("accessflow.idp.throttle").tags("idp", "okta", "cause", "rate_limited").timer();
+    assertThat(waited.count()).isEqualTo(1);
+    assertThat(waited.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(30_250);
     okta.wireMock.verify(1, putRequestedFor(urlPathEqualTo(MEMBERSHIP_PATH))); // the SDK did not retry by itself
   }
 
@@ -317,7 +325,9 @@ class OktaDirectoryTest {
         .withHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(serverNow.atZone(java.time.ZoneOffset.UTC)))));
     okta.wireMock.stubFor(delete(urlPathEqualTo(MEMBERSHIP_PATH)).willReturn(aResponse().withStatus(204)));
     List<Duration> pauses = new ArrayList<>();
-    OktaDirectory directory = okta.directory(new OktaRateLimits(local, pauses::add, 0.10, Duration.ofSeconds(10)));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    OktaDirectory directory = okta.directory(new OktaRateLimits(local, pauses::add, 0.10, Duration.ofSeconds(10),
+        new AccessflowMetrics(registry)));
 
     directory.addMember(ADA_APP);   // learns: 9 of 100 left, below the 10% watermark
     assertThat(pauses).isEmpty();
@@ -326,6 +336,8 @@ class OktaDirectoryTest {
     directory.addMember(ADA_APP);   // same family: waits for the reset first
 
     assertThat(pauses).containsExactly(Duration.ofSeconds(5)); // until the reset, by Okta's clock
+    assertThat(registry.get("accessflow.idp.throttle").tags("cause", "paced").timer()
+        .totalTime(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(5);
     okta.wireMock.verify(2, putRequestedFor(urlPathEqualTo(MEMBERSHIP_PATH)));
   }
 

@@ -54,6 +54,7 @@ public final class SlackSignatureFilter implements Filter {
     if (!verdict.valid()) {
       // Only the verdict is logged: never the body or the signature.
       log.warn("Slack request refused: {} (from {})", verdict, http.getRemoteAddr());
+      http.setAttribute(dev.accessflow.api.WebhookMetricsFilter.REFUSAL, "signature_" + verdict.name().toLowerCase());
       refuse(reply, 401, "invalid Slack request: " + verdict.name().toLowerCase());
       return;
     }

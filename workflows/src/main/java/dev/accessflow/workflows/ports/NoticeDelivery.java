@@ -10,6 +10,9 @@ import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -48,10 +51,20 @@ public final class NoticeDelivery implements RequestNotices {
   private final AtomicLong failedWrites = new AtomicLong();
   private volatile long ledgerFailingSince;
 
+  /** Requests whose last batch left a part behind, per port: the backlog an operator sees. */
+  private final Map<String, Set<String>> behind = Map.of("ticket", ConcurrentHashMap.newKeySet(),
+      "chat", ConcurrentHashMap.newKeySet(), "ledger", ConcurrentHashMap.newKeySet());
+
   public NoticeDelivery(AccessTickets tickets, ApprovalChat chat, AccessLedger ledger) {
+    this(tickets, chat, ledger, AccessflowMetrics.none());
+  }
+
+  public NoticeDelivery(AccessTickets tickets, ApprovalChat chat, AccessLedger ledger, AccessflowMetrics metrics) {
     this.tickets = tickets;
     this.chat = chat;
     this.ledger = ledger;
+    behind.forEach((port, requests) -> metrics.gauge("accessflow.notice.backlog",
+        "Requests with a part for this port still waiting in its retry lane", requests::size, "port", port));
   }
 
   private record TicketPart(String key, boolean opened, int handled, List<String> undeliverable, String retry) {}
@@ -101,6 +114,16 @@ public final class NoticeDelivery implements RequestNotices {
     undeliverable.addAll(chatDone.undeliverable());
     NoticeReceipt receipt = new NoticeReceipt(ticketKey, ticketPart.opened(), ticketPart.handled(), chatDone.handled(), chatDone.asked(),
         undeliverable, ticketPart.retry(), chatDone.retry(), ledgerRetry);
+    // Only a port this batch carried a part for moves: the others' lanes are elsewhere.
+    if (batch.openTicketFor() != null || !batch.entries().isEmpty()) {
+      note("ticket", batch.requestId(), receipt.ticketRetry());
+    }
+    if (!batch.chat().isEmpty()) {
+      note("chat", batch.requestId(), receipt.chatRetry());
+    }
+    if (batch.ledger() != null) {
+      note("ledger", batch.requestId(), receipt.ledgerRetry());
+    }
     if (batch.insist()) {
       String retry = receipt.ticketRetry() != null ? receipt.ticketRetry()
           : receipt.chatRetry() != null ? receipt.chatRetry() : receipt.ledgerRetry();
@@ -115,6 +138,14 @@ public final class NoticeDelivery implements RequestNotices {
       }
     }
     return receipt;
+  }
+
+  private void note(String port, String requestId, String retry) {
+    if (retry != null) {
+      behind.get(port).add(requestId);
+    } else {
+      behind.get(port).remove(requestId);
+    }
   }
 
   /** Records the ledger part; null when done, else why not. */

@@ -11,6 +11,7 @@ import dev.accessflow.workflows.model.RequestStatus;
 import dev.accessflow.workflows.testing.RecordingChat;
 import dev.accessflow.workflows.testing.RecordingLedger;
 import dev.accessflow.workflows.testing.RecordingTickets;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
@@ -52,5 +53,38 @@ class NoticeDeliveryTest {
 
     assertThat(failure.getType()).isEqualTo(NoticeDelivery.UNDELIVERED);
     assertThat(failure.getCategory()).isNotEqualTo(ApplicationErrorCategory.BENIGN);
+  }
+
+  @Test
+  void theBacklogCountsEachRequestWithAPartLeftBehindPerPortUntilThatPortTakesIt() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    NoticeDelivery metered = new NoticeDelivery(tickets, new RecordingChat(), ledger, new AccessflowMetrics(registry));
+    AuditEntry entry = new AuditEntry(1, Instant.parse("2026-12-01T00:00:00Z"), AuditKind.SUBMITTED,
+        RequestStatus.SUBMITTED, "Submitted.");
+    NoticeBatch ticketOnly = new NoticeBatch("r1", null, "ACC-1", List.of(entry), List.of(), false, null);
+    NoticeBatch ledgerOnly = new NoticeBatch("r2", null, "ACC-2", List.of(), List.of(), false,
+        new LedgerPart(1, null, List.of(), null, List.of()));
+
+    tickets.failNextCalls(1);
+    assertThat(metered.deliver(ticketOnly).ticketRetry()).isNotNull();
+    ledger.down(true);
+    metered.deliver(ledgerOnly);
+    assertThat(backlog(registry, "ticket")).isEqualTo(1);
+    assertThat(backlog(registry, "ledger")).isEqualTo(1);
+    assertThat(backlog(registry, "chat")).isZero();
+
+    // A later batch of r1 that carries no ticket part leaves r1's ticket backlog alone.
+    metered.deliver(new NoticeBatch("r1", null, "ACC-1", List.of(), List.of(), false, null));
+    assertThat(backlog(registry, "ticket")).isEqualTo(1);
+    metered.deliver(ticketOnly);
+    assertThat(backlog(registry, "ticket")).isZero();
+    ledger.down(false);
+    metered.deliver(new NoticeBatch("r2", null, "ACC-2", List.of(), List.of(), true,
+        new LedgerPart(1, null, List.of(), null, List.of())));
+    assertThat(backlog(registry, "ledger")).isZero();
+  }
+
+  private static double backlog(SimpleMeterRegistry registry, String port) {
+    return registry.get("accessflow.notice.backlog").tag("port", port).gauge().value();
   }
 }
