@@ -151,7 +151,8 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
       environment.lifecycle().manage(embedded);
       target = embedded.target();
     }
-    WorkflowServiceStubsOptions.Builder stubs = WorkflowServiceStubsOptions.newBuilder().setTarget(target);
+    // TLS, mTLS and API keys for a cluster (Temporal Cloud); every bad setting stops start-up, named.
+    WorkflowServiceStubsOptions.Builder stubs = TemporalConnection.options(temporal, target);
     if (prometheus != null) {
       stubs.setMetricsScope(prometheus.temporalScope());
     }
@@ -159,7 +160,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
     WorkflowClient client = WorkflowClient.newInstance(service,
         WorkflowClientOptions.newBuilder().setNamespace(temporal.namespace).build());
     if (temporal.registerSearchAttributes) {
-      SearchAttributeSetup.ensure(service, temporal.namespace);
+      SearchAttributeSetup.ensure(service, temporal.namespace, temporal.apiKey);
     }
     // Jetty's own errors (a bad URI at the server, a disallowed method such as TRACE in a context) in our JSON shape.
     JsonErrorPages errorPages = new JsonErrorPages(environment.getObjectMapper());

@@ -26,10 +26,27 @@ public final class AccessflowConfiguration extends Configuration {
      * restarted worker would strand its workflows. The embedded server always runs without it.
      */
     @JsonProperty public boolean stickyExecution = true;
+    /** TLS or mTLS to the cluster (Temporal Cloud, or a self-hosted one with TLS). */
+    @JsonProperty public TlsSettings tls = new TlsSettings();
+    /** A Temporal Cloud API key (sent as a bearer token; needs TLS). Never printed. */
+    @JsonProperty public String apiKey = "";
 
     public boolean embedded() {
       return target == null || target.isBlank();
     }
+  }
+
+  /** TLS to the Temporal cluster; each certificate or key is a file path or the PEM text itself. */
+  public static final class TlsSettings {
+    @JsonProperty public boolean enabled = false;
+    /** The CA that signed the cluster's certificate; empty trusts the JVM's CAs (right for Temporal Cloud). */
+    @JsonProperty public String caCert = "";
+    /** mTLS: the client certificate (chain) and its PKCS#8 key; both or neither. */
+    @JsonProperty public String clientCert = "";
+    /** Never printed. */
+    @JsonProperty public String clientKey = "";
+    /** The name the cluster's certificate is for, when it differs from the target's host. */
+    @JsonProperty public String serverName = "";
   }
 
   /** Which identity provider grants the access. */

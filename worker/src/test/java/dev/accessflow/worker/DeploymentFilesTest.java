@@ -39,10 +39,22 @@ class DeploymentFilesTest {
   void theComposeSetupJobCreatesEverySearchAttributeTheWorkflowsUpsert() throws IOException {
     String setup = Files.readString(REPO.resolve("deploy/temporal/setup.sh"));
     for (var key : dev.accessflow.workflows.AccessflowTemporal.SEARCH_ATTRIBUTES) {
-      String type = key.getValueType() == io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
-          ? "Datetime" : "Keyword";
+      String type = SearchAttributeSetup.typeName(key.getValueType());
       assertThat(setup).as("deploy/temporal/setup.sh creates " + key.getName()).contains(key.getName() + ":" + type);
     }
+  }
+
+  @Test
+  void theReadmesTemporalCloudCommandAddsEverySearchAttributeAsTheStartUpLogSays() throws IOException {
+    String readme = read("README.md");
+    String log = SearchAttributeSetup.refusal("accessflow-prod.a1b2c", io.grpc.Status.PERMISSION_DENIED);
+    for (var key : dev.accessflow.workflows.AccessflowTemporal.SEARCH_ATTRIBUTES) {
+      String sa = "--sa \"" + key.getName() + "=" + SearchAttributeSetup.typeName(key.getValueType()) + "\"";
+      assertThat(readme).as("README's tcld command adds " + key.getName()).contains(sa);
+      assertThat(log).contains(sa);
+    }
+    assertThat(log).contains("tcld namespace search-attributes add --namespace accessflow-prod.a1b2c",
+        "temporal operator search-attribute create --namespace accessflow-prod.a1b2c");
   }
 
   @Test
