@@ -1,5 +1,8 @@
 package dev.accessflow.api;
 
+import dev.accessflow.workflows.ports.LogContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.accessflow.ledger.LedgerQueries;
 import dev.accessflow.workflows.model.AccessRequest;
 import dev.accessflow.workflows.model.AccessRequestState;
@@ -32,6 +35,8 @@ public final class AccessRequestGateway {
   private final LedgerQueries ledger;
 
   /** @param ledger answers for a request whose workflow Temporal no longer keeps (past the namespace's retention) */
+  private static final Logger log = LoggerFactory.getLogger(AccessRequestGateway.class);
+
   public AccessRequestGateway(WorkflowClient client, String taskQueue, LedgerQueries ledger) {
     this.client = client;
     this.taskQueue = taskQueue;
@@ -48,8 +53,11 @@ public final class AccessRequestGateway {
         .setStaticSummary(request.requester() + " -> " + request.app() + " / " + request.role() + " for " + request.duration())
         .setStaticDetails("Reason: " + request.reason() + "\nSource: " + request.source() + "\nRisk: " + request.riskTier())
         .build());
-    try {
+    try (LogContext ignored = LogContext.of(request.requestId(), AccessflowTemporal.workflowId(request.requestId()),
+        request.ticketKey())) {
       WorkflowClient.start(workflow::run, request);
+      log.info("request {} started: {} asks for {} / {} for {} (from {})", request.requestId(), request.requester(),
+          request.app(), request.role(), request.duration(), request.source());
     } catch (WorkflowExecutionAlreadyStarted e) {
       throw new ApiProblem(409, "request " + request.requestId() + " already exists", "requestId");
     }
@@ -80,6 +88,14 @@ public final class AccessRequestGateway {
   }
 
   private UpdateOutcome update(String requestId, String name, String eventId, Object argument) {
+    try (LogContext ignored = LogContext.of(requestId, AccessflowTemporal.workflowId(requestId), null)) {
+      UpdateOutcome outcome = sendUpdate(requestId, name, eventId, argument);
+      log.info("request {}: {} answered {}", requestId, name, outcome.status());
+      return outcome;
+    }
+  }
+
+  private UpdateOutcome sendUpdate(String requestId, String name, String eventId, Object argument) {
     WorkflowStub stub = client.newUntypedWorkflowStub(AccessflowTemporal.workflowId(requestId));
     // The resources always supply an event id (an Idempotency-Key or one they made up).
     String updateId = name + ":" + eventId;

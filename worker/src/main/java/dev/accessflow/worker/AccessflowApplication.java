@@ -242,6 +242,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
               "/slack/*", "/jira/*", "/okta/*");
       var jersey = environment.jersey();
       jersey.register(BearerTokenFilter.of(config.apiTokens));
+      jersey.register(new dev.accessflow.api.rest.RequestLogContext());
       jersey.register(new AuthValueFactoryProvider.Binder<>(Caller.class));
       jersey.register(new ApiErrorMappers.Problems());
       jersey.register(new ApiErrorMappers.BadJson());

@@ -36,7 +36,8 @@ public final class TemporalWorkers implements Managed {
    */
   public TemporalWorkers(WorkflowClient client, String taskQueue, boolean stickyOff, IdentityProvider idp,
       AccessTickets tickets, ApprovalChat chat, AccessLedger ledger, AccessflowMetrics metrics, Object... more) {
-    this.factory = WorkerFactory.newInstance(client);
+    this.factory = WorkerFactory.newInstance(client, io.temporal.worker.WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(new ActivityLogContext()).build());
     WorkerOptions.Builder options = WorkerOptions.newBuilder();
     if (stickyOff) {
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);

@@ -35,13 +35,19 @@ final class AccessflowApp {
    * of ReviewScheduleEndToEndTest's 1-in-5 failures: it sometimes ran on the shipped catalog).
    */
   static DropwizardAppExtension<AccessflowConfiguration> embedded(java.nio.file.Path catalog, ConfigOverride... extra) {
+    return embedded(catalog, "WARN", extra);
+  }
+
+  /** The same at another root log level (a second logging.level override would race, as above). */
+  static DropwizardAppExtension<AccessflowConfiguration> embedded(java.nio.file.Path catalog, String logLevel,
+      ConfigOverride... extra) {
     List<ConfigOverride> overrides = new ArrayList<>(List.of(
         ConfigOverride.config("catalog", catalog.toString()),
         ConfigOverride.config("temporal.embeddedPort", "0"),
         ConfigOverride.config("server.applicationConnectors[0].port", "0"),
         ConfigOverride.config("server.adminConnectors[0].port", "0"),
         ConfigOverride.config("apiTokens[0].token", Http.TOKEN),
-        ConfigOverride.config("logging.level", "WARN")));
+        ConfigOverride.config("logging.level", logLevel)));
     overrides.addAll(List.of(extra));
     return new DropwizardAppExtension<>(AccessflowApplication.class, "../config/accessflow.yml",
         overrides.toArray(ConfigOverride[]::new));
