@@ -115,7 +115,9 @@ setup_namespace() {
   # accessflow's custom search attributes (names and types must match
   # dev.accessflow.workflows.AccessflowTemporal.SEARCH_ATTRIBUTES).
   for spec in AccessRequester:Keyword AccessApp:Keyword AccessRole:Keyword \
-              AccessStatus:Keyword AccessExpiresAt:Datetime AccessApprovedBy:Keyword; do
+              AccessStatus:Keyword AccessExpiresAt:Datetime AccessApprovedBy:Keyword \
+              AccessTicketKey:Keyword AccessApprovers:KeywordList AccessRemovalOverdue:Bool \
+              AccessBreakGlass:Keyword; do
     name=${spec%%:*}
     type=${spec#*:}
     if out=$(temporal operator search-attribute create --namespace "$namespace" \

@@ -81,19 +81,44 @@ public final class AccessflowTemporal {
   public static final String APPROVED_BY_POLICY = "policy";
   public static final String BREAK_GLASS = "break-glass";
 
+  /** The request's Jira issue, once it has one. */
+  public static final SearchAttributeKey<String> TICKET_KEY = SearchAttributeKey.forKeyword("AccessTicketKey");
+  /** Everyone the request's route names as an approver (what waits on me: this = me and PENDING_APPROVAL). */
+  public static final SearchAttributeKey<List<String>> APPROVERS = SearchAttributeKey.forKeywordList("AccessApprovers");
+  /** True while the removal is overdue (past its expiry or revoke and not confirmed by the IdP). */
+  public static final SearchAttributeKey<Boolean> REMOVAL_OVERDUE = SearchAttributeKey.forBoolean("AccessRemovalOverdue");
+  /** Break-glass access only: {@link #BREAK_GLASS_AWAITING_REVIEW}, then kept or rejected (or unreviewed). */
+  public static final SearchAttributeKey<String> BREAK_GLASS_REVIEW = SearchAttributeKey.forKeyword("AccessBreakGlass");
+  public static final String BREAK_GLASS_AWAITING_REVIEW = "awaiting-review";
+
   /** Every custom search attribute, for registration on a namespace. */
   public static final List<SearchAttributeKey<?>> SEARCH_ATTRIBUTES =
-      List.of(REQUESTER, APP, ROLE, STATUS, EXPIRES_AT, APPROVED_BY);
+      List.of(REQUESTER, APP, ROLE, STATUS, EXPIRES_AT, APPROVED_BY, TICKET_KEY, APPROVERS, REMOVAL_OVERDUE,
+          BREAK_GLASS_REVIEW);
 
   /** Failure types: an activity throws these as non-retryable ApplicationFailures. */
   /** The search attributes a request's workflow starts with (the workflow upserts only what changes after). */
   public static SearchAttributes startAttributes(AccessRequest request) {
-    return SearchAttributes.newBuilder()
+    SearchAttributes.Builder attributes = SearchAttributes.newBuilder()
         .set(REQUESTER, request.requester())
         .set(APP, request.app())
         .set(ROLE, request.role())
         .set(STATUS, RequestStatus.SUBMITTED.name())
-        .build();
+        // Also tells the workflow it keeps the operator's attributes (see AccessRequestWorkflowImpl).
+        .set(REMOVAL_OVERDUE, false);
+    List<String> approvers = request.route() == null ? List.of() : request.route().stream()
+        .flatMap(stage -> stage.approvers().stream()).map(a -> a.toLowerCase(java.util.Locale.ROOT)).distinct()
+        .limit(100).toList();
+    if (!approvers.isEmpty()) {
+      attributes.set(APPROVERS, approvers);
+    }
+    if (request.ticketKey() != null && !request.ticketKey().isBlank()) {
+      attributes.set(TICKET_KEY, request.ticketKey());
+    }
+    if (request.policy() != null && request.policy().breakGlass()) {
+      attributes.set(BREAK_GLASS_REVIEW, approvers.isEmpty() ? "unreviewed" : BREAK_GLASS_AWAITING_REVIEW);
+    }
+    return attributes.build();
   }
 
   public static final String UNKNOWN_USER = "UnknownUser";
@@ -223,6 +248,12 @@ public final class AccessflowTemporal {
   }
 
   /** {@code options} for an IdP call of a membership workflow: on {@link #idpTaskQueue} of the workflow's own queue. */
+  /** The same options with a summary, the line the Temporal UI shows for that activity ("remove dana from grafana-admins"). */
+  public static ActivityOptions summarized(ActivityOptions options, String summary) {
+    return ActivityOptions.newBuilder(options).setSummary(summary.length() > 200 ? summary.substring(0, 200) : summary)
+        .build();
+  }
+
   public static ActivityOptions onIdpTaskQueue(ActivityOptions options) {
     return ActivityOptions.newBuilder(options).setTaskQueue(idpTaskQueue(Workflow.getInfo().getTaskQueue())).build();
   }

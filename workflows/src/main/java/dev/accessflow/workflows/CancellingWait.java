@@ -2,6 +2,7 @@ package dev.accessflow.workflows;
 
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
+import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,6 +22,11 @@ public final class CancellingWait {
    * time ran out. Runs that started before {@code changeId} keep the old wait, so they replay.
    */
   public static boolean await(String changeId, Duration timeout, Supplier<Boolean> condition) {
+    return await(changeId, timeout, null, condition);
+  }
+
+  /** The same with the timer's summary, the line the Temporal UI shows for it ("expiry: remove dana ..."). */
+  public static boolean await(String changeId, Duration timeout, String summary, Supplier<Boolean> condition) {
     if (Workflow.getVersion(changeId, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
       return Workflow.await(timeout, condition);
     }
@@ -28,7 +34,8 @@ public final class CancellingWait {
       return true;
     }
     AtomicReference<Promise<Void>> timer = new AtomicReference<>();
-    CancellationScope scope = Workflow.newCancellationScope(() -> timer.set(Workflow.newTimer(timeout)));
+    CancellationScope scope = Workflow.newCancellationScope(() -> timer.set(summary == null
+        ? Workflow.newTimer(timeout) : Workflow.newTimer(timeout, TimerOptions.newBuilder().setSummary(summary).build())));
     scope.run();
     Workflow.await(() -> condition.get() || timer.get().isCompleted());
     if (!timer.get().isCompleted()) {

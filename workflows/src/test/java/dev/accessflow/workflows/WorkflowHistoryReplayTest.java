@@ -33,6 +33,8 @@ class WorkflowHistoryReplayTest {
         "break-glass-reviewed", "extension-through-the-route", "removal-through-an-outage",
         "membership-removal-through-an-outage", "group-membership-shared",
         "group-membership-standing", "timer-race-reminder", "timer-race-expiry-warning",
+        "timer-race-expiry-warning-named-timers", "revoked-with-operator-attributes",
+        "removal-overdue-with-operator-attributes",
         "ledger-approved-and-expired", "ledger-through-an-outage", "inventory-sync", "inventory-changes",
         "review-campaign", "review-schedule", "reclaim-run", "reclaim-run-cancels-its-timer",
         "review-campaign-cancels-its-timer", "inventory-changes-cancels-its-timer");

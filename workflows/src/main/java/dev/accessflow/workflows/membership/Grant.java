@@ -37,10 +37,6 @@ public final class Grant {
     }
   }
 
-  private final MembershipLeases leases =
-      Workflow.newActivityStub(MembershipLeases.class, AccessflowTemporal.leaseAcquireOptions());
-  private final MembershipLeases quickRelease =
-      Workflow.newActivityStub(MembershipLeases.class, AccessflowTemporal.leaseQuickReleaseOptions());
   private final AccessRequest request;
   private final Consumer<String> onRemovalError;
   private final List<String> held = new ArrayList<>();
@@ -60,7 +56,9 @@ public final class Grant {
     List<String> standing = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     try {
-      for (LeaseResult result : leases.acquireAll(request.groups().stream().map(this::membership).toList())) {
+      MembershipLeases acquire = Workflow.newActivityStub(MembershipLeases.class, AccessflowTemporal.summarized(
+          AccessflowTemporal.leaseAcquireOptions(), "add " + request.requester() + " to " + request.groupLabels()));
+      for (LeaseResult result : acquire.acquireAll(request.groups().stream().map(this::membership).toList())) {
         String label = request.groupLabel(result.groupId());
         if (!result.done()) {
           failures.add("group " + label + ": " + result.error());
@@ -107,7 +105,10 @@ public final class Grant {
       Map<String, String> outcomes = new LinkedHashMap<>();
       List<Membership> left = new ArrayList<>();
       try {
-        for (LeaseResult result : quickRelease.releaseAll(order.stream().map(this::membership).toList())) {
+        MembershipLeases release = Workflow.newActivityStub(MembershipLeases.class, AccessflowTemporal.summarized(
+            AccessflowTemporal.leaseQuickReleaseOptions(), "remove " + request.requester() + " from "
+                + String.join(", ", order.stream().map(request::groupLabel).toList()) + " (" + purpose + ")"));
+        for (LeaseResult result : release.releaseAll(order.stream().map(this::membership).toList())) {
           if (result.done()) {
             outcomes.put(result.groupId(), result.outcome());
           } else {

@@ -22,11 +22,13 @@ public interface GroupMembershipWorkflow {
   void run(MembershipHolders holders);
 
   /** Hold the membership for a request; adds the user to the group if nobody held it (unless they were already in it). */
-  @UpdateMethod(name = "acquire")
+  @UpdateMethod(name = "acquire",
+      description = "A request takes a lease on this membership; the first lease adds the person to the group.")
   String acquire(Membership membership);
 
   /** Let go for a request; removes the user from the group when no other request still holds it and it was not standing. */
-  @UpdateMethod(name = "release")
+  @UpdateMethod(name = "release",
+      description = "A request gives its lease back; the last lease removes the person (never a standing membership).")
   String release(Membership membership);
 
   /**
@@ -36,9 +38,11 @@ public interface GroupMembershipWorkflow {
    *
    * @return null when removed; otherwise why there was nothing to remove
    */
-  @UpdateMethod(name = "removeUnheld")
+  @UpdateMethod(name = "removeUnheld",
+      description = "Drift response: remove the membership if no request holds it.")
   String removeUnheld(Membership membership);
 
-  @QueryMethod(name = "holders")
+  @QueryMethod(name = "holders",
+      description = "The requests holding this membership, and whether it is standing access.")
   MembershipHolders holders();
 }

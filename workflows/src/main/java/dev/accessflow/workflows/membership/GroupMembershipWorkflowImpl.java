@@ -23,10 +23,6 @@ public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflo
   private static final Logger log = Workflow.getLogger(GroupMembershipWorkflowImpl.class);
 
   // On their own task queue: the lease activities that wait on this workflow cannot take their slots.
-  private final IdentityProvider idp =
-      Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.onIdpTaskQueue(AccessflowTemporal.idpGrantOptions()));
-  private final IdentityProvider idpRevoke =
-      Workflow.newActivityStub(IdentityProvider.class, AccessflowTemporal.onIdpTaskQueue(AccessflowTemporal.idpRevokeOptions()));
   private final WorkflowLock lock = Workflow.newWorkflowLock();
   private final Set<String> holders = new LinkedHashSet<>();
   private boolean member;
@@ -129,9 +125,16 @@ public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflo
     return new MembershipHolders(new ArrayList<>(holders), member, standing);
   }
 
+  /** The IdP's activities on their own task queue, each with the summary the Temporal UI shows. */
+  private static IdentityProvider idp(io.temporal.activity.ActivityOptions options, String summary) {
+    return Workflow.newActivityStub(IdentityProvider.class,
+        AccessflowTemporal.summarized(AccessflowTemporal.onIdpTaskQueue(options), summary));
+  }
+
   private void addOrFailUpdate(Membership membership) {
     try {
-      idp.addMember(membership);
+      idp(AccessflowTemporal.idpGrantOptions(), "add " + membership.login() + " to group " + membership.groupId())
+          .addMember(membership);
     } catch (ActivityFailure failure) {
       throw updateFailure(failure);
     }
@@ -139,7 +142,8 @@ public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflo
 
   private String removeOrFailUpdate(Membership membership) {
     try {
-      return idpRevoke.removeMember(membership);
+      return idp(AccessflowTemporal.idpRevokeOptions(), "remove " + membership.login() + " from group "
+          + membership.groupId()).removeMember(membership);
     } catch (ActivityFailure failure) {
       throw updateFailure(failure);
     }
@@ -147,7 +151,8 @@ public final class GroupMembershipWorkflowImpl implements GroupMembershipWorkflo
 
   private boolean isMemberOrFailUpdate(Membership membership) {
     try {
-      return idp.isMember(membership);
+      return idp(AccessflowTemporal.idpGrantOptions(), "is " + membership.login() + " in group " + membership.groupId()
+          + " already? (standing access is never removed)").isMember(membership);
     } catch (ActivityFailure failure) {
       throw updateFailure(failure);
     }

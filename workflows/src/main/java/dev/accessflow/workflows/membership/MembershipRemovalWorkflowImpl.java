@@ -26,8 +26,6 @@ public final class MembershipRemovalWorkflowImpl implements MembershipRemovalWor
   /** An error that keeps changing is told to the request at most this often (its history stays small too). */
   static final Duration REPORT_AT_MOST_EVERY = Duration.ofHours(1);
 
-  private final MembershipLeases leases =
-      Workflow.newActivityStub(MembershipLeases.class, AccessflowTemporal.leaseReleaseOptions());
   private final Map<String, String> outcomes = new LinkedHashMap<>();
   private MembershipRemoval removal;
   private Instant failingSince;
@@ -55,15 +53,18 @@ public final class MembershipRemovalWorkflowImpl implements MembershipRemovalWor
   }
 
   private void removeUntilGone(Membership membership) {
+    String label = removal.groupLabels().getOrDefault(membership.groupId(), membership.groupId());
     while (tries < TRIES_PER_RUN && !Workflow.getInfo().isContinueAsNewSuggested()) {
       try {
+        MembershipLeases leases = Workflow.newActivityStub(MembershipLeases.class, AccessflowTemporal.summarized(
+            AccessflowTemporal.leaseReleaseOptions(), "remove " + membership.login() + " from " + label + " (try "
+                + (tries + 1) + ", retried until the IdP confirms)"));
         outcomes.put(membership.groupId(), leases.release(membership));
         return;
       } catch (ActivityFailure failure) {
         tries++;
         Instant now = Instant.ofEpochMilli(Workflow.currentTimeMillis());
         failingSince = failingSince == null ? now : failingSince;
-        String label = removal.groupLabels().getOrDefault(membership.groupId(), membership.groupId());
         String cause = Failures.describe(failure);
         log.warn("request {}: removing from group {}: {}; retrying", removal.requestId(), label, cause);
         report(cause, "removing from group " + label + ": " + cause, now);

@@ -21,9 +21,11 @@ public interface ReclaimRunWorkflow {
   void run(ReclaimRun run);
 
   /** A Keep or a sign-in was recorded in the ledger: settle and write the record now. A nudge only; a lost one is made up at the next wake-up. */
-  @SignalMethod(name = AccessflowTemporal.SIGNAL_RECLAIM_NUDGED)
+  @SignalMethod(name = AccessflowTemporal.SIGNAL_RECLAIM_NUDGED,
+      description = "A Keep or a sign-in ended a grace early; look again now.")
   void nudged();
 
-  @QueryMethod(name = AccessflowTemporal.QUERY_STATE)
+  @QueryMethod(name = AccessflowTemporal.QUERY_STATE,
+      description = "The run now: items warned, kept, removed, and the next grace end.")
   ReclaimRun state();
 }

@@ -28,31 +28,36 @@ public interface AccessRequestWorkflow {
   AccessRequestState run(AccessRequest request);
 
   /** Approve or deny, as an approver of the current stage. */
-  @UpdateMethod(name = AccessflowTemporal.UPDATE_DECIDE)
+  @UpdateMethod(name = AccessflowTemporal.UPDATE_DECIDE,
+      description = "An approver's decision: {eventId, actor, verdict APPROVE|DENY, channel, comment}. Refused (not recorded) for the requester, a non-approver or a closed request; the same eventId twice is applied once.")
   UpdateOutcome decide(Decision decision);
 
   @UpdateValidatorMethod(updateName = AccessflowTemporal.UPDATE_DECIDE)
   void validateDecide(Decision decision);
 
   /** Move the expiry of an active grant (within the role's maximum). */
-  @UpdateMethod(name = AccessflowTemporal.UPDATE_EXTEND)
+  @UpdateMethod(name = AccessflowTemporal.UPDATE_EXTEND,
+      description = "Ask to extend an active grant to a new total duration: {eventId, actor, newDuration, reason}; goes through the route again unless policy allows it.")
   UpdateOutcome extend(Extension extension);
 
   @UpdateValidatorMethod(updateName = AccessflowTemporal.UPDATE_EXTEND)
   void validateExtend(Extension extension);
 
   /** End the grant now; the membership is removed at once. */
-  @UpdateMethod(name = AccessflowTemporal.UPDATE_REVOKE)
+  @UpdateMethod(name = AccessflowTemporal.UPDATE_REVOKE,
+      description = "End the grant now: {eventId, actor, channel, reason}. The membership is removed and retried until the IdP confirms.")
   UpdateOutcome revoke(Revocation revocation);
 
   @UpdateValidatorMethod(updateName = AccessflowTemporal.UPDATE_REVOKE)
   void validateRevoke(Revocation revocation);
 
   /** From the request's removal child: why removing the membership has not succeeded yet (shown in state). */
-  @SignalMethod(name = AccessflowTemporal.SIGNAL_REMOVAL_FAILING)
+  @SignalMethod(name = AccessflowTemporal.SIGNAL_REMOVAL_FAILING,
+      description = "Sent by the removal child: why the IdP has not confirmed the removal yet.")
   void removalFailing(String error);
 
   /** The whole state as one record. */
-  @QueryMethod(name = AccessflowTemporal.QUERY_STATE)
+  @QueryMethod(name = AccessflowTemporal.QUERY_STATE,
+      description = "The request now: status, decisions, grant and expiry, revocation lag or overdue, ticket, last error.")
   AccessRequestState state();
 }

@@ -1,5 +1,6 @@
 package dev.accessflow.workflows.request;
 
+import dev.accessflow.workflows.CancellingWait;
 import dev.accessflow.workflows.TimerRace;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -13,14 +14,23 @@ import java.util.function.Consumer;
  * restarts whenever the expiry moves.
  */
 final class ExpiryTimer {
+  /** The version that names the timers and cancels a timer its expiry moved past. */
+  static final String VERSION_NAMED = "expiry-timer-named";
+
   private final Duration warningLead;
+  /** Who loses what, for the timers' summaries: "dana@example.com from grafana-admins". */
+  private final String whatEnds;
   private Instant grantedAt;
   private Instant expiresAt;
   private Instant warnedFor;
 
-  /** @param warningLead how long before the expiry to warn; null for never */
-  ExpiryTimer(Duration warningLead) {
+  /**
+   * @param warningLead how long before the expiry to warn; null for never
+   * @param whatEnds who loses what, for the Temporal UI ("dana@example.com from grafana-admins")
+   */
+  ExpiryTimer(Duration warningLead, String whatEnds) {
     this.warningLead = warningLead;
+    this.whatEnds = whatEnds;
   }
 
   void start(Instant grantedAt, Duration duration) {
@@ -48,8 +58,9 @@ final class ExpiryTimer {
           && Duration.between(grantedAt, scheduled).compareTo(warningLead) > 0;
       BooleanSupplier moved = () -> stop.getAsBoolean() || !expiresAt.equals(scheduled);
       if (!warns) {
-        Workflow.await(left, moved::getAsBoolean);
-      } else if (left.compareTo(warningLead) <= 0 || !Workflow.await(left.minus(warningLead), moved::getAsBoolean)) {
+        CancellingWait.await(VERSION_NAMED, left, "expiry: remove " + whatEnds + " at " + scheduled, moved::getAsBoolean);
+      } else if (left.compareTo(warningLead) <= 0 || !CancellingWait.await(VERSION_NAMED, left.minus(warningLead),
+          "expiry warning: " + whatEnds + " ends at " + scheduled, moved::getAsBoolean)) {
         if (TimerRace.stillDue(moved)) { // an extension or revoke in the timer's task: no stale warning
           warn.accept(scheduled);
           warnedFor = scheduled;

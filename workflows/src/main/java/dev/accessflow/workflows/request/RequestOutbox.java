@@ -65,6 +65,7 @@ final class RequestOutbox {
   private final List<Pending> chatQueue = new ArrayList<>();
   private final List<ChatMessageRef> approverMessages = new ArrayList<>();
   private String ticketKey;
+  private final Runnable onTicketKey;
   private boolean ticketOpened;
   /** Entries on their way (a port's part is in flight, or in its retry lane): that port waits. */
   private int ticketInFlight;
@@ -77,11 +78,14 @@ final class RequestOutbox {
   /**
    * @param onUndeliverable told when an item failed for good (a vendor's non-retryable refusal); its port moves on
    * @param facts the request's facts now, as the ledger records them with each step
+   * @param onTicketKey told when the ticket's key first becomes known (the workflow shows it in the Temporal UI)
    */
-  RequestOutbox(AccessRequest request, Consumer<String> onUndeliverable, Supplier<LedgerPart> facts) {
+  RequestOutbox(AccessRequest request, Consumer<String> onUndeliverable, Supplier<LedgerPart> facts,
+      Runnable onTicketKey) {
     this.request = request;
     this.onUndeliverable = onUndeliverable;
     this.facts = facts;
+    this.onTicketKey = onTicketKey;
     this.ticketKey = request.ticketKey();
   }
 
@@ -335,6 +339,9 @@ final class RequestOutbox {
     if (receipt.ticketOpened() && !ticketOpened && !entries.isEmpty()) {
       ticketOpened = true;
       ticketKey = receipt.ticketKey() != null ? receipt.ticketKey() : ticketKey;
+      if (ticketKey != null) {
+        onTicketKey.run();
+      }
     }
     return List.copyOf(entries.subList(Math.min(receipt.entriesHandled(), entries.size()), entries.size()));
   }

@@ -123,6 +123,8 @@ final class UpdateRules {
   private UpdateOutcome review(RecordedDecision d, ApprovalRound round, ApprovalStage stage, Progress progress) {
     if (progress == Progress.DENIED) {
       w.reviewPending = false;
+      w.breakGlassReview = "rejected";
+      w.publishOperatorAttributes();
       w.audit(AuditKind.BREAK_GLASS_REVIEWED, "Break-glass review: " + d.actor() + " rejected the emergency access"
           + RequestTexts.comment(d.comment()) + "."
           + (w.status.holdsAccess() || w.status == APPROVED ? " The access is removed now." : ""));
@@ -135,6 +137,8 @@ final class UpdateRules {
       w.approval.ask(round, round.stageIndex());
     } else if (progress == Progress.COMPLETE) {
       w.reviewPending = false;
+      w.breakGlassReview = "kept";
+      w.publishOperatorAttributes();
       w.audit(AuditKind.BREAK_GLASS_REVIEWED, "Break-glass review complete: " + RequestTexts.approvals(w.decisions) + ".");
       return new UpdateOutcome(w.status, "break-glass review complete");
     }

@@ -24,9 +24,11 @@ public interface ReviewCampaignWorkflow {
    * Decisions were recorded in the ledger (by these reviewers): carry out the revocations, write
    * the record, refresh their messages. A nudge only; a lost one is made up at the next wake-up.
    */
-  @SignalMethod(name = AccessflowTemporal.SIGNAL_REVIEW_DECIDED)
+  @SignalMethod(name = AccessflowTemporal.SIGNAL_REVIEW_DECIDED,
+      description = "A reviewer certified or revoked items (the ledger holds the decision); wakes the campaign.")
   void decided(List<String> reviewers);
 
-  @QueryMethod(name = AccessflowTemporal.QUERY_STATE)
+  @QueryMethod(name = AccessflowTemporal.QUERY_STATE,
+      description = "The campaign now: items decided, pending, due date.")
   ReviewRun state();
 }

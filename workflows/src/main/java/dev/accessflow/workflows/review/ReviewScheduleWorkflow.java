@@ -17,6 +17,7 @@ public interface ReviewScheduleWorkflow {
   void run();
 
   /** The catalog may have changed (a worker started): look at the schedules now. */
-  @SignalMethod(name = AccessflowTemporal.SIGNAL_REVIEW_SCHEDULE_CHANGED)
+  @SignalMethod(name = AccessflowTemporal.SIGNAL_REVIEW_SCHEDULE_CHANGED,
+      description = "Look at the catalog's review schedules again.")
   void recheck();
 }

@@ -53,7 +53,7 @@ class OutboxTest {
       List<String> undeliverable = new ArrayList<>();
       RequestOutbox outbox = new RequestOutbox(request, undeliverable::add, () -> LedgerPart.facts(new AccessRequestState(
           request, RequestStatus.SUBMITTED, null, 0, List.of(), null, null, null, null, null, null, null, List.of(), null, 0,
-          List.of(), false), List.of(), null));
+          List.of(), false), List.of(), null), () -> { });
       outbox.audit(AuditKind.SUBMITTED, RequestStatus.SUBMITTED, "one");
       outbox.notifyRequester(AuditKind.SUBMITTED, "hello");
       Workflow.sleep(Duration.ofSeconds(10));

@@ -42,6 +42,8 @@ public final class AccessRequests {
     AccessRequestWorkflow workflow = client.newWorkflowStub(AccessRequestWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(AccessflowTemporal.workflowId(request.requestId()))
         .setTaskQueue(queue)
+        // As the gateway starts it: the operator's search attributes are kept only for such a start.
+        .setTypedSearchAttributes(AccessflowTemporal.startAttributes(request))
         .build());
     WorkflowClient.start(workflow::run, request);
     return workflow;

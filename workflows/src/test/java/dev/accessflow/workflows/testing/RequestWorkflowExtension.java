@@ -5,7 +5,6 @@ import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.model.AccessRequest;
 import dev.accessflow.workflows.model.AccessRequestState;
 import dev.accessflow.workflows.request.AccessRequestWorkflow;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -49,8 +48,7 @@ public final class RequestWorkflowExtension implements BeforeEachCallback, After
   /** Registers accessflow's search attributes on a test server (a real cluster gets them from the setup job). */
   public static void registerSearchAttributes(TestWorkflowEnvironment env) {
     for (var key : AccessflowTemporal.SEARCH_ATTRIBUTES) {
-      env.registerSearchAttribute(key.getName(), key.getValueType() == IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
-          ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      env.registerSearchAttribute(key.getName(), key.getValueType());
     }
   }
 
