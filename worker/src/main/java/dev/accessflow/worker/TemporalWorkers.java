@@ -59,7 +59,21 @@ public final class TemporalWorkers implements Managed {
 
   @Override
   public void start() {
-    factory.start();
+    try {
+      factory.start();
+    } catch (io.grpc.StatusRuntimeException e) {
+      // The first call to the cluster: a wrong address, CA, certificate or API key shows here.
+      String target = factory.getWorkflowClient().getWorkflowServiceStubs().getOptions().getTarget();
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      throw new IllegalStateException("Temporal at " + target + " did not take the worker's first call ("
+          + e.getStatus().getCode() + ": " + root.getClass().getSimpleName()
+          + (root.getMessage() == null ? "" : ": " + root.getMessage().lines().findFirst().orElse("")) + ");"
+          + " check TEMPORAL_ADDRESS and, for a cluster with TLS, TEMPORAL_TLS, TEMPORAL_TLS_CA_CERT,"
+          + " the client certificate or TEMPORAL_API_KEY (README \"Temporal Cloud and TLS\")", e);
+    }
   }
 
   @Override

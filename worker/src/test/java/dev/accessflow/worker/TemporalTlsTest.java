@@ -69,6 +69,24 @@ class TemporalTlsTest {
   }
 
   @Test
+  void aProcessTheClusterTurnsAwayStopsAtStartUpSayingWhatToCheck() throws Exception {
+    try (TlsTemporalServer cluster = new TlsTemporalServer(serverCert, authority.caFile(), null)) {
+      DropwizardAppExtension<AccessflowConfiguration> app = AccessflowApp.embedded(
+          ConfigOverride.config("temporal.target", cluster.target()),
+          ConfigOverride.config("temporal.stickyExecution", "false"),
+          ConfigOverride.config("temporal.registerSearchAttributes", "false"),
+          ConfigOverride.config("temporal.tls.enabled", "true"),
+          ConfigOverride.config("temporal.tls.caCert", authority.caFile().toString())); // no client certificate
+      try {
+        assertThatThrownBy(app::before).hasStackTraceContaining("Temporal at " + cluster.target()
+            + " did not take the worker's first call (UNAVAILABLE").hasStackTraceContaining("TEMPORAL_TLS_CA_CERT");
+      } finally {
+        app.after();
+      }
+    }
+  }
+
+  @Test
   void theApiKeyGoesWithEveryCallIncludingTheOperatorsAndAWrongOneIsRefused() throws Exception {
     try (TlsTemporalServer cloud = new TlsTemporalServer(serverCert, null, "tmprl-key-0123456789")) {
       AccessflowConfiguration.TemporalSettings settings = tls(cloud.target());
