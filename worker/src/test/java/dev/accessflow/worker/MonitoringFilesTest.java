@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The dashboard and the alert rules as Grafana and Prometheus load them: the shapes they require,
  * the alerts the README promises, and the provisioning wired to the files that exist. (That each
- * series they read is served is MetricsEndToEndTest's; that each expression parses was checked with
- * promtool, which CI does not have.)
+ * series they read is served is MetricsEndToEndTest's; that each expression parses, and that the
+ * alerts fire when they should, is {@code promtool test rules deploy/prometheus/alerts.test.yml},
+ * which CI does not have.)
  */
 class MonitoringFilesTest {
 
@@ -42,6 +43,23 @@ class MonitoringFilesTest {
     JsonNode overdue = rule("AccessflowRevocationOverdue");
     assertThat(overdue.path("for").asText()).isEqualTo("5m");
     assertThat(overdue.path("expr").asText()).contains("accessflow_removals_overdue");
+  }
+
+  @Test
+  void thePromtoolUnitTestsCoverTheIssuesFourAlertsAndLoadTheShippedRules() throws Exception {
+    JsonNode tests = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+        .readTree(java.nio.file.Files.readString(java.nio.file.Path.of("../deploy/prometheus/alerts.test.yml")));
+    assertThat(tests.path("rule_files").get(0).asText()).isEqualTo("alerts.yml");
+    Set<String> tested = new HashSet<>();
+    for (JsonNode test : tests.path("tests")) {
+      for (JsonNode check : test.path("alert_rule_test")) {
+        String name = check.path("alertname").asText();
+        assertThat(rule(name)).as("alert " + name + " exists").isNotNull();
+        tested.add(name);
+      }
+    }
+    assertThat(tested).contains("AccessflowRevocationOverdue", "AccessflowApprovalWaitingOver24h", "AccessflowIdpErrors",
+        "AccessflowWorkerTaskSlotsExhausted");
   }
 
   @Test
