@@ -179,6 +179,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   public void removalFailing(String error) {
     if (status == REVOKING || status == PROVISIONING || status == FAILED) {
       lastError = error;
+      refreshDetails();
     }
   }
 
@@ -233,12 +234,33 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     if (next != APPROVED && next != REVOKING) {
       publishStatus();
     }
+    refreshDetails();
+  }
+
+  /**
+   * The Temporal UI's current details: the status, until when, whom it waits for, and a removal
+   * that is not going through with the IdP's error. Not a command: set as often as it changes.
+   */
+  void refreshDetails() {
     Instant expiresAt = expiry.expiresAt();
-    // A decision's handler can run while this thread waits in the upsert above and move the round
-    // past its last stage (found by the bench), so the stage is read afresh here.
-    boolean waiting = next == PENDING_APPROVAL && round != null && !round.done();
-    Workflow.setCurrentDetails(next + (expiresAt != null && next.holdsAccess() ? " until " + expiresAt : "")
-        + (waiting ? " - waiting for " + RequestTexts.stage(round.current()) : ""));
+    // A decision's handler can run while this thread waits in an upsert and move the round past its
+    // last stage (found by the bench), so the stage is read afresh here.
+    boolean waiting = status == PENDING_APPROVAL && round != null && !round.done();
+    StringBuilder details = new StringBuilder(status.name());
+    if (expiresAt != null && status.holdsAccess()) {
+      details.append(" until ").append(expiresAt);
+    }
+    if (waiting) {
+      details.append(" - waiting for ").append(RequestTexts.stage(round.current()));
+    }
+    if (revocationOverdueSince != null) {
+      details.append(" - removal OVERDUE since ").append(revocationOverdueSince)
+          .append(lastError == null ? "" : ": " + lastError).append("; retried until the IdP confirms it");
+    }
+    if (reviewPending && AccessflowTemporal.BREAK_GLASS.equals(approvedBy)) {
+      details.append(" - break-glass, awaiting review");
+    }
+    Workflow.setCurrentDetails(details.toString());
   }
 
   /** Upserts the search attributes that changed (a starter sets requester, app, role and status already). */
@@ -338,6 +360,7 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
 
   private void noteError(String error) {
     lastError = error;
+    refreshDetails();
   }
 
   static Instant now() {

@@ -48,6 +48,7 @@ final class ApprovalRun {
     }
     while (w.status == PENDING_APPROVAL) {
       int index = w.round.stageIndex();
+      w.refreshDetails(); // each stage names its own approvers
       String stuck = startStage(index);
       if (stuck != null) {
         w.fail(stuck);

@@ -100,6 +100,7 @@ final class GrantSteps {
         || !Workflow.await(untilOverdue, removed::isCompleted) && TimerRace.stillDue(removed::isCompleted))) {
       w.revocationOverdueSince = due;
       w.publishStatus(); // from now on visible as REVOKING: a removal that is not going through
+      w.refreshDetails();
       w.audit(AuditKind.REVOCATION_OVERDUE, "Removal due at " + due + " has not succeeded yet ("
           + (w.lastError == null ? "the IdP has not confirmed it" : w.lastError) + "). accessflow keeps retrying until it does.");
     }

@@ -125,6 +125,7 @@ final class UpdateRules {
       w.reviewPending = false;
       w.breakGlassReview = "rejected";
       w.publishOperatorAttributes();
+      w.refreshDetails();
       w.audit(AuditKind.BREAK_GLASS_REVIEWED, "Break-glass review: " + d.actor() + " rejected the emergency access"
           + RequestTexts.comment(d.comment()) + "."
           + (w.status.holdsAccess() || w.status == APPROVED ? " The access is removed now." : ""));
@@ -139,6 +140,7 @@ final class UpdateRules {
       w.reviewPending = false;
       w.breakGlassReview = "kept";
       w.publishOperatorAttributes();
+      w.refreshDetails();
       w.audit(AuditKind.BREAK_GLASS_REVIEWED, "Break-glass review complete: " + RequestTexts.approvals(w.decisions) + ".");
       return new UpdateOutcome(w.status, "break-glass review complete");
     }

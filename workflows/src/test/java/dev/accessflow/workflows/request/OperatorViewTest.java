@@ -44,6 +44,7 @@ class OperatorViewTest {
     SearchAttributes pending = attributes(workflow);
     assertThat(pending.get(AccessflowTemporal.APPROVERS)).containsExactly(MANAGER, OWNER);
     assertThat(pending.get(AccessflowTemporal.REMOVAL_OVERDUE)).isFalse();
+    assertThat(currentDetails(workflow)).startsWith("PENDING_APPROVAL - waiting for").contains(MANAGER, OWNER);
     workflow.decide(new Decision("ui1-e1", OWNER, Verdict.APPROVE, Channel.SLACK, "ok"));
     AccessRequestState active = AccessRequests.awaitStatus(workflow, RequestStatus.ACTIVE);
 
@@ -51,9 +52,7 @@ class OperatorViewTest {
     assertThat(granted.get(AccessflowTemporal.TICKET_KEY)).isEqualTo("ACC-ui1");
     assertThat(granted.get(AccessflowTemporal.STATUS)).isEqualTo("ACTIVE");
     assertThat(granted.get(AccessflowTemporal.BREAK_GLASS_REVIEW)).isNull();
-    // What the UI shows as the current details, from the SDK's built-in metadata query.
-    assertThat(WorkflowStub.fromTyped(workflow).query("__temporal_workflow_metadata",
-        io.temporal.api.sdk.v1.WorkflowMetadata.class).getCurrentDetails()).startsWith("ACTIVE until");
+    assertThat(currentDetails(workflow)).isEqualTo("ACTIVE until " + active.expiresAt());
 
     assertThat(workflow.revoke(new Revocation("ui1-v1", REQUESTER, Channel.REST, "done")).status())
         .isEqualTo(RequestStatus.REVOKING);
@@ -89,6 +88,12 @@ class OperatorViewTest {
     assertThat(overdue).containsExactly("true", "false");
     assertThat(attributes(workflow).get(AccessflowTemporal.REMOVAL_OVERDUE)).isFalse();
     Histories.recordIfAsked(client, AccessflowTemporal.workflowId("ui2"), "removal-overdue-with-operator-attributes");
+  }
+
+  /** What the UI shows as the current details, from the SDK's built-in metadata query. */
+  private static String currentDetails(AccessRequestWorkflow workflow) {
+    return WorkflowStub.fromTyped(workflow).query("__temporal_workflow_metadata",
+        io.temporal.api.sdk.v1.WorkflowMetadata.class).getCurrentDetails();
   }
 
   private static SearchAttributes attributes(AccessRequestWorkflow workflow) {
