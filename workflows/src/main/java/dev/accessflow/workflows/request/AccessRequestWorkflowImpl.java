@@ -300,9 +300,9 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
   /**
    * Whether this run keeps the operator's attributes: its starter set {@code AccessRemovalOverdue}
    * (false) with the others, which runs started before them never had, so those replay unchanged.
-   * The start's attributes are in the history; a {@code getVersion} here would not do: it yields,
-   * and this is called from update handlers and callbacks as well as the main thread, so the yield
-   * reordered the commands of every existing history (measured: 9 of 24 failed to replay).
+   * The start's attributes are in the history. A {@code getVersion} here did not do: with it, 9 of
+   * the 24 committed histories no longer replayed (their timer ids and command order shifted),
+   * probably because this is called from update handlers and callbacks as well as the main thread.
    */
   private static boolean operatorAttributes() {
     return Workflow.getTypedSearchAttributes().get(AccessflowTemporal.REMOVAL_OVERDUE) != null;
