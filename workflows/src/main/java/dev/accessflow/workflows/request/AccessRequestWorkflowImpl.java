@@ -312,10 +312,8 @@ public final class AccessRequestWorkflowImpl implements AccessRequestWorkflow {
     if (outbox.ticketKey() != null) {
       changed(updates, AccessflowTemporal.TICKET_KEY, outbox.ticketKey());
     }
-    boolean overdue = revocationOverdueSince != null;
-    if (overdue || Workflow.getTypedSearchAttributes().get(AccessflowTemporal.REMOVAL_OVERDUE) != null) {
-      changed(updates, AccessflowTemporal.REMOVAL_OVERDUE, overdue);
-    }
+    // Always present here (operatorAttributes), so only a change is upserted.
+    changed(updates, AccessflowTemporal.REMOVAL_OVERDUE, revocationOverdueSince != null);
     if (breakGlassReview != null) {
       changed(updates, AccessflowTemporal.BREAK_GLASS_REVIEW, breakGlassReview);
     }
