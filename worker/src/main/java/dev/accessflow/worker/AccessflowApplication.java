@@ -21,6 +21,8 @@ import dev.accessflow.workflows.ports.AccessflowMetrics;
 import dev.accessflow.activities.leases.TemporalMembershipLeases;
 import dev.accessflow.activities.local.LogOnlyTickets;
 import dev.accessflow.activities.local.NoChat;
+import dev.accessflow.activities.entra.EntraConfig;
+import dev.accessflow.activities.entra.EntraDirectory;
 import dev.accessflow.activities.okta.OktaCatalogCheck;
 import dev.accessflow.activities.okta.OktaConfig;
 import dev.accessflow.activities.okta.OktaDirectory;
@@ -375,8 +377,33 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
         // While Okta is down, one call probes it and the rest wait here: they go the moment it answers.
         return IdpOutageGate.around(directory, "Okta");
       }
-      default -> throw new IllegalStateException("config idp.type: '" + config.idp.type + "' is not one of sandbox, okta");
+      case "entra" -> {
+        EntraConfig entra = entraConfig(config.idp.entra);
+        List<String> problems = entra.problems();
+        if (!problems.isEmpty()) {
+          throw new IllegalStateException("config idp.entra:\n" + String.join("\n", problems));
+        }
+        EntraDirectory directory = EntraDirectory.fromConfig(entra);
+        if (config.idp.entra.checkCatalogGroups) {
+          EntraDirectory.CatalogCheck check = directory.checkCatalog(catalog.groupIds());
+          if (!check.problems().isEmpty()) {
+            throw new IllegalStateException("catalog " + config.catalog + " does not match Entra tenant "
+                + entra.tenantId() + ":\n" + String.join("\n", check.problems()));
+          }
+          groupNames = check.names();
+        }
+        log.info("IdP: Entra ID tenant {} through {}", entra.tenantId(), entra.graphUrl());
+        groupDirectory = directory;
+        return IdpOutageGate.around(directory, "Entra ID");
+      }
+      default -> throw new IllegalStateException("config idp.type: '" + config.idp.type + "' is not one of sandbox, okta, entra");
     }
+  }
+
+  /** The Entra adapter's settings. */
+  static EntraConfig entraConfig(AccessflowConfiguration.EntraSettings entra) {
+    return new EntraConfig(entra.tenantId, entra.clientId, entra.clientSecret, entra.certificate, entra.graphUrl,
+        entra.authorityHost, entra.requestTimeout);
   }
 
   /** The Okta adapter's settings: an API token, or an OAuth 2.0 service app when a client id is set. */

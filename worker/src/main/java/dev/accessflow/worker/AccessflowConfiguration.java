@@ -51,10 +51,30 @@ public final class AccessflowConfiguration extends Configuration {
 
   /** Which identity provider grants the access. */
   public static final class IdpSettings {
-    /** sandbox (in-memory, for trying) or okta. */
+    /** sandbox (in-memory, for trying), okta or entra. */
     @JsonProperty public String type = "sandbox";
     @JsonProperty public SandboxSettings sandbox = new SandboxSettings();
     @JsonProperty public OktaSettings okta = new OktaSettings();
+    @JsonProperty public EntraSettings entra = new EntraSettings();
+  }
+
+  /** An Entra ID tenant through an app registration with application permissions; secrets come from environment variables. */
+  public static final class EntraSettings {
+    /** The directory (tenant) id: a GUID, or a domain such as acme.onmicrosoft.com. */
+    @JsonProperty public String tenantId = "";
+    /** The app registration's application (client) id. */
+    @JsonProperty public String clientId = "";
+    /** A client secret's value. Never printed. */
+    @JsonProperty public String clientSecret = "";
+    /** Or a certificate: a PEM file path, or the PEM text (certificate and private key). Never printed. */
+    @JsonProperty public String certificate = "";
+    /** Graph's v1.0 root; a national cloud's (e.g. https://graph.microsoft.us/v1.0) when it is not the global one. */
+    @JsonProperty public String graphUrl = "https://graph.microsoft.com/v1.0";
+    /** Where tokens come from; a national cloud's login host when it is not the global one. */
+    @JsonProperty public String authorityHost = "https://login.microsoftonline.com";
+    @JsonProperty public Duration requestTimeout = Duration.ofSeconds(10);
+    /** Refuse to start when a catalog group is missing, dynamic or synced from on-premises AD. */
+    @JsonProperty public boolean checkCatalogGroups = true;
   }
 
   /** The sandbox directory's people and groups. */

@@ -128,6 +128,8 @@ public final class AccessflowTemporal {
   public static final String MEMBERSHIP_HELD = "MembershipHeld";
   /** Retryable: the IdP did not answer, or answered 5xx. */
   public static final String IDP_UNAVAILABLE = "IdpUnavailable";
+  /** Retryable: the IdP rate-limited the call; the failure carries the delay it asked for. */
+  public static final String IDP_RATE_LIMITED = "IdpRateLimited";
 
   /** Why an update was refused by its validator (the ApplicationFailure type the caller sees). */
   public static final String REFUSED_NOT_ALLOWED = "NotAllowed";

@@ -22,7 +22,7 @@ import java.util.function.Function;
 final class OktaRateLimits {
 
   /** Failure type of a retryable "wait for Okta's rate-limit window" failure. */
-  static final String RATE_LIMITED = "IdpRateLimited";
+  static final String RATE_LIMITED = dev.accessflow.workflows.AccessflowTemporal.IDP_RATE_LIMITED;
 
   /** Sleeps; a seam so tests can observe pauses without spending them. */
   @FunctionalInterface

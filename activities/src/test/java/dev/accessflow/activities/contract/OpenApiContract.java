@@ -201,10 +201,32 @@ public final class OpenApiContract {
       if (result.getOpenAPI() == null) {
         throw new IllegalStateException("cannot parse " + spec + ": " + result.getMessages());
       }
-      return result.getOpenAPI();
+      return inlineRequestBodies(result.getOpenAPI());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + spec, e);
     }
+  }
+
+  /**
+   * Replaces a request body that is only a {@code $ref} to {@code components/requestBodies} with
+   * the body it names. The parser leaves those unresolved (Graph's {@code refPostBody}), and the
+   * validator then has no content to check the body against.
+   */
+  private static OpenAPI inlineRequestBodies(OpenAPI api) {
+    var bodies = api.getComponents() == null ? null : api.getComponents().getRequestBodies();
+    if (bodies == null || api.getPaths() == null) {
+      return api;
+    }
+    api.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+      var body = operation.getRequestBody();
+      if (body != null && body.getContent() == null && body.get$ref() != null) {
+        var named = bodies.get(body.get$ref().substring(body.get$ref().lastIndexOf('/') + 1));
+        if (named != null) {
+          operation.setRequestBody(named);
+        }
+      }
+    }));
+    return api;
   }
 
   /**
