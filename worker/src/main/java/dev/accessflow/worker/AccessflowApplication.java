@@ -403,7 +403,7 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
   /** The Entra adapter's settings. */
   static EntraConfig entraConfig(AccessflowConfiguration.EntraSettings entra) {
     return new EntraConfig(entra.tenantId, entra.clientId, entra.clientSecret, entra.certificate, entra.graphUrl,
-        entra.authorityHost, entra.requestTimeout);
+        entra.authorityHost, entra.requestTimeout, entra.trustedCa);
   }
 
   /** The Okta adapter's settings: an API token, or an OAuth 2.0 service app when a client id is set. */

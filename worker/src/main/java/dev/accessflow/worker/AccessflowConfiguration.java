@@ -73,6 +73,8 @@ public final class AccessflowConfiguration extends Configuration {
     /** Where tokens come from; a national cloud's login host when it is not the global one. */
     @JsonProperty public String authorityHost = "https://login.microsoftonline.com";
     @JsonProperty public Duration requestTimeout = Duration.ofSeconds(10);
+    /** A CA (PEM file path or text) trusted beside the JVM's own for Graph and login, e.g. a TLS-inspecting proxy's. */
+    @JsonProperty public String trustedCa = "";
     /** Refuse to start when a catalog group is missing, dynamic or synced from on-premises AD. */
     @JsonProperty public boolean checkCatalogGroups = true;
   }

@@ -12,9 +12,11 @@ import java.util.regex.Pattern;
  * @param graphUrl Graph's v1.0 root ({@code https://graph.microsoft.com/v1.0}; a national cloud's, or a test stub's)
  * @param authorityHost where tokens come from ({@code https://login.microsoftonline.com})
  * @param certificate a PEM file path or the PEM text (certificate and its private key) instead of the secret
+ * @param trustedCa a CA (PEM file path or text) trusted beside the JVM's own for Graph and login,
+ *     e.g. a TLS-inspecting proxy's; empty for none
  */
 public record EntraConfig(String tenantId, String clientId, String clientSecret, String certificate, String graphUrl,
-    String authorityHost, Duration requestTimeout) {
+    String authorityHost, Duration requestTimeout, String trustedCa) {
 
   public static final String GRAPH_URL = "https://graph.microsoft.com/v1.0";
   public static final String AUTHORITY_HOST = "https://login.microsoftonline.com";
@@ -29,12 +31,21 @@ public record EntraConfig(String tenantId, String clientId, String clientSecret,
 
   /** A tenant reached with a client secret. */
   public static EntraConfig withSecret(String tenantId, String clientId, String clientSecret) {
-    return new EntraConfig(tenantId, clientId, clientSecret, null, null, null, null);
+    return new EntraConfig(tenantId, clientId, clientSecret, null, null, null, null, null);
   }
 
   /** The same tenant through another Graph root (a national cloud, or a stub in tests). */
   public EntraConfig withGraphUrl(String url) {
-    return new EntraConfig(tenantId, clientId, clientSecret, certificate, url, authorityHost, requestTimeout);
+    return new EntraConfig(tenantId, clientId, clientSecret, certificate, url, authorityHost, requestTimeout, trustedCa);
+  }
+
+  /** The same with another login host and an extra trusted CA (a national cloud; a test's TLS stub). */
+  public EntraConfig withAuthority(String host, String ca) {
+    return new EntraConfig(tenantId, clientId, clientSecret, certificate, graphUrl, host, requestTimeout, ca);
+  }
+
+  public boolean trustsExtraCa() {
+    return !blank(trustedCa);
   }
 
   public boolean usesCertificate() {

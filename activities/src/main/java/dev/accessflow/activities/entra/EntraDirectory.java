@@ -118,18 +118,34 @@ public final class EntraDirectory implements IdentityProvider, GroupDirectory, A
     TokenCredential credential;
     if (config.usesCertificate()) {
       String pem = config.certificate().strip();
-      ClientCertificateCredentialBuilder builder = new ClientCertificateCredentialBuilder()
-          .tenantId(config.tenantId().strip()).clientId(config.clientId().strip()).authorityHost(config.authorityHost());
+      ClientCertificateCredentialBuilder builder = tokenHttp(config, new ClientCertificateCredentialBuilder()
+          .tenantId(config.tenantId().strip()).clientId(config.clientId().strip()).authorityHost(config.authorityHost()));
       credential = (pem.startsWith("-----BEGIN")
           ? builder.pemCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
           : builder.pemCertificate(requireFile(pem))).build();
     } else {
-      credential = new ClientSecretCredentialBuilder().tenantId(config.tenantId().strip())
+      credential = tokenHttp(config, new ClientSecretCredentialBuilder().tenantId(config.tenantId().strip())
           .clientId(config.clientId().strip()).clientSecret(config.clientSecret().strip())
-          .authorityHost(config.authorityHost()).build();
+          .authorityHost(config.authorityHost())).build();
     }
     return new AzureIdentityAuthenticationProvider(credential, new String[] {URI.create(config.graphUrl()).getHost()},
         GRAPH_SCOPE);
+  }
+
+  /** Microsoft's login hosts; any other (Azure Stack, a test) skips MSAL's instance discovery, which would ask the public cloud. */
+  private static final Set<String> MICROSOFT_LOGIN_HOSTS = Set.of("login.microsoftonline.com", "login.microsoftonline.us",
+      "login.chinacloudapi.cn", "login.partner.microsoftonline.cn", "login.microsoft.com");
+
+  private static <B extends com.azure.identity.AadCredentialBuilderBase<B>> B tokenHttp(EntraConfig config, B builder) {
+    if (!MICROSOFT_LOGIN_HOSTS.contains(URI.create(config.authorityHost()).getHost())) {
+      builder.disableInstanceDiscovery();
+    }
+    if (config.trustsExtraCa()) {
+      ExtraCaTrust trust = ExtraCaTrust.of(config.trustedCa());
+      builder.httpClient(new com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder(new OkHttpClient.Builder()
+          .sslSocketFactory(trust.socketFactory(), trust.trustManager()).build()).build());
+    }
+    return builder;
   }
 
   private static String requireFile(String path) {
@@ -145,9 +161,13 @@ public final class EntraDirectory implements IdentityProvider, GroupDirectory, A
    */
   public static GraphServiceClient graphClient(EntraConfig config, AuthenticationProvider auth) {
     RetryHandlerOption noRetry = new RetryHandlerOption((delay, attempt, request, response) -> false, 0, 0);
-    OkHttpClient http = GraphClientFactory.create(new RequestOption[] {noRetry})
-        .callTimeout(config.requestTimeout())
-        .build();
+    OkHttpClient.Builder builder = GraphClientFactory.create(new RequestOption[] {noRetry})
+        .callTimeout(config.requestTimeout());
+    if (config.trustsExtraCa()) {
+      ExtraCaTrust trust = ExtraCaTrust.of(config.trustedCa());
+      builder.sslSocketFactory(trust.socketFactory(), trust.trustManager());
+    }
+    OkHttpClient http = builder.build();
     GraphServiceClient client = new GraphServiceClient(auth, http);
     client.getRequestAdapter().setBaseUrl(config.graphUrl());
     return client;
