@@ -23,6 +23,8 @@ import dev.accessflow.activities.local.LogOnlyTickets;
 import dev.accessflow.activities.local.NoChat;
 import dev.accessflow.activities.entra.EntraConfig;
 import dev.accessflow.activities.entra.EntraDirectory;
+import dev.accessflow.activities.google.GoogleConfig;
+import dev.accessflow.activities.google.GoogleDirectory;
 import dev.accessflow.activities.okta.OktaCatalogCheck;
 import dev.accessflow.activities.okta.OktaConfig;
 import dev.accessflow.activities.okta.OktaDirectory;
@@ -396,7 +398,29 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
         groupDirectory = directory;
         return IdpOutageGate.around(directory, "Entra ID");
       }
-      default -> throw new IllegalStateException("config idp.type: '" + config.idp.type + "' is not one of sandbox, okta, entra");
+      case "google" -> {
+        var settings = config.idp.google;
+        GoogleConfig google = new GoogleConfig(settings.serviceAccountKey, settings.adminEmail, settings.customer,
+            settings.rootUrl, settings.requestTimeout);
+        List<String> problems = google.problems();
+        if (!problems.isEmpty()) {
+          throw new IllegalStateException("config idp.google:\n" + String.join("\n", problems));
+        }
+        GoogleDirectory directory = GoogleDirectory.fromConfig(google);
+        if (settings.checkCatalogGroups) {
+          GoogleDirectory.CatalogCheck check = directory.checkCatalog(catalog.groupIds());
+          if (!check.problems().isEmpty()) {
+            throw new IllegalStateException("catalog " + config.catalog + " does not match Google Workspace (as "
+                + google.adminEmail() + "):\n" + String.join("\n", check.problems()));
+          }
+          groupNames = check.names();
+        }
+        log.info("IdP: Google Workspace as {}", google.adminEmail());
+        groupDirectory = directory;
+        return IdpOutageGate.around(directory, "Google Workspace");
+      }
+      default -> throw new IllegalStateException("config idp.type: '" + config.idp.type
+          + "' is not one of sandbox, okta, entra, google");
     }
   }
 

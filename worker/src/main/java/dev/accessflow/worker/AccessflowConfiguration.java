@@ -51,11 +51,27 @@ public final class AccessflowConfiguration extends Configuration {
 
   /** Which identity provider grants the access. */
   public static final class IdpSettings {
-    /** sandbox (in-memory, for trying), okta or entra. */
+    /** sandbox (in-memory, for trying), okta, entra or google. */
     @JsonProperty public String type = "sandbox";
     @JsonProperty public SandboxSettings sandbox = new SandboxSettings();
     @JsonProperty public OktaSettings okta = new OktaSettings();
     @JsonProperty public EntraSettings entra = new EntraSettings();
+    @JsonProperty public GoogleSettings google = new GoogleSettings();
+  }
+
+  /** A Google Workspace through a service account with domain-wide delegation; the key comes from an environment variable. */
+  public static final class GoogleSettings {
+    /** The service account's JSON key: a file path or the JSON text. Never printed. */
+    @JsonProperty public String serviceAccountKey = "";
+    /** The admin the service account acts as. */
+    @JsonProperty public String adminEmail = "";
+    /** The Workspace customer id; my_customer is the admin's own. */
+    @JsonProperty public String customer = "my_customer";
+    /** Google's API root; only tests change it. */
+    @JsonProperty public String rootUrl = "https://admin.googleapis.com/";
+    @JsonProperty public Duration requestTimeout = Duration.ofSeconds(10);
+    /** Refuse to start when a catalog group is missing or the admin may not manage it. */
+    @JsonProperty public boolean checkCatalogGroups = true;
   }
 
   /** An Entra ID tenant through an app registration with application permissions; secrets come from environment variables. */

@@ -18,6 +18,8 @@ import com.microsoft.kiota.ApiException;
 import com.microsoft.kiota.RequestOption;
 import com.microsoft.kiota.authentication.AuthenticationProvider;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import dev.accessflow.activities.idp.Backoff;
+import dev.accessflow.activities.idp.LastSignIns;
 import dev.accessflow.workflows.AccessflowTemporal;
 import dev.accessflow.workflows.model.DirectoryMember;
 import dev.accessflow.workflows.model.IdpUser;
@@ -25,7 +27,6 @@ import dev.accessflow.workflows.model.Membership;
 import dev.accessflow.workflows.ports.AppSignIns;
 import dev.accessflow.workflows.ports.GroupDirectory;
 import dev.accessflow.workflows.ports.IdentityProvider;
-import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -47,7 +48,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -83,9 +83,6 @@ public final class EntraDirectory implements IdentityProvider, GroupDirectory, A
   static final int SIGN_INS_PAGE_MAX = 1_000;
   /** Pages of a person's groups read for isMember at most: 999 a page. */
   static final int MAX_MEMBER_OF_PAGES = 20;
-  /** Without a Retry-After: the first backoff, and the longest. */
-  static final Duration BACKOFF_FIRST = Duration.ofSeconds(2);
-  static final Duration BACKOFF_MAX = Duration.ofMinutes(2);
 
   private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}");
   private static final String[] USER_FIELDS = {"id", "userPrincipalName", "mail", "displayName", "accountEnabled",
@@ -94,14 +91,14 @@ public final class EntraDirectory implements IdentityProvider, GroupDirectory, A
 
   private final GraphServiceClient graph;
   private final EntraConfig config;
-  private final SignInActivityReads signInReads;
+  private final LastSignIns signInReads;
   private volatile boolean signInActivityRefused;
 
   /** @param graph a client from {@link #graphClient(EntraConfig, AuthenticationProvider)} */
   public EntraDirectory(GraphServiceClient graph, EntraConfig config, Clock clock) {
     this.graph = graph;
     this.config = config;
-    this.signInReads = new SignInActivityReads(clock, SIGN_IN_ACTIVITY_PER_MINUTE, SIGN_IN_ACTIVITY_TTL, 100_000);
+    this.signInReads = new LastSignIns(clock, SIGN_IN_ACTIVITY_PER_MINUTE, SIGN_IN_ACTIVITY_TTL, 100_000);
   }
 
   /** The production wiring: azure-identity with the client secret or certificate, the system clock. */
@@ -191,7 +188,7 @@ public final class EntraDirectory implements IdentityProvider, GroupDirectory, A
     String canonical = text(user.getUserPrincipalName());
     return new IdpUser(canonical != null ? canonical : login, user.getId(),
         text(user.getDisplayName()) != null ? user.getDisplayName().strip() : login, manager(user.getId()),
-        text(user.getDepartment()), signInReads.known(user.getId()).map(SignInActivityReads.Known::lastSignIn).orElse(null));
+        text(user.getDepartment()), signInReads.known(user.getId()).map(LastSignIns.Known::lastSignIn).orElse(null));
   }
 
   @Override
@@ -314,7 +311,7 @@ public final class EntraDirectory implements IdentityProvider, GroupDirectory, A
    */
   public Optional<Instant> lastSignIn(String userId) {
     if (signInActivityRefused || !signInReads.stale(userId) || !signInReads.tryAcquire()) {
-      return signInReads.known(userId).map(SignInActivityReads.Known::lastSignIn);
+      return signInReads.known(userId).map(LastSignIns.Known::lastSignIn);
     }
     try {
       User user = graph.users().byUserId(userId).get(rc -> rc.queryParameters.select = new String[] {"id", "signInActivity"});
@@ -333,7 +330,7 @@ public final class EntraDirectory implements IdentityProvider, GroupDirectory, A
     } catch (RuntimeException e) {
       log.info("Entra signInActivity of {} not read now ({}); kept what was known", userId, e.getClass().getSimpleName());
     }
-    return signInReads.known(userId).map(SignInActivityReads.Known::lastSignIn);
+    return signInReads.known(userId).map(LastSignIns.Known::lastSignIn);
   }
 
   // ---- reclaim's usage signal: the sign-in log ----
@@ -472,8 +469,8 @@ public final class EntraDirectory implements IdentityProvider, GroupDirectory, A
       return unanswered(what, e);
     }
     if (code == 429 || code == 503 && header(e, "Retry-After") != null) {
-      Duration wait = retryAfter(header(e, "Retry-After"));
-      Duration delay = wait != null ? wait : backoff(attempt());
+      Duration wait = Backoff.retryAfter(header(e, "Retry-After"));
+      Duration delay = Backoff.delay(header(e, "Retry-After"));
       return ApplicationFailure.newBuilder()
           .setType(code == 429 ? AccessflowTemporal.IDP_RATE_LIMITED : AccessflowTemporal.IDP_UNAVAILABLE)
           .setMessage("Graph " + (code == 429 ? "throttled" : "was unavailable for") + " the call to " + what + " ("
@@ -559,38 +556,6 @@ public final class EntraDirectory implements IdentityProvider, GroupDirectory, A
   /** A next link is followed only when it stays on the configured Graph root and resource. */
   private String nextLink(String link, String resource) {
     return link != null && link.startsWith(config.graphUrl() + resource) ? link : null;
-  }
-
-  /** Exponential from {@link #BACKOFF_FIRST}, capped, with full jitter over its upper half. */
-  static Duration backoff(int attempt) {
-    long ceiling = Math.min(BACKOFF_MAX.toMillis(), BACKOFF_FIRST.toMillis() << Math.min(Math.max(attempt - 1, 0), 16));
-    return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
-  }
-
-  /** Seconds or an HTTP date; null when absent or unreadable. */
-  static Duration retryAfter(String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return Duration.ofSeconds(Math.max(1, Long.parseLong(value.strip())));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Instant at = java.time.ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        Duration left = Duration.between(Instant.now(), at);
-        return left.isNegative() ? Duration.ofSeconds(1) : left;
-      } catch (RuntimeException unreadable) {
-        return null;
-      }
-    }
-  }
-
-  private static int attempt() {
-    try {
-      return Activity.getExecutionContext().getInfo().getAttempt();
-    } catch (RuntimeException notInAnActivity) {
-      return 1;
-    }
   }
 
   private static int status(ApiException e) {

@@ -191,10 +191,10 @@ class EntraDirectoryTest {
       assertThat(f.getType()).isEqualTo(AccessflowTemporal.IDP_RATE_LIMITED);
       assertThat(f.getNextRetryDelay()).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
     });
-    List<Duration> later = java.util.stream.IntStream.range(0, 50).mapToObj(i -> EntraDirectory.backoff(6)).toList();
+    List<Duration> later = java.util.stream.IntStream.range(0, 50).mapToObj(i -> dev.accessflow.activities.idp.Backoff.jittered(6)).toList();
     assertThat(later).allSatisfy(d -> assertThat(d).isBetween(Duration.ofSeconds(32), Duration.ofSeconds(64)));
     assertThat(later.stream().distinct().count()).as("jittered").isGreaterThan(1);
-    assertThat(EntraDirectory.backoff(40)).isLessThanOrEqualTo(EntraDirectory.BACKOFF_MAX);
+    assertThat(dev.accessflow.activities.idp.Backoff.jittered(40)).isLessThanOrEqualTo(dev.accessflow.activities.idp.Backoff.MAX);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.accessflow.activities.entra;
+package dev.accessflow.activities.idp;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,14 +10,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Graph serves {@code signInActivity} to an app only about 10 times a minute per tenant. This keeps
- * reads under that budget (a sliding minute) and remembers each answer for a while, so a last
- * sign-in is read at most once per person per {@code ttl}, never once per request, and a read that
- * would spend the budget is skipped rather than waited for.
+ * People's last sign-ins as a directory reported them, read within a budget. Graph serves
+ * {@code signInActivity} only about 10 times a minute per tenant; Google's users.get costs a call
+ * per person. This keeps reads under a per-minute budget (a sliding minute) and remembers each
+ * answer for a while, so a last sign-in is read at most once per person per {@code ttl}, never once
+ * per request, and a read that would spend the budget is skipped rather than waited for.
  */
-final class SignInActivityReads {
+public final class LastSignIns {
   /** One remembered answer: when the person last signed in (null: never), and when it was read. */
-  record Known(Instant lastSignIn, Instant readAt) {}
+  public record Known(Instant lastSignIn, Instant readAt) {}
 
   private final Clock clock;
   private final int perMinute;
@@ -26,7 +27,7 @@ final class SignInActivityReads {
   private final Deque<Instant> spent = new ArrayDeque<>();
   private final Map<String, Known> known;
 
-  SignInActivityReads(Clock clock, int perMinute, Duration ttl, int capacity) {
+  public LastSignIns(Clock clock, int perMinute, Duration ttl, int capacity) {
     this.clock = clock;
     this.perMinute = perMinute;
     this.ttl = ttl;
@@ -34,24 +35,24 @@ final class SignInActivityReads {
     this.known = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
-        return size() > SignInActivityReads.this.capacity;
+        return size() > LastSignIns.this.capacity;
       }
     };
   }
 
   /** The remembered answer for {@code userId}, fresh or not; empty when it was never read. */
-  synchronized Optional<Known> known(String userId) {
+  public synchronized Optional<Known> known(String userId) {
     return Optional.ofNullable(known.get(userId));
   }
 
   /** True when the answer is missing or older than the ttl. */
-  synchronized boolean stale(String userId) {
+  public synchronized boolean stale(String userId) {
     Known k = known.get(userId);
     return k == null || k.readAt().plus(ttl).isBefore(clock.instant());
   }
 
   /** Takes one read from this minute's budget; false (nothing taken) when it is spent. */
-  synchronized boolean tryAcquire() {
+  public synchronized boolean tryAcquire() {
     Instant now = clock.instant();
     while (!spent.isEmpty() && !spent.peekFirst().plus(Duration.ofMinutes(1)).isAfter(now)) {
       spent.removeFirst();
@@ -63,7 +64,7 @@ final class SignInActivityReads {
     return true;
   }
 
-  synchronized void remember(String userId, Instant lastSignIn) {
+  public synchronized void remember(String userId, Instant lastSignIn) {
     known.put(userId, new Known(lastSignIn, clock.instant()));
   }
 }
