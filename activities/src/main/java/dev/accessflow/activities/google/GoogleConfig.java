@@ -44,8 +44,9 @@ public record GoogleConfig(String serviceAccountKey, String adminEmail, String c
     if (blank(adminEmail) || !adminEmail.strip().matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
       problems.add("idp.google.adminEmail: the admin the service account acts as (domain-wide delegation) is required");
     }
-    if (!rootUrl.startsWith("https://")) {
-      problems.add("idp.google.rootUrl: must be an https:// URL");
+    // Plain HTTP only to this machine (a local stub or proxy sidecar); the token travels on it.
+    if (!rootUrl.startsWith("https://") && !rootUrl.matches("http://(127\\.0\\.0\\.1|localhost)(:\\d+)?/.*")) {
+      problems.add("idp.google.rootUrl: must be an https:// URL (http:// only to 127.0.0.1 or localhost)");
     }
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
       problems.add("idp.google.requestTimeout: must be positive");
