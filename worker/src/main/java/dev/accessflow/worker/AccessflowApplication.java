@@ -13,7 +13,6 @@ import dev.accessflow.activities.jira.JiraClient;
 import dev.accessflow.activities.jira.JiraConfig;
 import dev.accessflow.activities.jira.JiraTickets;
 import dev.accessflow.activities.jira.JiraWebhookSignature;
-import dev.accessflow.activities.idp.IdpOutageGate;
 import dev.accessflow.activities.idp.MeteredIdentityProvider;
 import dev.accessflow.api.WebhookMetricsFilter;
 import dev.accessflow.ledger.LedgerGauges;
@@ -22,10 +21,6 @@ import dev.accessflow.activities.leases.TemporalMembershipLeases;
 import dev.accessflow.activities.local.LogOnlyTickets;
 import dev.accessflow.activities.local.NoChat;
 import dev.accessflow.activities.entra.EntraConfig;
-import dev.accessflow.activities.entra.EntraDirectory;
-import dev.accessflow.activities.google.GoogleConfig;
-import dev.accessflow.activities.google.GoogleDirectory;
-import dev.accessflow.activities.okta.OktaCatalogCheck;
 import dev.accessflow.activities.okta.OktaConfig;
 import dev.accessflow.activities.okta.OktaDirectory;
 import dev.accessflow.activities.sandbox.SandboxDirectory;
@@ -84,7 +79,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -352,76 +346,11 @@ public final class AccessflowApplication extends Application<AccessflowConfigura
   }
 
   private IdentityProvider identityProvider(AccessflowConfiguration config, Catalog catalog, AccessflowMetrics metrics) {
-    switch (config.idp.type) {
-      case "sandbox" -> {
-        TreeSet<String> groups = new TreeSet<>(catalog.groupIds());
-        groups.addAll(config.idp.sandbox.groups);
-        sandbox = new SandboxDirectory(config.idp.sandbox.users, groups);
-        groupDirectory = sandbox;
-        log.warn("IdP: the local SANDBOX directory ({} users, {} groups), in memory; no real access is granted",
-            config.idp.sandbox.users.size(), groups.size());
-        return sandbox;
-      }
-      case "okta" -> {
-        var okta = config.idp.okta;
-        OktaDirectory directory = OktaDirectory.fromConfig(oktaConfig(okta), metrics);
-        if (okta.checkCatalogGroups) {
-          OktaCatalogCheck check = new OktaCatalogCheck(directory);
-          List<String> problems = check.check(catalog.groupIds());
-          groupNames = check.names();
-          if (!problems.isEmpty()) {
-            throw new IllegalStateException("catalog " + config.catalog + " does not match Okta " + okta.orgUrl + ":\n"
-                + String.join("\n", problems));
-          }
-        }
-        log.info("IdP: Okta at {}", okta.orgUrl);
-        groupDirectory = directory;
-        // While Okta is down, one call probes it and the rest wait here: they go the moment it answers.
-        return IdpOutageGate.around(directory, "Okta");
-      }
-      case "entra" -> {
-        EntraConfig entra = entraConfig(config.idp.entra);
-        List<String> problems = entra.problems();
-        if (!problems.isEmpty()) {
-          throw new IllegalStateException("config idp.entra:\n" + String.join("\n", problems));
-        }
-        EntraDirectory directory = EntraDirectory.fromConfig(entra);
-        if (config.idp.entra.checkCatalogGroups) {
-          EntraDirectory.CatalogCheck check = directory.checkCatalog(catalog.groupIds());
-          if (!check.problems().isEmpty()) {
-            throw new IllegalStateException("catalog " + config.catalog + " does not match Entra tenant "
-                + entra.tenantId() + ":\n" + String.join("\n", check.problems()));
-          }
-          groupNames = check.names();
-        }
-        log.info("IdP: Entra ID tenant {} through {}", entra.tenantId(), entra.graphUrl());
-        groupDirectory = directory;
-        return IdpOutageGate.around(directory, "Entra ID");
-      }
-      case "google" -> {
-        var settings = config.idp.google;
-        GoogleConfig google = new GoogleConfig(settings.serviceAccountKey, settings.adminEmail, settings.customer,
-            settings.rootUrl, settings.requestTimeout);
-        List<String> problems = google.problems();
-        if (!problems.isEmpty()) {
-          throw new IllegalStateException("config idp.google:\n" + String.join("\n", problems));
-        }
-        GoogleDirectory directory = GoogleDirectory.fromConfig(google);
-        if (settings.checkCatalogGroups) {
-          GoogleDirectory.CatalogCheck check = directory.checkCatalog(catalog.groupIds());
-          if (!check.problems().isEmpty()) {
-            throw new IllegalStateException("catalog " + config.catalog + " does not match Google Workspace (as "
-                + google.adminEmail() + "):\n" + String.join("\n", check.problems()));
-          }
-          groupNames = check.names();
-        }
-        log.info("IdP: Google Workspace as {}", google.adminEmail());
-        groupDirectory = directory;
-        return IdpOutageGate.around(directory, "Google Workspace");
-      }
-      default -> throw new IllegalStateException("config idp.type: '" + config.idp.type
-          + "' is not one of sandbox, okta, entra, google");
-    }
+    ConfiguredDirectories.Wired wired = new ConfiguredDirectories(config, metrics).wire(catalog);
+    sandbox = wired.sandbox();
+    groupDirectory = wired.groups();
+    groupNames = wired.names();
+    return wired.idp();
   }
 
   /** The Entra adapter's settings. */

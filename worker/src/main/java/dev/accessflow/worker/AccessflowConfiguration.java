@@ -53,6 +53,8 @@ public final class AccessflowConfiguration extends Configuration {
   public static final class IdpSettings {
     /** sandbox (in-memory, for trying), okta, entra or google. */
     @JsonProperty public String type = "sandbox";
+    /** More directories, comma-separated (okta, entra, google): the catalog names their groups with a prefix, e.g. google:eng@acme.example. */
+    @JsonProperty public String also = "";
     @JsonProperty public SandboxSettings sandbox = new SandboxSettings();
     @JsonProperty public OktaSettings okta = new OktaSettings();
     @JsonProperty public EntraSettings entra = new EntraSettings();

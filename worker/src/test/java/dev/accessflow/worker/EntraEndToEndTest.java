@@ -41,7 +41,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * from a login endpoint, and Graph calls carry it, both to a WireMock served over TLS with a test
  * CA ({@code idp.entra.trustedCa}), since MSAL takes only https authorities. Start-up checks the
  * catalog's Entra group and reads its name; a request approved by the requester's manager (from
- * Graph) adds the person and expiry removes them.
+ * Graph) adds the person and expiry removes them. The role also holds a Google group
+ * ({@code idp.also=google}, {@code google:wiki-drive@acme.example}): the person is added there too,
+ * by the id Google gives them, and removed from both.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class EntraEndToEndTest {
@@ -52,6 +54,9 @@ class EntraEndToEndTest {
   static final String DANA = "0d0d0d0d-1111-4222-8333-444444444444";
   static final String MARIA = "0e0e0e0e-1111-4222-8333-444444444444";
   static final String TOKEN = "eyJ0eXAiOiJKV1Qi.entra-e2e.sig";
+  static final String DRIVE = "wiki-drive@acme.example";
+  static final String DANA_GOOGLE_ID = "104000000000000000009";
+  static final GoogleWorkspaceStub GOOGLE = new GoogleWorkspaceStub(DRIVE, "Wiki drive", "dana@acme.example", DANA_GOOGLE_ID, null);
   static final WireMockServer ENTRA;
   static final Path CA;
 
@@ -89,12 +94,12 @@ class EntraEndToEndTest {
           roles:
             editor:
               name: Editor
-              groups: [%s]
+              groups: [%s, google:%s]
               risk: medium
               route: [{stage: manager, approvers: [manager]}]
               durations: [PT10S]
               maxDuration: PT1H
-      """.formatted(GROUP));
+      """.formatted(GROUP, DRIVE));
 
   static final DropwizardAppExtension<AccessflowConfiguration> APP = AccessflowApp.embedded(CATALOG,
       ConfigOverride.config("idp.type", "entra"),
@@ -103,7 +108,11 @@ class EntraEndToEndTest {
       ConfigOverride.config("idp.entra.clientSecret", SECRET),
       ConfigOverride.config("idp.entra.graphUrl", base() + "/v1.0"),
       ConfigOverride.config("idp.entra.authorityHost", base()),
-      ConfigOverride.config("idp.entra.trustedCa", CA.toString()));
+      ConfigOverride.config("idp.entra.trustedCa", CA.toString()),
+      ConfigOverride.config("idp.also", "google"),
+      ConfigOverride.config("idp.google.serviceAccountKey", GOOGLE.key.toString()),
+      ConfigOverride.config("idp.google.adminEmail", "it-admin@acme.example"),
+      ConfigOverride.config("idp.google.rootUrl", GOOGLE.baseUrl() + "/"));
 
   private static String base() {
     return "https://127.0.0.1:" + ENTRA.httpsPort();
@@ -135,10 +144,11 @@ class EntraEndToEndTest {
   @AfterAll
   static void stopEntra() {
     ENTRA.stop();
+    GOOGLE.server.stop();
   }
 
   @Test
-  void requestApprovedByTheManagerGraphNamesIsAddedInEntraAndRemovedAtExpiry() {
+  void requestApprovedByTheManagerGraphNamesIsAddedInEntraAndGoogleAndRemovedFromBothAtExpiry() {
     Http http = new Http(APP.getLocalPort());
 
     Http.Reply created = http.post("/v1/requests", """
@@ -159,9 +169,15 @@ class EntraEndToEndTest {
         .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + TOKEN))
         .withRequestBody(equalToJson("{\"@odata.id\":\"" + base() + "/v1.0/directoryObjects/" + DANA + "\"}")));
 
+    GOOGLE.server.verify(postRequestedFor(urlPathMatching(GOOGLE.members))
+        .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + GoogleWorkspaceStub.TOKEN))
+        .withRequestBody(equalToJson("{\"email\":\"dana@acme.example\",\"role\":\"MEMBER\"}")));
+
     Http.Reply expired = http.awaitStatus(id, "EXPIRED", Duration.ofSeconds(60));
     ENTRA.verify(1, deleteRequestedFor(urlPathEqualTo("/v1.0/groups/" + GROUP + "/members/" + DANA + "/$ref")));
-    assertThat(expired.body().toString()).contains("Wiki editors");
+    GOOGLE.server.verify(1, deleteRequestedFor(urlPathMatching(GOOGLE.members + "/" + DANA_GOOGLE_ID)));
+    // The request names each group with its directory.
+    assertThat(expired.body().toString()).contains("Wiki editors", "google:" + DRIVE, "Wiki drive");
 
     // The secret went to the login endpoint only, in the token request's form body, never to Graph.
     for (ServeEvent event : ENTRA.getAllServeEvents()) {

@@ -191,6 +191,16 @@ public final class EntraDirectory implements IdentityProvider, GroupDirectory, A
         text(user.getDepartment()), signInReads.known(user.getId()).map(LastSignIns.Known::lastSignIn).orElse(null));
   }
 
+  /** The person's object id from their userPrincipalName, whether or not the account is enabled (removals need no more). */
+  public String userId(String login) {
+    User user = call("look up the id of " + login, () -> graph.users().byUserId(login).get(rc ->
+        rc.queryParameters.select = new String[] {"id"}), e -> status(e) == 404
+            ? ApplicationFailure.newNonRetryableFailure("no Entra user with userPrincipalName " + login + " ("
+                + describe(e) + ")", AccessflowTemporal.UNKNOWN_USER)
+            : null);
+    return user.getId();
+  }
+
   @Override
   public void addMember(Membership membership) {
     ReferenceCreate reference = new ReferenceCreate();

@@ -390,6 +390,15 @@ public final class OktaDirectory implements IdentityProvider, GroupDirectory, Ap
 
   // ---- plain methods for the start-up catalog check and reclaim policies ----
 
+  /** The person's Okta id from their login, whatever their status (removals need no more). */
+  public String userId(String login) {
+    UserGetSingleton user = call("GET", "/api/v1/users/{id}", "look up user " + login,
+        () -> users.getUser(login, null, null), e -> e.getCode() == 404
+            ? ApplicationFailure.newNonRetryableFailure("no Okta user with login " + login, AccessflowTemporal.UNKNOWN_USER)
+            : null);
+    return user.getId();
+  }
+
   /** When the user last signed in; empty if never. Fails {@code UnknownUser} if there is no such user. */
   public Optional<Instant> lastLogin(String userId) {
     UserGetSingleton user = call("GET", "/api/v1/users/{id}", "look up user " + userId,

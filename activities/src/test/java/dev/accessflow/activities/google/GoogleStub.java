@@ -25,22 +25,22 @@ import java.util.List;
  * {@link #close()} checks every Directory and Reports request against Google's own discovery
  * documents (specs/google) and fails the test if one is not described there.
  */
-final class GoogleStub implements AutoCloseable {
+public final class GoogleStub implements AutoCloseable {
   static final String ADMIN = "it-admin@acme.example";
   static final String TOKEN = "ya29.fake-google-token";
 
-  final WireMockServer wireMock = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  public final WireMockServer wireMock = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
   final DiscoveryContract directoryDoc = DiscoveryContract.load(OpenApiContract.vendorSpec("google/admin.directory_v1.json"));
   final DiscoveryContract reportsDoc = DiscoveryContract.load(OpenApiContract.vendorSpec("google/admin.reports_v1.json"));
   final GoogleConfig config;
 
-  GoogleStub() {
+  public GoogleStub() {
     wireMock.start();
     config = new GoogleConfig("{}", ADMIN, null, wireMock.baseUrl() + "/", null);
   }
 
   /** A fixed access token: google-auth's own flow is exercised by {@link #serviceAccount()}. */
-  GoogleDirectory directory() {
+  public GoogleDirectory directory() {
     return directory(fixedToken());
   }
 
@@ -73,12 +73,12 @@ final class GoogleStub implements AutoCloseable {
         .setServiceAccountUser(ADMIN).setDefaultRetriesEnabled(false).build();
   }
 
-  static ResponseDefinitionBuilder json(int status, String body) {
+  public static ResponseDefinitionBuilder json(int status, String body) {
     return WireMock.aResponse().withStatus(status).withHeader("Content-Type", "application/json; charset=UTF-8").withBody(body);
   }
 
   /** Google's error body. */
-  static ResponseDefinitionBuilder error(int status, String reason, String message) {
+  public static ResponseDefinitionBuilder error(int status, String reason, String message) {
     return json(status, "{\"error\":{\"code\":" + status + ",\"message\":\"" + message + "\",\"errors\":[{\"message\":\""
         + message + "\",\"domain\":\"global\",\"reason\":\"" + reason + "\"}]}}");
   }

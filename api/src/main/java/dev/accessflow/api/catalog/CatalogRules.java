@@ -186,7 +186,7 @@ final class CatalogRules {
     }
     String idpApp = spec.idpApp() == null || spec.idpApp().isBlank() ? null : spec.idpApp().strip();
     // Each adapter checks its own form again before it puts the id in a query.
-    if (idpApp != null && !idpApp.matches("(saml:[A-Za-z0-9 ._()-]{1,100}|oauth:[A-Za-z0-9._-]{1,200}|[A-Za-z0-9_-]{1,100})")) {
+    if (idpApp != null && !idpApp.matches("((okta|entra|google):)?(saml:[A-Za-z0-9 ._()-]{1,100}|oauth:[A-Za-z0-9._-]{1,200}|[A-Za-z0-9_-]{1,100})")) {
       problems.add(where + ".idpApp", "'" + idpApp + "' is not an IdP app id (Okta: 0oa..., from the app's URL; Entra: the"
           + " application (client) id; Google: saml:<application name> or oauth:<client id>)");
     }
